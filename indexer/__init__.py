@@ -1,0 +1,1 @@
+"""Reading Persian news articles, analysing them and writing the search index."""

@@ -1,0 +1,285 @@
+"""Dates as Persian news writes them, converted to naive UTC datetimes.
+
+The index stores naive UTC; Jalali day numbers (YYYYMMDD) are computed in
+Tehran local time, because that is the day a Persian reader sees on the page.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import jdatetime
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+# A numeric year below this is Jalali (Jalali years are ~621 behind Gregorian).
+JALALI_YEAR_LIMIT = 1700
+
+MONTH_NAMES_EN = (
+    "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
+    "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
+)
+
+# Spellings after letter folding (see _fold); Latin keys are lower-case.
+_MONTHS: dict[str, int] = {
+    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5,
+    "شهریور": 6, "مهر": 7, "ابان": 8, "اذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+    "farvardin": 1, "ordibehesht": 2, "khordad": 3, "tir": 4, "mordad": 5,
+    "amordad": 5, "shahrivar": 6, "mehr": 7, "aban": 8, "azar": 9,
+    "dey": 10, "dei": 10, "bahman": 11, "esfand": 12,
+}
+
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
+# Arabic-letter spellings (دي, ك) and hamza/madda forms all map onto one spelling;
+# madda/hamza are dropped so "آبان" and "ابان" both match one key.
+_LETTERS = str.maketrans({
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "آ": "ا", "أ": "ا", "إ": "ا",
+    "ۀ": "ه", "ة": "ه", "\u200c": " ", "\u200f": " ", "\u200e": " ", "ـ": "",
+    "\u00a0": " ", "٫": "/",
+})
+_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
+
+_MONTH_ALT = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+# "ماه" may follow a month name ("اسفندماه", "اسفند ماه"); jdatetime rejects it.
+_MONTH_RE = rf"(?P<mname>{_MONTH_ALT})(?:\s*ماه)?"
+_WEEKDAY_RE = re.compile(
+    r"(?<![^\W\d_])(?:(?:یک|دو|سه|چهار|پنج)\s*شنبه|شنبه|جمعه"
+    r"|(?:satur|sun|mon|tues|wednes|thurs|fri)day)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# Words news sites put between date and time ("ساعت 08:54", "at").
+_FILLER_RE = re.compile(r"(?<![^\W\d_])(?:ساعت|at)(?![^\W\d_])", re.IGNORECASE)
+_TIME_RE = re.compile(
+    r"(?<![\d:])(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d{1,6})\d*)?)?"
+    # The offset must not run into a following date ("08:54-1401/12/27").
+    r"\s*(?P<tz>Z|[+-]\d{2}(?::?\d{2})?(?![\d/.\-]))?(?![\d:])",
+    re.IGNORECASE,
+)
+_SEPARATORS = " \t\r\n,،؛;-–—|/"
+_NUMERIC_RE = re.compile(r"(?P<y>\d{4})\s*(?P<sep>[/.\-])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})")
+_NAMED_RE = re.compile(rf"(?P<d>\d{{1,2}})\s*{_MONTH_RE}\s*,?\s*(?P<y>\d{{4}})", re.IGNORECASE)
+# Bounds may also be partial: "1401", "1401/12", "اسفند 1401".
+_BOUND_YM_RE = re.compile(r"(?P<y>\d{4})(?:\s*[/.\-]\s*(?P<m>\d{1,2}))?(?:\s*[/.\-]\s*(?P<d>\d{1,2}))?")
+_BOUND_NAMED_RE = re.compile(rf"(?:(?P<d>\d{{1,2}})\s*)?{_MONTH_RE}\s*,?\s*(?P<y>\d{{4}})", re.IGNORECASE)
+
+
+class InvalidDate(ValueError):
+    """A date string that cannot be parsed or names a day that does not exist."""
+
+    def __init__(self, text: str, reason: str | None = None) -> None:
+        self.text = text
+        self.reason = reason
+        # Without a reason the single argument is the whole message.
+        super().__init__(_show(text) if reason is None else f"{_show(text)}: {reason}")
+
+
+def _show(text: str) -> str:
+    """The input as it goes into a one-line error message."""
+    shown = " ".join(str(text).split())
+    if not shown:
+        return '""'
+    return shown if len(shown) <= 80 else shown[:79] + "…"
+
+
+def _fold(text: str) -> str:
+    """Latin digits, one spelling per letter, single spaces."""
+    text = _DIACRITICS.sub("", text.translate(_DIGITS).translate(_LETTERS))
+    return " ".join(text.split())
+
+
+def _clean(text: str) -> str:
+    """Folded text without weekday names, filler words and edge separators."""
+    text = _FILLER_RE.sub(" ", _WEEKDAY_RE.sub(" ", _fold(text)))
+    return text.strip(_SEPARATORS)
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name.lower()]
+
+
+def _is_jalali_leap(year: int) -> bool:
+    return jdatetime.date(year, 1, 1).isleap()
+
+
+def _jalali_month_days(year: int, month: int) -> int:
+    if month <= 6:
+        return 31
+    if month <= 11:
+        return 30
+    return 30 if _is_jalali_leap(year) else 29
+
+
+def _check_jalali(text: str, year: int, month: int, day: int) -> date:
+    """Validate a Jalali date and return its Gregorian date."""
+    if not 1 <= year < JALALI_YEAR_LIMIT:
+        raise InvalidDate(text, f"year {year} is out of range")
+    if not 1 <= month <= 12:
+        raise InvalidDate(text, f"month {month} does not exist")
+    last = _jalali_month_days(year, month)
+    if not 1 <= day <= last:
+        name = MONTH_NAMES_EN[month - 1]
+        if month == 12 and day == 30:
+            reason = f"30 Esfand {year} does not exist ({year} is not a leap year)"
+        elif day > 31 or day < 1:
+            reason = f"day {day} does not exist"
+        else:
+            reason = f"{name} has only {last} days, so day {day} does not exist"
+        raise InvalidDate(text, reason)
+    try:
+        return jdatetime.date(year, month, day).togregorian()
+    except (ValueError, OverflowError) as exc:  # defensive: jdatetime has its own limits
+        raise InvalidDate(text, f"not a valid Jalali date ({exc})") from None
+
+
+def _check_gregorian(text: str, year: int, month: int, day: int) -> date:
+    if not 1 <= month <= 12:
+        raise InvalidDate(text, f"month {month} does not exist")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise InvalidDate(text, f"day {day} does not exist in {year}-{month:02d}") from None
+
+
+def _to_gregorian(text: str, year: int, month: int, day: int) -> date:
+    """Year decides the calendar: below 1700 it is Jalali."""
+    if year < JALALI_YEAR_LIMIT:
+        return _check_jalali(text, year, month, day)
+    return _check_gregorian(text, year, month, day)
+
+
+def _offset(text: str, tz: str) -> timezone:
+    if tz.upper() == "Z":
+        return timezone.utc
+    sign = -1 if tz[0] == "-" else 1
+    digits = tz[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if hours > 23 or minutes > 59:
+        raise InvalidDate(text, f"UTC offset {tz} does not exist")
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def parse_date(text: str) -> datetime:
+    """Any date string Persian news uses -> naive UTC datetime. Raises InvalidDate."""
+    if not isinstance(text, str):
+        raise InvalidDate(repr(text), "not a string")
+    rest = _clean(text)
+    if not rest:
+        raise InvalidDate(text, "no date found")
+
+    times = list(_TIME_RE.finditer(rest))
+    if len(times) > 1:
+        raise InvalidDate(text, "more than one time of day")
+    hour = minute = second = micro = 0
+    tzinfo: timezone | ZoneInfo = TEHRAN  # no offset written: Tehran local time
+    if times:
+        t = times[0]
+        hour, minute = int(t["h"]), int(t["mi"])
+        second = int(t["s"] or 0)
+        micro = int((t["frac"] or "0").ljust(6, "0"))
+        if hour > 23 or minute > 59 or second > 59:
+            raise InvalidDate(text, f"time {t.group(0).strip()} does not exist")
+        if t["tz"]:
+            tzinfo = _offset(text, t["tz"])
+        rest = rest[: t.start()] + " " + rest[t.end():]
+        rest = rest.strip(_SEPARATORS)
+        # ISO 8601 glues date and time with "T".
+        if rest[-1:] in ("T", "t") and rest[-2:-1].isdigit():
+            rest = rest[:-1]
+
+    if m := _NUMERIC_RE.fullmatch(rest):
+        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+    elif m := _NAMED_RE.fullmatch(rest):
+        year, month, day = int(m["y"]), _month_number(m["mname"]), int(m["d"])
+        if year >= JALALI_YEAR_LIMIT:
+            raise InvalidDate(text, f"Jalali month name with Gregorian year {year}")
+    else:
+        raise InvalidDate(text, "not a recognised date")
+
+    day_g = _to_gregorian(text, year, month, day)
+    local = datetime(day_g.year, day_g.month, day_g.day, hour, minute, second, micro, tzinfo=tzinfo)
+    try:
+        return local.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:
+        raise InvalidDate(text, "date is out of range") from None
+
+
+def _as_utc(moment_utc: datetime) -> datetime:
+    """Naive input is UTC (as stored in the index); aware input is converted."""
+    if moment_utc.tzinfo is None:
+        return moment_utc.replace(tzinfo=timezone.utc)
+    return moment_utc.astimezone(timezone.utc)
+
+
+def _tehran_jalali(moment_utc: datetime) -> jdatetime.date:
+    local = _as_utc(moment_utc).astimezone(TEHRAN)
+    return jdatetime.date.fromgregorian(date=local.date())
+
+
+def jalali_day(moment_utc: datetime) -> int:
+    """YYYYMMDD of the Jalali calendar day in Tehran local time, e.g. 14011224."""
+    j = _tehran_jalali(moment_utc)
+    return j.year * 10000 + j.month * 100 + j.day
+
+
+def format_jalali(moment_utc: datetime) -> str:
+    """'1401/12/24': the Jalali day in Tehran local time."""
+    j = _tehran_jalali(moment_utc)
+    return f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
+
+
+def format_iso_utc(moment_utc: datetime) -> str:
+    """'2023-03-15T05:21:00Z' (seconds precision)."""
+    return _as_utc(moment_utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _day_number(d: date) -> int:
+    j = jdatetime.date.fromgregorian(date=d)
+    return j.year * 10000 + j.month * 100 + j.day
+
+
+def parse_jalali_bound(text: str, *, end: bool = False) -> int:
+    """A --from/--to bound typed by a user -> YYYYMMDD Jalali day number (inclusive).
+
+    A year or month alone means its first day, or its last day with end=True.
+    A Gregorian year (>= 1700) is accepted and converted. Raises InvalidDate.
+    """
+    if not isinstance(text, str):
+        raise InvalidDate(repr(text), "not a string")
+    rest = _clean(text)
+    if not rest:
+        raise InvalidDate(text, "no date found")
+    if m := _BOUND_YM_RE.fullmatch(rest):
+        year = int(m["y"])
+        month = int(m["m"]) if m["m"] else None
+        day = int(m["d"]) if m["d"] else None
+    elif m := _BOUND_NAMED_RE.fullmatch(rest):
+        year, month = int(m["y"]), _month_number(m["mname"])
+        day = int(m["d"]) if m["d"] else None
+        if year >= JALALI_YEAR_LIMIT:
+            raise InvalidDate(text, f"Jalali month name with Gregorian year {year}")
+    else:
+        raise InvalidDate(text, "not a recognised date (expected e.g. 1401, 1401/12 or 1401/12/27)")
+
+    gregorian = year >= JALALI_YEAR_LIMIT
+    if month is None:
+        month = 12 if end else 1
+    if day is None:
+        if not 1 <= month <= 12:
+            raise InvalidDate(text, f"month {month} does not exist")
+        if not end:
+            day = 1
+        elif gregorian:
+            day = calendar.monthrange(year, month)[1]
+        else:
+            if not 1 <= year:
+                raise InvalidDate(text, f"year {year} is out of range")
+            day = _jalali_month_days(year, month)
+    try:
+        return _day_number(_to_gregorian(text, year, month, day))
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, InvalidDate):
+            raise
+        raise InvalidDate(text, "date is out of range") from None

@@ -1,0 +1,127 @@
+"""A light suffix stripper guarded by hazm's lexicon.
+
+hazm's own Stemmer turns ``ایران`` into ``ایر`` and ``تهران`` into ``تهر``. This
+one strips a glued suffix only when what remains is a known word of a fitting
+part of speech. Words the lexicon knows are left alone, except for the plural
+``ها`` family: the lexicon lists a few dozen glued plurals (``کتابها``) that
+must still meet their singular.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .folding import fold
+
+_PLURAL = ("هایی", "های", "ها")
+# (suffix, parts of speech the remainder must have), longest first.
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("هایی", "nominal"),
+    ("های", "nominal"),
+    ("ترین", "adjectival"),
+    ("ها", "nominal"),
+    ("تر", "adjectival"),
+    ("ات", "noun"),
+    ("ان", "nominal"),
+    ("ای", "nominal"),
+    ("یی", "nominal"),
+    ("ی", "nominal"),
+)
+_MIN_STEM = 2
+# Known words that look like a plural of another word but are not.
+_NOT_PLURAL = frozenset(fold(w) for w in ("تنها", "منتها", "بها", "رها"))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    known: frozenset[str]
+    noun: frozenset[str]
+    nominal: frozenset[str]  # nouns and adjectives
+    adjectival: frozenset[str]  # adjectives and adverbs
+
+
+def _hazm_words_path() -> Path:
+    # Find hazm's data without importing hazm: its __init__ pulls in nltk (~1 s).
+    spec = importlib.util.find_spec("hazm")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("hazm is not installed: its lexicon guards the stemmer")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "words.dat"
+
+
+def _cache_path(source: Path) -> Path:
+    stat = source.stat()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "khabar" / f"lexicon-{stat.st_size}-{int(stat.st_mtime)}.txt"
+
+
+def _parse_hazm_words(source: Path) -> Lexicon:
+    known: set[str] = set()
+    noun: set[str] = set()
+    nominal: set[str] = set()
+    adjectival: set[str] = set()
+    for line in source.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3:
+            continue
+        word = fold(parts[0]).replace("\u200c", "")
+        tags = parts[2].split(",")
+        known.add(word)
+        if "N" in tags:
+            noun.add(word)
+            nominal.add(word)
+        if "AJ" in tags:
+            nominal.add(word)
+            adjectival.add(word)
+        if "ADV" in tags:
+            adjectival.add(word)
+    return Lexicon(frozenset(known), frozenset(noun), frozenset(nominal), frozenset(adjectival))
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The folded lexicon, loaded once per process.
+
+    Parsing ``words.dat`` takes ~1 s, too slow for every ``khabar search``, so the
+    folded sets are cached as plain text (~60 ms to load) beside the user's cache.
+    """
+    source = _hazm_words_path()
+    cached = _cache_path(source)
+    try:
+        blocks = cached.read_text(encoding="utf-8").split("\n\n")
+        if len(blocks) == 4:
+            return Lexicon(*(frozenset(block.split("\n")) for block in blocks))
+    except OSError:
+        pass
+    parsed = _parse_hazm_words(source)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(
+            "\n\n".join("\n".join(sorted(words)) for words in
+                        (parsed.known, parsed.noun, parsed.nominal, parsed.adjectival)),
+            encoding="utf-8",
+        )
+        partial.replace(cached)
+    except OSError:
+        pass  # a read-only home only costs the next process the parse
+    return parsed
+
+
+def stem(word: str) -> str:
+    """Strip one glued suffix from a folded word when the lexicon allows it."""
+    lex = lexicon()
+    known = word in lex.known
+    if len(word) <= _MIN_STEM + 1 or (known and (word in _NOT_PLURAL or not word.endswith(_PLURAL))):
+        return word
+    for suffix, kind in _SUFFIXES:
+        if known and suffix not in _PLURAL:
+            continue
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            if len(base) >= _MIN_STEM and base in getattr(lex, kind):
+                return base
+    return word

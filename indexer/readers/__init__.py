@@ -1,0 +1,111 @@
+"""Turning one file into articles, whatever its format.
+
+``read_file`` is the only entry point the indexer needs: it reads the bytes
+once, picks a reader by suffix (and, for ``.txt``, by the first line) and
+converts *every* failure into :class:`UnreadableArticle` with a one-line
+reason, so one broken file never stops the indexing of a folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.article import Article, UnreadableArticle
+from indexer.encoding import decode_text
+from indexer.readers.irnews import looks_like_irnews, read_irnews
+from indexer.readers.jsonl import read_jsonl
+from indexer.readers.printview import read_printview
+
+__all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "is_supported", "read_file"]
+
+SUPPORTED_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".jsonl", ".ndjson"}
+_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+_MAX_REASON = 200
+
+
+@dataclass
+class ReadResult:
+    """What one file gave: articles keyed by an id suffix, and what could not be read.
+
+    The key suffix is ``""`` for single-article files and ``"#L12"`` for line 12
+    of a JSON Lines file.
+    """
+
+    articles: list[tuple[str, Article]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def is_supported(path: Path) -> bool:
+    """True when ``read_file`` knows the file's suffix (case-insensitive)."""
+    return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+def _one_line(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= _MAX_REASON else text[: _MAX_REASON - 1] + "…"
+
+
+def _os_reason(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    return _one_line(reason[:1].lower() + reason[1:])
+
+
+def read_file(path: Path) -> ReadResult:
+    """Read the articles in ``path``.
+
+    Raises :class:`UnreadableArticle` (one-line message) when the file as a
+    whole is unusable: unsupported, unreadable, binary, empty, undecodable or
+    holding no article. Problems with parts of a file (a bad JSON line) are
+    listed in :attr:`ReadResult.problems` instead.
+    """
+    path = Path(path)
+    try:
+        return _read(path)
+    except UnreadableArticle as error:
+        raise UnreadableArticle(_one_line(str(error)) or "unreadable") from error
+    except ImportError:
+        raise  # a broken installation, not a broken file
+    except OSError as error:
+        raise UnreadableArticle(_os_reason(error)) from error
+    except Exception as error:  # noqa: BLE001 - the boundary: bad content must not escape
+        detail = _one_line(str(error))
+        reason = type(error).__name__ + (f": {detail}" if detail else "")
+        raise UnreadableArticle(_one_line(f"could not read: {reason}")) from error
+
+
+def _read(path: Path) -> ReadResult:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise UnreadableArticle(f"unsupported file type {suffix or '(no suffix)'}")
+    data = path.read_bytes()
+
+    if suffix in _HTML_SUFFIXES:
+        from indexer.readers.html import read_html  # bs4 is slow to import
+
+        return ReadResult(articles=[("", read_html(data, path=str(path)))])
+
+    text = decode_text(data)
+    if suffix in _JSONL_SUFFIXES:
+        return _jsonl_result(read_jsonl(text))
+
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    article = read_irnews(text) if looks_like_irnews(first_line) else read_printview(text)
+    return ReadResult(articles=[("", article)])
+
+
+def _jsonl_result(items: list[tuple[int, Article | UnreadableArticle]]) -> ReadResult:
+    result = ReadResult()
+    for number, item in items:
+        if isinstance(item, Article):
+            result.articles.append((f"#L{number}", item))
+        else:
+            result.problems.append(_one_line(str(item)))
+    if not result.articles:
+        if not result.problems:
+            raise UnreadableArticle("JSON Lines file has no articles")
+        more = len(result.problems) - 1
+        tail = f" (and {more} more bad line{'s' if more > 1 else ''})" if more else ""
+        raise UnreadableArticle(f"no readable article: {result.problems[0]}{tail}")
+    return result

@@ -1,0 +1,34 @@
+"""The index schema, and its version."""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .persian.analyzer import persian_analyzer
+
+# Bump whenever the schema or the analysis changes what is stored or how terms
+# are made: an index of another version is rebuilt, never misread.
+SCHEMA_VERSION = 1
+
+
+def build_schema() -> Schema:
+    analyzer = persian_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        body=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        # Keywords are searchable as text (``keywords:لرستان``) and kept as
+        # exact tags for lookups and counts.
+        keywords=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
+        tags=KEYWORD(commas=True, scorable=False),
+        keyword_list=STORED(),
+        date=DATETIME(stored=True, sortable=True),
+        # Jalali calendar day in Tehran as YYYYMMDD, so a Jalali range is one
+        # numeric range.
+        jalali_day=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
+        source=ID(stored=True, sortable=True),
+        url=STORED(),
+        path=ID(stored=True, sortable=True),
+        file_hash=ID(sortable=True),
+        file_stamp=ID(sortable=True),
+    )

@@ -1,0 +1,328 @@
+"""Bringing an index up to date with the article files on disk.
+
+Incremental by default: files are compared with what the index holds by size
+and mtime, then by content hash; new and changed files are (re)indexed, files
+gone from disk are removed. Every run ends in one Whoosh commit, so an
+interrupted or killed run leaves the previous index as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .article import Article, UnreadableArticle
+from .dates import jalali_day
+from .persian.folding import keyword_key
+from .readers import read_file
+from .schema import SCHEMA_VERSION, build_schema
+from .store import IndexMeta, index_exists
+from .walk import article_files, is_under
+
+# Below this many files a process pool costs more than it saves.
+_PARALLEL_MIN_FILES = 200
+_WRITER_MEMORY_MB = 256
+
+
+class IndexBusy(Exception):
+    """Another process is writing to the index."""
+
+
+class NothingToIndex(Exception):
+    """No folder was named and the index remembers none."""
+
+
+@dataclass(slots=True)
+class UpdateSummary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    unchanged: int = 0
+    rebuilt_because: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (
+            f"added {self.added}, updated {self.updated}, removed {self.removed}, "
+            f"skipped {self.skipped}"
+            + (f", {self.duplicates} duplicates not indexed twice" if self.duplicates else "")
+            + f" ({self.unchanged} files unchanged)"
+        )
+
+
+@dataclass(slots=True)
+class _FileState:
+    stamp: str
+    digest: str
+
+
+@dataclass(slots=True)
+class _ReadFile:
+    path: str
+    stamp: str
+    digest: str
+    articles: list[tuple[str, Article]]
+    problems: list[str]
+    error: str = ""
+
+
+ProblemSink = Callable[[str], None]
+Progress = Callable[[int], None]
+
+
+def update_index(
+    index_dir: Path,
+    roots: Iterable[Path] | None = None,
+    *,
+    rebuild: bool = False,
+    procs: int | None = None,
+    on_problem: ProblemSink = lambda message: None,
+    on_duplicate: ProblemSink = lambda message: None,
+    progress: Callable[[int], Progress] | None = None,
+) -> UpdateSummary:
+    """Index the article files under ``roots`` (default: the folders indexed before).
+
+    ``on_problem`` receives one line per file or record that could not be read;
+    ``on_duplicate`` one line per article already indexed from another file.
+    ``progress(total)`` is called once the work is known and returns a callable
+    that is told how many files were just processed.
+    """
+    index_dir = Path(index_dir)
+    meta = IndexMeta.load(index_dir)
+    summary = UpdateSummary()
+    root_paths = [Path(root).absolute() for root in roots] if roots else [Path(r) for r in (meta.roots if meta else [])]
+    if not root_paths:
+        raise NothingToIndex("no folder to index: name one, e.g. 'khabar index ~/news'")
+
+    if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
+        rebuild = True
+        summary.rebuilt_because = f"the index at {index_dir} was built by another version of khabar; rebuilding it"
+    if rebuild or not index_exists(index_dir):
+        # A rebuild goes to a fresh folder that replaces the old one only when
+        # complete, and takes over the folders the old index covered.
+        known_roots = [str(p) for p in root_paths]
+        if not roots and meta:
+            known_roots = meta.roots
+        _build_fresh(index_dir, root_paths, known_roots, procs, (on_problem, on_duplicate), progress, summary)
+        return summary
+
+    from whoosh.index import LockError, open_dir
+
+    ix = open_dir(str(index_dir))
+    try:
+        writer = ix.writer(timeout=0.0)
+    except LockError:
+        ix.close()
+        raise IndexBusy(f"another khabar process is writing to {index_dir}: try again when it has finished") from None
+    try:
+        with ix.searcher() as searcher:
+            indexed, ids = _snapshot(searcher.reader())
+        _apply(writer, indexed, ids, root_paths, procs, (on_problem, on_duplicate), progress, summary)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        ix.close()
+    new_meta = meta or IndexMeta()
+    new_meta.roots = sorted(set(new_meta.roots) | {str(p) for p in root_paths})
+    new_meta.save(index_dir)
+    return summary
+
+
+def _build_fresh(
+    index_dir: Path,
+    root_paths: list[Path],
+    known_roots: list[str],
+    procs: int | None,
+    sinks: tuple[ProblemSink, ProblemSink],
+    progress: Callable[[int], Progress] | None,
+    summary: UpdateSummary,
+) -> None:
+    from whoosh.index import create_in
+
+    building = index_dir.with_name(index_dir.name + ".building")
+    lock = _claim_build(building, index_dir)
+    try:
+        ix = create_in(str(building), build_schema())
+        writer = ix.writer(procs=1, limitmb=_WRITER_MEMORY_MB)
+        try:
+            _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary)
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        finally:
+            ix.close()
+        IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)
+        _replace_folder(building, index_dir)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    finally:
+        os.close(lock)
+
+
+def _claim_build(building: Path, index_dir: Path) -> int:
+    """Make the build folder and hold an exclusive lock, so two rebuilds cannot collide."""
+    import fcntl
+
+    building.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = building.with_name(building.name + ".lock")
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise IndexBusy(f"another khabar process is building the index at {index_dir}: try again when it has finished") from None
+    shutil.rmtree(building, ignore_errors=True)  # left by a killed build
+    building.mkdir()
+    return fd
+
+
+def _replace_folder(new: Path, old: Path) -> None:
+    retired = old.with_name(old.name + ".old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if old.exists():
+        old.rename(retired)
+    new.rename(old)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
+    """What the index holds: file path → state, and article id → file path."""
+    paths = reader.column_reader("path")
+    digests = reader.column_reader("file_hash")
+    stamps = reader.column_reader("file_stamp")
+    files: dict[str, _FileState] = {}
+    ids: dict[str, str] = {}
+    for docnum, fields in reader.iter_docs():  # only live documents
+        path = paths[docnum]
+        files[path] = _FileState(stamps[docnum], digests[docnum])
+        ids[fields["id"]] = path
+    return files, ids
+
+
+def _apply(
+    writer,
+    indexed: dict[str, _FileState],
+    ids: dict[str, str],
+    root_paths: list[Path],
+    procs: int | None,
+    sinks: tuple[ProblemSink, ProblemSink],
+    progress: Callable[[int], Progress] | None,
+    summary: UpdateSummary,
+) -> None:
+    on_problem, on_duplicate = sinks
+    on_disk: set[str] = set()
+    to_read: list[tuple[str, str]] = []
+    for path, problem in article_files(root_paths):
+        key = str(path)
+        if problem:
+            summary.skipped += 1
+            on_problem(f"{key}: {problem}")
+            continue
+        on_disk.add(key)
+        stamp = _stamp(path)
+        known = indexed.get(key)
+        if known is not None and known.stamp == stamp:
+            summary.unchanged += 1
+        else:
+            to_read.append((key, stamp))
+
+    roots = [str(p) for p in root_paths]
+    gone = [p for p in indexed if p not in on_disk and is_under(p, roots)]
+    for path in gone:
+        writer.delete_by_term("path", path)
+        summary.removed += 1
+    live_ids = {doc_id: path for doc_id, path in ids.items() if path not in set(gone)}
+
+    tick = progress(len(to_read)) if progress else (lambda n: None)
+    for read in _read_all(to_read, procs):
+        tick(1)
+        known = indexed.get(read.path)
+        if read.error:
+            summary.skipped += 1
+            on_problem(f"{read.path}: {read.error}")
+            if known is not None:  # a file that broke since it was indexed
+                writer.delete_by_term("path", read.path)
+                summary.removed += 1
+            continue
+        if known is not None and known.digest == read.digest:
+            summary.unchanged += 1  # touched, same content
+            continue
+        if known is not None:
+            writer.delete_by_term("path", read.path)
+            live_ids = {i: p for i, p in live_ids.items() if p != read.path}
+        for problem in read.problems:
+            on_problem(f"{read.path}: {problem}")
+        added = 0
+        for key, article in read.articles:
+            doc_id = article.id or article.url or read.path + key
+            if doc_id in live_ids:
+                summary.duplicates += 1
+                on_duplicate(f"{read.path}{key}: same article as {live_ids[doc_id]} ({doc_id}), not indexed twice")
+                continue
+            live_ids[doc_id] = read.path
+            writer.add_document(**_document(doc_id, article, read))
+            added += 1
+        if known is not None:
+            summary.updated += added
+        else:
+            summary.added += added
+
+
+def _stamp(path: Path) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return ""
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _read_one(item: tuple[str, str]) -> _ReadFile:
+    path, stamp = item
+    try:
+        digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+        result = read_file(Path(path))
+    except OSError as error:
+        return _ReadFile(path, stamp, "", [], [], error.strerror or str(error))
+    except UnreadableArticle as error:
+        return _ReadFile(path, stamp, "", [], [], str(error))
+    return _ReadFile(path, stamp, digest, result.articles, result.problems)
+
+
+def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_ReadFile]:
+    workers = procs if procs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(items) < _PARALLEL_MIN_FILES:
+        yield from map(_read_one, items)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_read_one, items, chunksize=32)
+
+
+def _document(doc_id: str, article: Article, read: _ReadFile) -> dict:
+    fields = {
+        "id": doc_id,
+        "title": article.title,
+        "body": article.body,
+        "keywords": "\n".join(article.keywords),
+        "tags": ",".join(filter(None, (keyword_key(k) for k in article.keywords))),
+        "keyword_list": list(article.keywords),
+        "source": article.source,
+        "url": article.url,
+        "path": read.path,
+        "file_hash": read.digest,
+        "file_stamp": read.stamp,
+    }
+    if article.date is not None:
+        fields["date"] = article.date
+        fields["jalali_day"] = jalali_day(article.date)
+    return fields

@@ -1,0 +1,1 @@
+"""Queries, Jalali date filters, ranking, snippets and output over a khabar index."""

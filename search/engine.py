@@ -1,0 +1,101 @@
+"""Running a search against the index and collecting ranked hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from indexer.dates import format_iso_utc, format_jalali
+from indexer.store import open_for_search
+from whoosh.query import And
+
+from .filters import jalali_range
+from .query import parse_query
+from .snippets import MarkFormatter, make_highlighter, snippet
+
+SORTS = ("relevance", "date")
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+@dataclass(slots=True)
+class Hit:
+    id: str
+    url: str
+    title: str
+    source: str
+    date: str  # ISO 8601 UTC, "" when unknown
+    jalali_date: str  # YYYY/MM/DD, "" when unknown
+    keywords: list[str]
+    score: float
+    snippet: str
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.id, "url": self.url, "title": self.title, "source": self.source,
+            "date": self.date or None, "jalali_date": self.jalali_date or None,
+            "keywords": self.keywords, "score": round(self.score, 4), "snippet": self.snippet,
+        }
+
+
+@dataclass(slots=True)
+class SearchResults:
+    query: str
+    total: int
+    hits: list[Hit] = field(default_factory=list)
+
+
+def weighting():
+    from whoosh import scoring
+
+    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
+
+
+def search(
+    index_dir: Path,
+    text: str,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    limit: int = 10,
+    page: int = 1,
+    sort: str = "relevance",
+    formatter: MarkFormatter | None = None,
+) -> SearchResults:
+    """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing."""
+    date_filter = jalali_range(date_from, date_to)
+    ix = open_for_search(index_dir)
+    try:
+        query = parse_query(text, ix.schema)
+        if date_filter is not None:
+            # A conjunct, not ``filter=``: in whoosh3 3.54.0 a filtered search
+            # counts its total as if unfiltered. The range scores a constant,
+            # so ranking is unchanged.
+            query = And([query, date_filter])
+        with ix.searcher(weighting=weighting()) as searcher:
+            options: dict = {}
+            if sort == "date":
+                options.update(sortedby="date", reverse=True)
+            page_results = searcher.search_page(query, page, pagelen=limit, **options)
+            highlighter = make_highlighter(formatter or MarkFormatter())
+            hits = [_hit(h, highlighter) for h in page_results] if page_results.offset < page_results.total else []
+            return SearchResults(text, page_results.total, hits)
+    finally:
+        ix.close()
+
+
+def _hit(hit, highlighter) -> Hit:
+    stored = hit.fields()
+    moment: datetime | None = stored.get("date")
+    return Hit(
+        id=stored["id"],
+        url=stored.get("url", ""),
+        title=stored.get("title", ""),
+        source=stored.get("source", ""),
+        date=format_iso_utc(moment) if moment else "",
+        jalali_date=format_jalali(moment) if moment else "",
+        keywords=list(stored.get("keyword_list") or []),
+        score=float(hit.score or 0.0),
+        snippet=snippet(hit, highlighter),
+    )
