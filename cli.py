@@ -107,7 +107,7 @@ def search(query: tuple[str, ...], date_from, date_to, limit, page, sort, as_jso
     if as_json:
         click.echo(results_json(results))
     else:
-        click.echo(results_table(results, color=use_color, first_rank=(page - 1) * limit + 1))
+        click.echo(results_table(results, color=use_color, first_rank=(page - 1) * limit + 1), color=use_color)
     sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
 
 

@@ -39,3 +39,16 @@ def keyword_key(keyword: str) -> str:
     (``دانش‌بنیان`` and ``دانش بنیان`` are the same tag).
     """
     return " ".join(fold(keyword).replace("\u200c", " ").split())
+
+
+# Words written with or without hamza whose folded forms still differ
+# (ئ folds to ی, أ to ا): mapped onto one spelling.
+SPELLING_VARIANTS = {
+    fold(variant): fold(standard)
+    for variant, standard in (
+        ("هیأت", "هیئت"), ("هیات", "هیئت"),
+        ("مساله", "مسئله"), ("مسأله", "مسئله"), ("مسائل", "مسایل"),
+        ("مسوول", "مسئول"), ("مسوولان", "مسئولان"), ("مسوولیت", "مسئولیت"),
+    )
+    if fold(variant) != fold(standard)
+}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, Token
 
-from .folding import fold
+from .folding import SPELLING_VARIANTS, fold
 from .stemmer import stem
 from .stoplist import STOPWORDS
 
@@ -23,6 +23,7 @@ def index_term(word: str) -> str:
     term = _term_cache.get(word)
     if term is None:
         folded = fold(word)
+        folded = SPELLING_VARIANTS.get(folded, folded)
         term = "" if folded in STOPWORDS else stem(folded)
         if term in STOPWORDS:
             term = ""

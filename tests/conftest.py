@@ -1,0 +1,41 @@
+"""Shared fixtures: every test runs with its own index, data and cache folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = FIXTURES / "text" / "seed.txt"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path_factory, monkeypatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.delenv("KHABAR_INDEX", raising=False)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    # The lexicon cache is shared across tests: parsing hazm's lexicon takes ~1 s.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
+@pytest.fixture
+def news_folder(tmp_path) -> Path:
+    """A folder of real articles: the seed (print view) and four ir-news files."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for path in sorted((FIXTURES / "text").glob("*.txt")):
+        shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+def shared_corpus(relative: str) -> Path:
+    """A path under ../shared/corpora, or skip when the shared data is absent."""
+    path = SHARED / "corpora" / relative
+    if not path.exists():
+        pytest.skip(f"needs {path} (the shared corpora beside the checkout)")
+    return path

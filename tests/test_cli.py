@@ -1,0 +1,108 @@
+"""The command line through click's runner: output streams, formats and exit statuses."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def indexed(runner, tmp_path, news_folder, monkeypatch):
+    index_dir = tmp_path / "ix"
+    monkeypatch.setenv("KHABAR_INDEX", str(index_dir))
+    result = runner.invoke(cli.main, ["index", str(news_folder)])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+def test_index_reports_a_summary_on_stderr_only(runner, tmp_path, news_folder):
+    result = runner.invoke(cli.main, ["index", "--index", str(tmp_path / "ix"), str(news_folder)])
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    assert "added 5, updated 0, removed 0, skipped 0" in result.stderr
+
+
+def test_index_names_bad_files_and_goes_on(runner, tmp_path, news_folder):
+    (news_folder / "zero.txt").write_bytes(b"")
+    result = runner.invoke(cli.main, ["index", "--index", str(tmp_path / "ix"), str(news_folder)])
+    assert result.exit_code == 0
+    assert "zero.txt: empty" in result.stderr
+    assert "added 5" in result.stderr and "skipped 1" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_default_command_is_search(runner, indexed):
+    result = runner.invoke(cli.main, ["تعاونی دانش بنیان", "--from", "1401/12/01", "--to", "1401/12/29"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("1. مدیر کل تعاون")
+    assert "1401/12/24 · پیام آذری" in result.stdout
+
+
+def test_json_output_is_one_object_on_stdout(runner, indexed):
+    result = runner.invoke(cli.main, ["search", "--json", "تعاونی دانش بنیان"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "total", "results"}
+    first = data["results"][0]
+    assert set(first) == {"id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet"}
+    assert first["jalali_date"] == "1401/12/24" and first["date"] == "2023-03-15T05:21:00Z"
+    assert "\x1b" not in result.stdout
+
+
+def test_nothing_found_exits_1(runner, indexed):
+    result = runner.invoke(cli.main, ["رومشکان", "--from", "1402/01/01"])
+    assert result.exit_code == 1
+    assert "0 found" in result.stdout
+
+
+@pytest.mark.parametrize("arguments", [
+    ["رومشکان", "--from", "1401/13/40"],
+    ["رومشکان", "--to", "1401/12/30"],
+    ["و از"],
+    ["search", "--limit", "0", "x"],
+])
+def test_bad_input_exits_2_with_one_line(runner, indexed, arguments):
+    result = runner.invoke(cli.main, arguments)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip()
+
+
+def test_missing_index_exits_3_and_says_how_to_build_it(runner, tmp_path):
+    result = runner.invoke(cli.main, ["search", "--index", str(tmp_path / "nothing"), "بورس"])
+    assert result.exit_code == 3
+    assert "khabar index" in result.stderr
+
+
+def test_first_search_builds_the_bundled_corpus(runner, monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    result = runner.invoke(cli.main, ["تعاونی دانش بنیان", "--from", "1401/12/01", "--to", "1401/12/29", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert "first run" in result.stderr
+    assert json.loads(result.stdout)["results"][0]["jalali_date"] == "1401/12/24"
+    assert (tmp_path / "data" / "khabar" / "index").is_dir()
+
+
+def test_colour_only_when_asked(runner, indexed):
+    plain = runner.invoke(cli.main, ["تعاونی", "--color", "never"]).stdout
+    coloured = runner.invoke(cli.main, ["تعاونی", "--color", "always"]).stdout
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    monkey = runner.invoke(cli.main, ["تعاونی", "--color", "auto"], env={"NO_COLOR": "1"}).stdout
+    assert "\x1b[" not in monkey
+
+
+@pytest.mark.parametrize("command", ["search", "index"])
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(cli.main, [command, "--help"])
+    assert result.exit_code == 0
+    assert len(result.stdout.splitlines()) > 3

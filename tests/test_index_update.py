@@ -1,0 +1,175 @@
+"""khabar index: incremental updates, deletes, bad files, interruption and locking."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indexer.store import IndexMeta, open_for_search
+from indexer.update import IndexBusy, NothingToIndex, update_index
+
+from conftest import FIXTURES
+
+
+def doc_count(index_dir: Path) -> int:
+    ix = open_for_search(index_dir)
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
+def titles(index_dir: Path) -> set[str]:
+    ix = open_for_search(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            return {fields["title"] for fields in searcher.all_stored_fields()}
+    finally:
+        ix.close()
+
+
+def test_first_run_indexes_every_article(tmp_path, news_folder):
+    summary = update_index(tmp_path / "ix", [news_folder])
+    assert (summary.added, summary.skipped, summary.removed) == (5, 0, 0)
+    assert doc_count(tmp_path / "ix") == 5
+
+
+def test_second_run_changes_nothing(tmp_path, news_folder):
+    update_index(tmp_path / "ix", [news_folder])
+    summary = update_index(tmp_path / "ix", [news_folder])
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (0, 0, 0, 5)
+
+
+def test_touched_file_with_same_content_is_not_reindexed(tmp_path, news_folder):
+    update_index(tmp_path / "ix", [news_folder])
+    os.utime(news_folder / "seed.txt", (1, 1))
+    summary = update_index(tmp_path / "ix", [news_folder])
+    assert (summary.added, summary.updated, summary.unchanged) == (0, 0, 5)
+
+
+def test_changed_new_and_deleted_files(tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    seed = news_folder / "seed.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("رومشکان با تشکیل", "رومشکان با ایجاد", 1), encoding="utf-8")
+    (news_folder / "mashregh_1.txt").unlink()
+    (news_folder / "more.jsonl").write_text(
+        json.dumps({"title": "خبر تازه درباره بورس", "body": "شاخص بورس امروز بالا رفت.", "date": "1399/03/01"},
+                   ensure_ascii=False) + "\n", encoding="utf-8")
+    summary = update_index(index_dir, None)  # the folders indexed before
+    assert (summary.added, summary.updated, summary.removed, summary.unchanged) == (1, 1, 1, 3)
+    assert doc_count(index_dir) == 5
+    assert any("با ایجاد" in title for title in titles(index_dir))
+    assert "راز رگبار سردرگم پمپئو" not in titles(index_dir)
+
+
+def test_deleting_a_whole_folder_removes_its_articles(tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copyfile(FIXTURES / "text" / "seed.txt", other / "seed-copy.txt")
+    update_index(index_dir, [news_folder])
+    # The same article under another file is indexed once.
+    summary = update_index(index_dir, [other])
+    assert summary.duplicates == 1 and summary.added == 0
+    shutil.rmtree(news_folder)
+    summary = update_index(index_dir, None)
+    assert summary.removed == 5
+    # The copy that was left out as a duplicate now stands in for the original.
+    assert summary.added == 1
+    assert doc_count(index_dir) == 1
+
+
+def test_bad_files_are_named_and_the_rest_is_indexed(tmp_path, news_folder):
+    (news_folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (news_folder / "empty.html").write_bytes(b"")
+    (news_folder / "broken.html").write_bytes(b"<html><head><title>")
+    (news_folder / "bad.jsonl").write_text('{"title": "خبر درست", "body": "متن خبر"}\n{not json\n', encoding="utf-8")
+    for page in ("cp1256_declared.html", "cp1256_undeclared.html"):
+        if (FIXTURES / "html" / page).exists():
+            shutil.copyfile(FIXTURES / "html" / page, news_folder / page)
+    problems: list[str] = []
+    summary = update_index(tmp_path / "ix", [news_folder], on_problem=problems.append)
+    named = {Path(line.split(":")[0]).name for line in problems}
+    assert {"photo.txt", "empty.html", "broken.html", "bad.jsonl"} <= named
+    assert all("\n" not in line for line in problems)
+    good = 5 + 1 + sum((news_folder / p).exists() for p in ("cp1256_declared.html", "cp1256_undeclared.html"))
+    assert summary.added == good
+    assert doc_count(tmp_path / "ix") == good
+
+
+def test_a_file_named_directly_must_be_an_article_file(tmp_path, news_folder):
+    (news_folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    problems: list[str] = []
+    summary = update_index(tmp_path / "ix", [news_folder / "notes.pdf", news_folder / "seed.txt"],
+                           on_problem=problems.append)
+    assert summary.added == 1 and summary.skipped == 1
+    assert "not an article file type" in problems[0]
+
+
+def test_interrupted_run_leaves_the_previous_index(tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    (news_folder / "seed.txt").write_text("پیام آذری\nعنوان دیگر\n\nمتن دیگر برای خبر\n", encoding="utf-8")
+
+    def interrupt(total):
+        def tick(n):
+            raise KeyboardInterrupt
+        return tick
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(index_dir, [news_folder], progress=interrupt)
+    assert doc_count(index_dir) == 5
+    assert "عنوان دیگر" not in titles(index_dir)
+    # No lock is left behind: the next run completes.
+    summary = update_index(index_dir, [news_folder])
+    assert summary.updated == 1
+
+
+def test_interrupted_rebuild_keeps_the_old_index(tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+
+    def interrupt(total):
+        def tick(n):
+            raise KeyboardInterrupt
+        return tick
+
+    with pytest.raises(KeyboardInterrupt):
+        update_index(index_dir, [news_folder], rebuild=True, progress=interrupt)
+    assert doc_count(index_dir) == 5
+    assert not (tmp_path / "ix.building").exists()
+
+
+def test_second_writer_gets_a_clear_message(tmp_path, news_folder):
+    from whoosh.index import open_dir
+
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    writer = open_dir(str(index_dir)).writer()
+    try:
+        with pytest.raises(IndexBusy, match="another khabar process"):
+            update_index(index_dir, [news_folder])
+    finally:
+        writer.cancel()
+
+
+def test_index_of_another_schema_version_is_rebuilt(tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    meta = IndexMeta.load(index_dir)
+    meta.schema_version = 0
+    meta.save(index_dir)
+    summary = update_index(index_dir, None)
+    assert "another version" in summary.rebuilt_because
+    assert summary.added == 5
+    assert IndexMeta.load(index_dir).schema_version > 0
+
+
+def test_nothing_to_index_without_folders(tmp_path):
+    with pytest.raises(NothingToIndex):
+        update_index(tmp_path / "ix", None)

@@ -1,0 +1,131 @@
+"""Searching: ranking of the seed, query syntax, Persian variants, Jalali filters, snippets."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.dates import InvalidDate
+from indexer.update import update_index
+from search.engine import search
+from search.query import QueryError
+from search.snippets import MarkFormatter
+
+SEED_URL_PART = "Azari-Online.ir/Fa/News/546150"
+
+
+@pytest.fixture
+def index_dir(tmp_path, news_folder) -> Path:
+    extra = [
+        {"title": "هیئت دولت و بورس", "body": "جلسه هیئت دولت درباره بازار بورس و سهام عدالت برگزار شد.",
+         "date": "1399/03/05 10:00", "keywords": ["بورس", "سهام عدالت"], "source": "آزمون", "id": "x1"},
+        {"title": "وزیر به تهران رفت", "body": "وزیر امروز به تهران رفت و درباره بورس سخن گفت.",
+         "date": "1399/03/20", "keywords": "سفر، تهران", "source": "آزمون", "id": "x2"},
+        {"title": "وزیر تهران", "body": "گفت‌وگو با وزیر تهران.\x1b[31m رنگ \x07 زنگ", "date": "1398/12/01",
+         "source": "آزمون", "id": "x3"},
+    ]
+    (news_folder / "extra.jsonl").write_text(
+        "\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n", encoding="utf-8")
+    update_index(tmp_path / "ix", [news_folder])
+    return tmp_path / "ix"
+
+
+def ids(index_dir, text, **options) -> list[str]:
+    return [hit.id for hit in search(index_dir, text, limit=50, **options).hits]
+
+
+def test_seed_article_comes_first_for_its_query(index_dir):
+    results = search(index_dir, "تعاونی دانش بنیان", date_from="1401/12/01", date_to="1401/12/29")
+    first = results.hits[0]
+    assert SEED_URL_PART in first.url
+    assert first.jalali_date == "1401/12/24"
+    assert first.date == "2023-03-15T05:21:00Z"
+    assert "دانش بنیان" in first.snippet
+    assert first.keywords == ["پیگیری مصوبات سفر معاون وزیر کار به رومشکان", "لرستان", "علی جهانی"]
+
+
+def test_nothing_after_the_seed_date(index_dir):
+    assert search(index_dir, "رومشکان", date_from="1402/01/01").total == 0
+    assert search(index_dir, "رومشکان").total == 1
+
+
+@pytest.mark.parametrize("variant", [
+    "تعاوني دانش بنيان",  # Arabic ya
+    "تعاونی دانش‌بنیان",  # ZWNJ instead of space
+    "تعاونی‌های دانش بنیان",
+    "تعاونیها دانش بنیان",
+])
+def test_written_variants_find_the_same_articles(index_dir, variant):
+    assert ids(index_dir, variant) == ids(index_dir, "تعاونی دانش بنیان")
+
+
+def test_persian_and_latin_digits_meet(index_dir):
+    assert ids(index_dir, "۴۶ میلیارد") == ids(index_dir, "46 میلیارد")
+    assert any(SEED_URL_PART in i for i in ids(index_dir, "۴۶ میلیارد"))
+
+
+def test_arabic_kaf_meets_persian_kaf(index_dir):
+    assert ids(index_dir, "كرونا") == ids(index_dir, "کرونا") != []
+
+
+def test_phrase_is_exact_across_stopwords(index_dir):
+    assert ids(index_dir, '"وزیر تهران"') == ["x3"]
+    assert set(ids(index_dir, "وزیر تهران")) >= {"x2", "x3"}
+
+
+def test_exclusion_or_and_field_prefixes(index_dir):
+    assert "x1" in ids(index_dir, "بورس")
+    assert "x1" not in ids(index_dir, "بورس -هیئت")
+    assert set(ids(index_dir, "title:بورس")) == {"x1"}
+    assert set(ids(index_dir, "keywords:تهران")) == {"x2"}
+    assert {"x1", "x3"} <= set(ids(index_dir, "هیئت OR گفت‌وگو"))
+
+
+def test_hits_holding_every_word_rank_first(index_dir):
+    ranked = ids(index_dir, "بورس سهام عدالت")
+    assert ranked[0] == "x1"
+
+
+@pytest.mark.parametrize("start, end, expected", [
+    ("1399/03/01", "1399/03/10", {"x1"}),
+    ("1399/03", "1399/03", {"x1", "x2"}),
+    ("۱۳۹۹", "١٣٩٩", {"x1", "x2"}),
+    (None, "1398", {"x3"}),
+])
+def test_jalali_date_filters(index_dir, start, end, expected):
+    found = set(ids(index_dir, "وزیر OR بورس OR هیئت", date_from=start, date_to=end))
+    assert found == expected
+
+
+@pytest.mark.parametrize("start, end", [("1401/13/40", None), ("1401/12/30", None), ("1400", "1399"), ("فردا", None)])
+def test_impossible_dates_are_rejected(index_dir, start, end):
+    with pytest.raises(InvalidDate) as info:
+        search(index_dir, "بورس", date_from=start, date_to=end)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "و از به", "!!!", '(("'])
+def test_queries_with_nothing_to_search_get_a_message(index_dir, text):
+    with pytest.raises(QueryError):
+        search(index_dir, text)
+
+
+def test_sort_by_date_puts_newest_first(index_dir):
+    hits = search(index_dir, "بورس OR وزیر", sort="date", limit=10).hits
+    days = [hit.jalali_date for hit in hits]
+    assert days == sorted(days, reverse=True)
+
+
+def test_pages_do_not_overlap(index_dir):
+    first = [h.id for h in search(index_dir, "وزیر OR بورس OR کرونا", page=1, limit=2).hits]
+    second = [h.id for h in search(index_dir, "وزیر OR بورس OR کرونا", page=2, limit=2).hits]
+    assert first and second and not set(first) & set(second)
+
+
+def test_snippet_marks_original_words_and_drops_control_characters(index_dir):
+    hit = search(index_dir, "تهران گفت‌وگو", formatter=MarkFormatter("[", "]")).hits
+    x3 = next(h for h in hit if h.id == "x3")
+    assert "[تهران]" in x3.snippet
+    assert "\x1b" not in x3.snippet and "\x07" not in x3.snippet
