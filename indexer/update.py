@@ -9,6 +9,7 @@ interrupted or killed run leaves the previous index as it was.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
@@ -304,7 +305,9 @@ def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_Read
     if workers <= 1 or len(items) < _PARALLEL_MIN_FILES:
         yield from map(_read_one, items)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forkserver, not fork: forked workers would inherit the index's write-lock
+    # file and hold it after a killed indexer, locking every later run out.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
         yield from pool.map(_read_one, items, chunksize=32)
 
 

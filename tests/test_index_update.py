@@ -173,3 +173,29 @@ def test_index_of_another_schema_version_is_rebuilt(tmp_path, news_folder):
 def test_nothing_to_index_without_folders(tmp_path):
     with pytest.raises(NothingToIndex):
         update_index(tmp_path / "ix", None)
+
+
+def test_killed_indexer_leaves_a_usable_index(tmp_path, news_folder):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    bundled = Path(__file__).resolve().parents[1] / "corpus" / "ir-news"
+    shutil.copytree(bundled, news_folder / "more")
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import cli; cli.main()", "index", "-q", "--index", str(index_dir)],
+        cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    time.sleep(2.0)  # well into indexing 300 articles, which takes several seconds
+    finished_early = process.poll() is not None
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    if finished_early:
+        pytest.skip("the indexer finished before it could be killed")
+    assert doc_count(index_dir) == 5
+    summary = update_index(index_dir, None)
+    assert summary.added + summary.duplicates == 300  # some fixtures are in the corpus too
+    assert doc_count(index_dir) == 5 + summary.added
