@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,37 +106,37 @@ def update_index(
     if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
         rebuild = True
         summary.rebuilt_because = f"the index at {index_dir} was built by another version of khabar; rebuilding it"
-    if rebuild or not index_exists(index_dir):
-        # A rebuild goes to a fresh folder that replaces the old one only when
-        # complete, and takes over the folders the old index covered.
-        known_roots = [str(p) for p in root_paths]
-        if not roots and meta:
-            known_roots = meta.roots
-        _build_fresh(index_dir, root_paths, known_roots, procs, (on_problem, on_duplicate), progress, summary)
-        return summary
+    sinks = (on_problem, on_duplicate)
+    with _exclusive_writer(index_dir):
+        if rebuild or not index_exists(index_dir):
+            # A rebuild takes over the folders the old index covered.
+            known_roots = meta.roots if (not roots and meta) else [str(p) for p in root_paths]
+            _build_fresh(index_dir, root_paths, known_roots, procs, sinks, progress, summary)
+        else:
+            _update_existing(index_dir, meta or IndexMeta(), root_paths, procs, sinks, progress, summary)
+    return summary
 
-    from whoosh.index import LockError, open_dir
+
+def _update_existing(
+    index_dir: Path,
+    meta: IndexMeta,
+    root_paths: list[Path],
+    procs: int | None,
+    sinks: tuple[ProblemSink, ProblemSink],
+    progress: Callable[[int], Progress] | None,
+    summary: UpdateSummary,
+) -> None:
+    from whoosh.index import open_dir
 
     ix = open_dir(str(index_dir))
     try:
-        writer = ix.writer(timeout=0.0)
-    except LockError:
-        ix.close()
-        raise IndexBusy(f"another khabar process is writing to {index_dir}: try again when it has finished") from None
-    try:
         with ix.searcher() as searcher:
             indexed, ids = _snapshot(searcher.reader())
-        _apply(writer, indexed, ids, root_paths, procs, (on_problem, on_duplicate), progress, summary)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+        _write_once(ix, lambda writer: _apply(writer, indexed, ids, root_paths, procs, sinks, progress, summary))
     finally:
         ix.close()
-    new_meta = meta or IndexMeta()
-    new_meta.roots = sorted(set(new_meta.roots) | {str(p) for p in root_paths})
-    new_meta.save(index_dir)
-    return summary
+    meta.roots = sorted(set(meta.roots) | {str(p) for p in root_paths})
+    meta.save(index_dir)
 
 
 def _build_fresh(
@@ -147,19 +148,16 @@ def _build_fresh(
     progress: Callable[[int], Progress] | None,
     summary: UpdateSummary,
 ) -> None:
+    """Build into a sibling folder that replaces the index only when complete."""
     from whoosh.index import create_in
 
     building = index_dir.with_name(index_dir.name + ".building")
-    lock = _claim_build(building, index_dir)
+    shutil.rmtree(building, ignore_errors=True)  # left by a killed build
+    building.mkdir(parents=True)
     try:
         ix = create_in(str(building), build_schema())
-        writer = ix.writer(procs=1, limitmb=_WRITER_MEMORY_MB)
         try:
-            _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
+            _write_once(ix, lambda writer: _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary))
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)
@@ -167,25 +165,45 @@ def _build_fresh(
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    finally:
-        os.close(lock)
 
 
-def _claim_build(building: Path, index_dir: Path) -> int:
-    """Make the build folder and hold an exclusive lock, so two rebuilds cannot collide."""
+def _write_once(ix, work: Callable[[object], None]) -> None:
+    """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written."""
+    from whoosh.index import LockError
+
+    try:
+        writer = ix.writer(timeout=0.0, limitmb=_WRITER_MEMORY_MB)
+    except LockError:
+        raise IndexBusy("another program is writing to the index: try again when it has finished") from None
+    try:
+        work(writer)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+@contextmanager
+def _exclusive_writer(index_dir: Path) -> Iterator[None]:
+    """Hold a lock beside the index for the whole run, so updates and rebuilds never overlap.
+
+    ``flock`` is released by the kernel when a process dies, so a killed run
+    never locks out the next one.
+    """
     import fcntl
 
-    building.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = building.with_name(building.name + ".lock")
-    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o644)
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(index_dir.with_name(index_dir.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o644)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(
+                f"another khabar process is writing to {index_dir}: try again when it has finished"
+            ) from None
+        yield
+    finally:
         os.close(fd)
-        raise IndexBusy(f"another khabar process is building the index at {index_dir}: try again when it has finished") from None
-    shutil.rmtree(building, ignore_errors=True)  # left by a killed build
-    building.mkdir()
-    return fd
 
 
 def _replace_folder(new: Path, old: Path) -> None:

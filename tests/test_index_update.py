@@ -145,14 +145,26 @@ def test_interrupted_rebuild_keeps_the_old_index(tmp_path, news_folder):
     assert not (tmp_path / "ix.building").exists()
 
 
-def test_second_writer_gets_a_clear_message(tmp_path, news_folder):
+def test_second_indexer_gets_a_clear_message(tmp_path, news_folder):
+    from indexer.update import _exclusive_writer
+
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    with _exclusive_writer(index_dir):  # as a running `khabar index` holds it
+        with pytest.raises(IndexBusy, match="another khabar process is writing"):
+            update_index(index_dir, [news_folder])
+        with pytest.raises(IndexBusy):
+            update_index(index_dir, [news_folder], rebuild=True)
+
+
+def test_another_whoosh_writer_is_reported_too(tmp_path, news_folder):
     from whoosh.index import open_dir
 
     index_dir = tmp_path / "ix"
     update_index(index_dir, [news_folder])
     writer = open_dir(str(index_dir)).writer()
     try:
-        with pytest.raises(IndexBusy, match="another khabar process"):
+        with pytest.raises(IndexBusy, match="writing to the index"):
             update_index(index_dir, [news_folder])
     finally:
         writer.cancel()
