@@ -6,11 +6,19 @@ the commands, so ``khabar --help`` and shell completion stay instant.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from search.terminal import Style
 
 EXIT_FOUND = 0
 EXIT_NOTHING_FOUND = 1
@@ -18,6 +26,8 @@ EXIT_USAGE = 2
 EXIT_NO_INDEX = 3
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
+# The same as search.output.FORMATS (a test checks): that module imports Whoosh.
+FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 
 
 class DefaultCommandGroup(click.Group):
@@ -38,7 +48,7 @@ class DefaultCommandGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-def fail(message: str, status: int) -> None:
+def fail(message: str, status: int) -> NoReturn:
     click.echo(f"khabar: {message}", err=True)
     sys.exit(status)
 
@@ -65,21 +75,86 @@ def main() -> None:
     \b
     khabar "تعاونی دانش بنیان" --from 1401/12/01    search (the default command)
     khabar index ~/news                              index a folder (incremental)
+    khabar keywords کرونا --from 1399/01             articles tagged with a keyword
+    khabar keywords --top 20 --by month              the most frequent keywords
+    khabar show ID  /  khabar stats                  one article / the index
+
+    Output: --format table|json|jsonl|tsv|csv on every command that prints
+    records. Exit status: 0 found, 1 nothing found, 2 usage or input error,
+    3 no usable index.
     """
+
+
+def date_options(function: Callable[..., None]) -> Callable[..., None]:
+    function = click.option("--to", "date_to", metavar="JALALI",
+                            help="Latest Jalali date (inclusive); a month or year means all of it.")(function)
+    return click.option("--from", "date_from", metavar="JALALI",
+                        help="Earliest Jalali date: 1401/12/01, ۱۴۰۱/۱۲, 1401.")(function)
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    format: str
+    style: Style
+
+
+def output_options(function: Callable[..., None]) -> Callable[..., None]:
+    """The output options of every command that prints records; the command gets ``out: Output``."""
+
+    @functools.wraps(function)
+    def command(*args, output_format: str | None, as_json: bool, color: str, bidi: bool, **kwargs):
+        if as_json and output_format not in (None, "json"):
+            raise click.UsageError(f"--json means --format json, not --format {output_format}")
+        return function(*args, out=make_output("json" if as_json else output_format or "table", color, bidi),
+                        **kwargs)
+
+    options = (
+        click.option("--format", "output_format", type=click.Choice(FORMATS),
+                     help="table (default) for people; json, jsonl, tsv or csv for programs."),
+        click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+                     help="Colour the table view (NO_COLOR is honoured)."),
+        click.option("--bidi", is_flag=True,
+                     help="Reorder right-to-left text for terminals that do not (table view on a terminal only)."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def make_output(fmt: str, color: str, bidi: bool) -> Output:
+    from search.terminal import Style
+
+    table = fmt == "table"
+    # Reordering is for a person's terminal only: never for a pipe or a machine format.
+    return Output(fmt, Style(color=table and wants_color(color), bidi=bidi and table and stdout_is_terminal()))
+
+
+def emit(chunks: Iterable[str], out: Output) -> None:
+    """Write output as it comes (``--stdin`` answers stream), nothing but data on stdout."""
+    for chunk in chunks:
+        click.echo(chunk, color=out.style.color)
+
+
+def readable_index(index_dir: Path | None) -> Path:
+    """The index to read; the default one is built from the bundled corpus on first use."""
+    index_dir, is_default = resolve_index(index_dir)
+    if is_default:
+        build_bundled_index_if_missing(index_dir)
+    return index_dir
 
 
 @main.command()
 @click.argument("query", nargs=-1, required=True)
-@click.option("--from", "date_from", metavar="JALALI", help="Earliest Jalali date: 1401/12/01, ۱۴۰۱/۱۲, 1401.")
-@click.option("--to", "date_to", metavar="JALALI", help="Latest Jalali date (inclusive); a month or year means all of it.")
+@date_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
-@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on stdout and nothing else.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
-              help="Colour the terminal view (NO_COLOR is honoured).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
+              help="Best matches first, or newest first.")
+@output_options
 @index_option
-def search(query: tuple[str, ...], date_from, date_to, limit, page, sort, as_json, color, index_dir) -> None:
+def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, limit: int, page: int, sort: str,
+           out: Output, index_dir: Path | None) -> None:
     """Search the index: words, "phrases", -excluded, OR, title: / keywords: fields.
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
@@ -87,28 +162,127 @@ def search(query: tuple[str, ...], date_from, date_to, limit, page, sort, as_jso
     from indexer.dates import InvalidDate
     from indexer.store import IndexMissing
     from search.engine import search as run_search
-    from search.output import MATCH, RESET, results_json, results_table
+    from search.output import MATCH, RESET, results_chunks
     from search.query import QueryError
     from search.snippets import MarkFormatter
 
-    index_dir, is_default = resolve_index(index_dir)
-    if is_default:
-        build_bundled_index_if_missing(index_dir)
-    use_color = not as_json and wants_color(color)
-    formatter = MarkFormatter(MATCH, RESET) if use_color else MarkFormatter()
-    text = " ".join(query)
+    index_dir = readable_index(index_dir)
+    # Marks inside a line would not survive bidi reordering: only whole lines are styled then.
+    marks = out.style.color and not out.style.bidi
+    formatter = MarkFormatter(MATCH, RESET) if marks else MarkFormatter()
     try:
-        results = run_search(index_dir, text, date_from=date_from, date_to=date_to, limit=limit, page=page,
-                             sort=sort, formatter=formatter)
+        results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
+                             page=page, sort=sort, formatter=formatter)
     except (QueryError, InvalidDate) as error:
         fail(str(error), EXIT_USAGE)
     except IndexMissing as error:
         fail(str(error), EXIT_NO_INDEX)
-    if as_json:
-        click.echo(results_json(results))
-    else:
-        click.echo(results_table(results, color=use_color, first_rank=(page - 1) * limit + 1), color=use_color)
+    emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
     sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
+
+
+@main.command()
+@click.argument("keywords", nargs=-1)
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read keywords one per line from standard input; one record per keyword, in order.")
+@click.option("--top", type=click.IntRange(1), metavar="N", help="The N most frequent keywords, with article counts.")
+@click.option("--by", type=click.Choice(["month", "source"]), help="With --top: counts per Jalali month or source.")
+@date_options
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 10000),
+              help="Articles listed per keyword, newest first.")
+@output_options
+@index_option
+def keywords(keywords: tuple[str, ...], from_stdin: bool, top: int | None, by: str | None, date_from: str | None,
+             date_to: str | None, limit: int, out: Output, index_dir: Path | None) -> None:
+    """Articles tagged with each KEYWORD, newest first; or the top keywords.
+
+    Keywords match however they are written: ي/ی, ك/ک, ZWNJ or space, any digits.
+
+    \b
+    khabar keywords کرونا "ویروس کرونا" --from 1399/01
+    khabar keywords --stdin --format jsonl < keywords.txt
+    khabar keywords --top 20 --by month --from 1398
+
+    Exit status: 0 found, 1 nothing found, 2 usage or bad date, 3 no index.
+    """
+    if bool(keywords) + from_stdin + (top is not None) != 1:
+        raise click.UsageError("give KEYWORD..., --stdin or --top N (one of them)")
+    if by and top is None:
+        raise click.UsageError("--by goes with --top")
+    from indexer.dates import InvalidDate
+    from indexer.store import IndexMissing
+    from search.filters import jalali_range
+    from search.keywords import KeywordError, KeywordIndex, lookup_key, read_keywords
+    from search.output import Counted
+    from search.views import lookup_chunks, top_chunks
+
+    try:
+        date_filter = jalali_range(date_from, date_to)
+        for keyword in keywords:
+            lookup_key(keyword)  # a bad keyword is a usage error before any output
+        with KeywordIndex(readable_index(index_dir)) as index:
+            if top is not None:
+                counts = index.top(top, date_filter=date_filter, by=by)
+                emit(top_chunks(counts, by, out.format, out.style), out)
+                found = bool(counts)
+            else:
+                wanted = read_keywords(sys.stdin) if from_stdin else keywords
+                answers = Counted((index.lookup(keyword, date_filter=date_filter, limit=limit) for keyword in wanted),
+                                  found=lambda answer: answer.total > 0)
+                emit(lookup_chunks(answers, out.format, out.style, per_keyword=from_stdin), out)
+                found = answers.any
+    except (InvalidDate, KeywordError) as error:
+        fail(str(error), EXIT_USAGE)
+    except UnicodeDecodeError:
+        fail("standard input is not UTF-8 text", EXIT_USAGE)
+    except IndexMissing as error:
+        fail(str(error), EXIT_NO_INDEX)
+    sys.exit(EXIT_FOUND if found else EXIT_NOTHING_FOUND)
+
+
+@main.command()
+@click.argument("article_id", metavar="ID")
+@output_options
+@index_option
+def show(article_id: str, out: Output, index_dir: Path | None) -> None:
+    """Print one article in full: title, Jalali and Gregorian date, source, URL, keywords, body.
+
+    ID is the article's "id" in search results (usually its URL).
+
+    Exit status: 0 shown, 1 no such article, 3 no index.
+    """
+    from indexer.store import IndexMissing
+    from search.inspect import find_article
+    from search.views import article_chunks
+
+    try:
+        article = find_article(readable_index(index_dir), article_id)
+    except IndexMissing as error:
+        fail(str(error), EXIT_NO_INDEX)
+    if article is None:
+        fail(f"no article with id {article_id!r}", EXIT_NOTHING_FOUND)
+    emit(article_chunks(article, out.format, out.style), out)
+    sys.exit(EXIT_FOUND)
+
+
+@main.command()
+@output_options
+@index_option
+def stats(out: Output, index_dir: Path | None) -> None:
+    """Describe the index: articles, Jalali date range, sources, size, schema version, last update.
+
+    Exit status: 0 the index has articles, 1 it is empty, 3 no index.
+    """
+    from indexer.store import IndexMissing
+    from search.inspect import index_stats
+    from search.views import stats_chunks
+
+    try:
+        description = index_stats(readable_index(index_dir))
+    except IndexMissing as error:
+        fail(str(error), EXIT_NO_INDEX)
+    emit(stats_chunks(description, out.format, out.style), out)
+    sys.exit(EXIT_FOUND if description.articles else EXIT_NOTHING_FOUND)
 
 
 @main.command()
@@ -186,12 +360,16 @@ def build_bundled_index_if_missing(index_dir: Path) -> None:
     click.echo(f"khabar: {summary.line()}", err=True)
 
 
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
 def wants_color(choice: str) -> bool:
     if choice == "always":
         return True
     if choice == "never" or os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty()
+    return stdout_is_terminal()
 
 
 if __name__ == "__main__":

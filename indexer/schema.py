@@ -6,10 +6,6 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .persian.analyzer import persian_analyzer
 
-# Bump whenever the schema or the analysis changes what is stored or how terms
-# are made: an index of another version is rebuilt, never misread.
-SCHEMA_VERSION = 1
-
 
 def build_schema() -> Schema:
     analyzer = persian_analyzer()

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .schema import SCHEMA_VERSION
+from .version import SCHEMA_VERSION
 
 INDEX_ENV = "KHABAR_INDEX"
 _META_FILE = "khabar.json"

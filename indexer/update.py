@@ -22,7 +22,8 @@ from .article import Article, UnreadableArticle
 from .dates import jalali_day
 from .persian.folding import keyword_key
 from .readers import read_file
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import build_schema
+from .version import SCHEMA_VERSION
 from .store import IndexMeta, index_exists
 from .walk import article_files, is_under
 

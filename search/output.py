@@ -1,24 +1,111 @@
-"""Rendering search results for a terminal or for programs."""
+"""Rendering records for a terminal or for programs, in every output format.
+
+Machine formats (json, jsonl, tsv, csv) carry the same field names everywhere;
+the terminal view (table) is the only one with colour or bidi reordering.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
 
 from .engine import SearchResults
-from .terminal import clean_text
+from .terminal import BOLD, DIM, MATCH, RESET, Style, clean_text
 
-# ANSI styles for the terminal view; used only when colour is on.
-BOLD = "\x1b[1m"
-MATCH = "\x1b[1;33m"
-DIM = "\x1b[2m"
-RESET = "\x1b[0m"
+__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
+           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table"]
+
+FORMATS = ("table", "json", "jsonl", "tsv", "csv")
+# The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
+RESULT_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet")
+# Joins list values (an article's keywords) inside one tsv/csv cell.
+LIST_SEPARATOR = ", "
+
+T = TypeVar("T")
+
+
+# json.dumps escapes C0 controls (escape sequences included); these would still act on
+# a terminal that shows the JSON, so they are written as \u escapes too (losslessly).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def json_document(value: object) -> str:
+    """Persian as it is (not escaped), but every control character escaped."""
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(value, ensure_ascii=False))
+
+
+def jsonl_line(record: dict) -> str:
+    return json_document(record)
+
+
+def cell(value: object) -> str:
+    """One tsv/csv cell: no control characters, tabs or line breaks; lists joined."""
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(cell(item) for item in value)
+    return clean_text(str(value)).strip()
+
+
+def delimited(rows: Iterable[dict], columns: Sequence[str], fmt: str) -> Iterator[str]:
+    """A header line, then one line per row, as tsv or csv (lines without their newline)."""
+    if fmt == "tsv":
+        yield "\t".join(columns)
+        for row in rows:
+            yield "\t".join(cell(row.get(column)) for column in columns)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="")
+    for values in ([*columns], *([cell(row.get(column)) for column in columns] for row in rows)):
+        writer.writerow(values)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def machine_chunks(rows: Iterable[dict], fmt: str, columns: Sequence[str],
+                   document: Callable[[list[dict]], object]) -> Iterator[str]:
+    """Rows as jsonl lines, tsv/csv lines, or (collected) one json document."""
+    if fmt == "json":
+        yield json_document(document(list(rows)))
+    elif fmt == "jsonl":
+        yield from (jsonl_line(row) for row in rows)
+    else:
+        yield from delimited(rows, columns, fmt)
+
+
+class Counted(Generic[T]):
+    """Passes items through, remembering whether any of them counted as found (for the exit status)."""
+
+    def __init__(self, items: Iterable[T], found: Callable[[T], bool]) -> None:
+        self._items = items
+        self._found = found
+        self.any = False
+
+    def __iter__(self) -> Iterator[T]:
+        for item in self._items:
+            self.any = self.any or self._found(item)
+            yield item
 
 
 def results_json(results: SearchResults) -> str:
-    return json.dumps(
-        {"query": results.query, "total": results.total, "results": [hit.as_dict() for hit in results.hits]},
-        ensure_ascii=False,
+    return json_document(
+        {"query": results.query, "total": results.total, "results": [hit.as_dict() for hit in results.hits]}
     )
+
+
+def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: int = 1) -> Iterator[str]:
+    """``search`` output in any format."""
+    if fmt == "json":
+        yield results_json(results)
+    elif fmt == "table":
+        yield style.finish(results_table(results, color=style.color, first_rank=first_rank))
+    else:
+        yield from machine_chunks((hit.as_dict() for hit in results.hits), fmt, RESULT_FIELDS, list)
 
 
 def results_table(results: SearchResults, *, color: bool, first_rank: int = 1) -> str:

@@ -1,0 +1,5 @@
+"""The index format version, kept apart from the schema so that reading it imports nothing heavy."""
+
+# Bump whenever the schema or the analysis changes what is stored or how terms
+# are made: an index of another version is rebuilt, never misread.
+SCHEMA_VERSION = 1

@@ -1,0 +1,110 @@
+"""Looking inside the index: one article in full, and a description of the whole index."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from indexer.dates import format_iso_utc, format_jalali
+from indexer.store import IndexMeta, open_for_search
+
+# Field order of ``show`` records (json keys, tsv/csv columns).
+ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")
+
+
+@dataclass(slots=True)
+class Article:
+    id: str
+    url: str
+    title: str
+    source: str
+    date: str | None  # ISO 8601 UTC
+    jalali_date: str | None  # YYYY/MM/DD in Tehran
+    keywords: list[str]
+    body: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class IndexStats:
+    index: str
+    articles: int
+    undated: int
+    first_jalali_date: str | None
+    last_jalali_date: str | None
+    sources: list[dict] = field(default_factory=list)  # [{"source", "count"}], most articles first
+    size_bytes: int = 0
+    schema_version: int = 0
+    updated: str | None = None  # ISO 8601 UTC of the last indexing run
+    roots: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def find_article(index_dir: Path, article_id: str) -> Article | None:
+    """The article whose ``id`` is ``article_id`` (as in search results), or None."""
+    ix = open_for_search(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            stored = searcher.document(id=article_id.strip())
+    finally:
+        ix.close()
+    if stored is None:
+        return None
+    moment: datetime | None = stored.get("date")
+    return Article(
+        id=stored["id"],
+        url=stored.get("url", ""),
+        title=stored.get("title", ""),
+        source=stored.get("source", ""),
+        date=format_iso_utc(moment) if moment else None,
+        jalali_date=format_jalali(moment) if moment else None,
+        keywords=list(stored.get("keyword_list") or []),
+        body=stored.get("body", ""),
+    )
+
+
+def index_stats(index_dir: Path) -> IndexStats:
+    """Counts, Jalali date range and sources from the index's columns; size and history from disk."""
+    ix = open_for_search(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            reader = searcher.reader()
+            live = list(reader.all_doc_ids())
+            days: list[int] = []
+            sources: Counter[str] = Counter()
+            if live:  # an empty index has no columns to read
+                days_column = reader.column_reader("jalali_day")
+                sources_column = reader.column_reader("source")
+                days = [day for day in (days_column[doc] for doc in live) if _is_day(day)]
+                sources.update(sources_column[doc] or "" for doc in live)
+    finally:
+        ix.close()
+    meta = IndexMeta.load(index_dir) or IndexMeta()
+    return IndexStats(
+        index=str(index_dir),
+        articles=len(live),
+        undated=len(live) - len(days),
+        first_jalali_date=_jalali(min(days)) if days else None,
+        last_jalali_date=_jalali(max(days)) if days else None,
+        sources=[{"source": name or None, "count": count}
+                 for name, count in sorted(sources.items(), key=lambda item: (-item[1], item[0]))],
+        size_bytes=sum(path.stat().st_size for path in index_dir.rglob("*") if path.is_file()),
+        schema_version=meta.schema_version,
+        updated=meta.updated or None,
+        roots=list(meta.roots),
+    )
+
+
+def _is_day(day: int) -> bool:
+    # An undated article holds the column's filler value, not a YYYYMMDD number.
+    return 0 < day < 100_000_000
+
+
+def _jalali(day: int) -> str:
+    return f"{day // 10000:04d}/{day // 100 % 100:02d}/{day % 100:02d}"

@@ -1,0 +1,137 @@
+"""Output of ``keywords``, ``show`` and ``stats`` in every format (see output.py for ``search``).
+
+Each function yields chunks of text, one line or block at a time, so that
+``keywords --stdin`` writes each answer as soon as it has it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from .inspect import ARTICLE_FIELDS, Article, IndexStats
+from .keywords import KeywordCount, KeywordResults, result_dict
+from .output import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
+from .terminal import Style, clean_lines, clean_text
+
+# tsv/csv columns of ``keywords --stdin``: one row per keyword, its article ids space-separated.
+PER_KEYWORD_FIELDS = ("keyword", "total", "ids")
+
+
+def lookup_chunks(answers: Iterable[KeywordResults], fmt: str, style: Style, *,
+                  per_keyword: bool = False) -> Iterator[str]:
+    """Keyword lookups: a row per article, or with ``per_keyword`` (``--stdin``) a record per keyword."""
+    if fmt == "table":
+        yield from (style.finish(_lookup_table(answer, style)) for answer in answers)
+    elif fmt == "json":
+        yield json_document({"keywords": [answer.as_dict() for answer in answers]})
+    elif per_keyword and fmt == "jsonl":
+        yield from (jsonl_line(answer.as_dict()) for answer in answers)
+    elif per_keyword:
+        rows = ({"keyword": a.keyword, "total": a.total, "ids": " ".join(h.id for h in a.hits)} for a in answers)
+        yield from machine_chunks(rows, fmt, PER_KEYWORD_FIELDS, list)
+    else:
+        rows = ({"keyword": answer.keyword} | result_dict(hit) for answer in answers for hit in answer.hits)
+        yield from machine_chunks(rows, fmt, ("keyword", *RESULT_FIELDS), list)
+
+
+def _lookup_table(answer: KeywordResults, style: Style) -> str:
+    shown = f", newest {len(answer.hits)} shown" if answer.total > len(answer.hits) else ""
+    lines = [style.bold(f"{clean_text(answer.keyword)} — {answer.total} articles{shown}")]
+    for rank, hit in enumerate(answer.hits, start=1):
+        lines.append(f"{rank:>3}. {clean_text(hit.title) or '(untitled)'}")
+        meta = " · ".join(clean_text(part) for part in (hit.jalali_date or "no date", hit.source, hit.url) if part)
+        lines.append("     " + style.dim(meta))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def top_chunks(counts: list[KeywordCount], by: str | None, fmt: str, style: Style) -> Iterator[str]:
+    """Keyword counts; with ``by``, each record also names its month or source."""
+    if fmt == "table":
+        yield style.finish(_top_table(counts, by, style))
+        return
+    columns = (*((by,) if by else ()), "keyword", "count")
+    rows = (count.as_dict(by) for count in counts)
+    yield from machine_chunks(rows, fmt, columns, lambda records: {"by": by, "keywords": records})
+
+
+def _top_table(counts: list[KeywordCount], by: str | None, style: Style) -> str:
+    width = len(str(max((count.count for count in counts), default=0)))
+    lines: list[str] = []
+    group: object = ()  # no group yet
+    for count in counts:
+        if by and count.group != group:
+            group = count.group
+            lines.append(("" if not lines else "\n") + style.bold(clean_text(group or _NO_GROUP[by])))
+        lines.append(f"{count.count:>{width + 2}}  {clean_text(count.keyword)}")
+    return "\n".join(lines)
+
+
+_NO_GROUP = {"month": "(no date)", "source": "(no source)"}
+
+
+def article_chunks(article: Article, fmt: str, style: Style) -> Iterator[str]:
+    """One article in full."""
+    if fmt == "table":
+        yield style.finish(_article_view(article, style))
+    else:
+        yield from machine_chunks([article.as_dict()], fmt, ARTICLE_FIELDS, lambda records: records[0])
+
+
+def _article_view(article: Article, style: Style) -> str:
+    dates = " · ".join(part for part in (article.jalali_date, article.date) if part) or "no date"
+    lines = [
+        style.bold(clean_text(article.title) or "(untitled)"),
+        style.dim(" · ".join(part for part in (dates, clean_text(article.source)) if part)),
+    ]
+    if article.url:
+        lines.append(style.dim(clean_text(article.url)))
+    if article.keywords:
+        lines.append("keywords: " + "، ".join(clean_text(keyword) for keyword in article.keywords))
+    lines.append("")
+    lines.append(clean_lines(article.body))
+    return "\n".join(lines)
+
+
+def stats_chunks(stats: IndexStats, fmt: str, style: Style) -> Iterator[str]:
+    """A description of the index; tsv/csv give one ``field, value`` row per fact and per source."""
+    if fmt == "table":
+        yield style.finish(_stats_view(stats, style))
+    elif fmt in ("json", "jsonl"):
+        yield json_document(stats.as_dict())
+    else:
+        yield from machine_chunks(_stats_rows(stats), fmt, ("field", "value"), list)
+
+
+def _stats_rows(stats: IndexStats) -> Iterator[dict]:
+    for name, value in stats.as_dict().items():
+        if name == "sources":
+            yield from ({"field": f"source:{row['source'] or ''}", "value": row["count"]} for row in value)
+        else:
+            yield {"field": name, "value": value}
+
+
+def _stats_view(stats: IndexStats, style: Style) -> str:
+    span = f"{stats.first_jalali_date} – {stats.last_jalali_date}" if stats.first_jalali_date else "none"
+    lines = [
+        style.bold(f"{stats.articles} articles") + (f" ({stats.undated} undated)" if stats.undated else ""),
+        f"dates:          {span}",
+        f"size on disk:   {_size(stats.size_bytes)}",
+        f"schema version: {stats.schema_version}",
+        f"last updated:   {stats.updated or 'unknown'}",
+        f"index:          {clean_text(stats.index)}",
+    ]
+    lines += [f"folder:         {clean_text(root)}" for root in stats.roots]
+    if stats.sources:
+        width = len(str(stats.sources[0]["count"]))
+        lines.append(style.bold("sources"))
+        lines += [f"  {row['count']:>{width}}  {clean_text(row['source'] or '(no source)')}" for row in stats.sources]
+    return "\n".join(lines)
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024:
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
