@@ -72,6 +72,10 @@ def open_for_search(index_dir: Path):
             "rebuild it with 'khabar index --rebuild'"
         )
     try:
-        return index.open_dir(str(index_dir))
+        # Not mmap: whoosh3 wraps each mmapped sub-file of a compound segment
+        # in BytesIO, copying it whole (tens of MB) on every open.
+        from whoosh.filedb.filestore import FileStorage
+
+        return FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
     except Exception as error:  # whoosh raises many kinds for a damaged index
         raise IndexMissing(f"cannot open the index at {index_dir} ({error}): rebuild it with 'khabar index --rebuild'") from error

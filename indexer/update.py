@@ -155,10 +155,20 @@ def _build_fresh(
     building = index_dir.with_name(index_dir.name + ".building")
     shutil.rmtree(building, ignore_errors=True)  # left by a killed build
     building.mkdir(parents=True)
+    workers = procs if procs is not None else (os.cpu_count() or 1)
+    options: dict = {}
+    if workers > 1 and sum(1 for _ in article_files(root_paths)) >= _PARALLEL_MIN_FILES:
+        # Analysis and segment writing, the bulk of the cost, run in one
+        # worker process per core, each writing its own segment; files are
+        # then read in this process. forkserver keeps the lock out of them.
+        options = {"procs": workers, "multisegment": True, "limitmb": _WRITER_MEMORY_MB // workers,
+                   "start_method": "forkserver"}
+        procs = 1
     try:
         ix = create_in(str(building), build_schema())
         try:
-            _write_once(ix, lambda writer: _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary))
+            _write_once(ix, lambda writer: _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary),
+                        **options)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)
@@ -168,12 +178,13 @@ def _build_fresh(
         raise
 
 
-def _write_once(ix, work: Callable[[object], None]) -> None:
+def _write_once(ix, work: Callable[[object], None], **options) -> None:
     """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written."""
     from whoosh.index import LockError
 
+    options.setdefault("limitmb", _WRITER_MEMORY_MB)
     try:
-        writer = ix.writer(timeout=0.0, limitmb=_WRITER_MEMORY_MB)
+        writer = ix.writer(timeout=0.0, **options)
     except LockError:
         raise IndexBusy("another program is writing to the index: try again when it has finished") from None
     try:

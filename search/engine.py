@@ -12,7 +12,7 @@ from whoosh.query import And
 
 from .filters import jalali_range
 from .query import parse_query
-from .snippets import MarkFormatter, make_highlighter, snippet
+from .snippets import MarkFormatter, query_terms, snippet
 
 SORTS = ("relevance", "date")
 BM25_K1 = 1.2
@@ -77,15 +77,20 @@ def search(
             options: dict = {}
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
-            page_results = searcher.search_page(query, page, pagelen=limit, **options)
-            highlighter = make_highlighter(formatter or MarkFormatter())
-            hits = [_hit(h, highlighter) for h in page_results] if page_results.offset < page_results.total else []
-            return SearchResults(text, page_results.total, hits)
+            # One unlimited pass: a top-N search skips blocks by quality and then
+            # runs the query again to count the total, which costs more.
+            results = searcher.search(query, limit=None, **options)
+            total = len(results)
+            first = (page - 1) * limit
+            terms = query_terms(query)
+            marks = formatter or MarkFormatter()
+            hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
+            return SearchResults(text, total, hits)
     finally:
         ix.close()
 
 
-def _hit(hit, highlighter) -> Hit:
+def _hit(hit, terms: frozenset[str], marks: MarkFormatter) -> Hit:
     stored = hit.fields()
     moment: datetime | None = stored.get("date")
     return Hit(
@@ -97,5 +102,5 @@ def _hit(hit, highlighter) -> Hit:
         jalali_date=format_jalali(moment) if moment else "",
         keywords=list(stored.get("keyword_list") or []),
         score=float(hit.score or 0.0),
-        snippet=snippet(hit, highlighter),
+        snippet=snippet(stored.get("body") or "", terms, marks),
     )

@@ -10,6 +10,7 @@ must still meet their singular.
 from __future__ import annotations
 
 import importlib.util
+from bisect import bisect_left
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -36,12 +37,37 @@ _MIN_STEM = 2
 _NOT_PLURAL = frozenset(fold(w) for w in ("تنها", "منتها", "بها", "رها"))
 
 
+class SortedWords:
+    """A read-only word set kept as a sorted list, membership by bisection.
+
+    Hashing the lexicon's ~180k words into frozensets costs ~0.2 s per process;
+    splitting the cached text into lists ~30 ms, and a search looks up only a
+    handful of words (indexing caches every word's term anyway).
+    """
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: list[str] | set[str]) -> None:
+        self._words = words if isinstance(words, list) else sorted(words)
+
+    def __contains__(self, word: object) -> bool:
+        words = self._words
+        i = bisect_left(words, word)
+        return i < len(words) and words[i] == word
+
+    def __iter__(self):
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    known: frozenset[str]
-    noun: frozenset[str]
-    nominal: frozenset[str]  # nouns and adjectives
-    adjectival: frozenset[str]  # adjectives and adverbs
+    known: SortedWords
+    noun: SortedWords
+    nominal: SortedWords  # nouns and adjectives
+    adjectival: SortedWords  # adjectives and adverbs
 
 
 def _hazm_words_path() -> Path:
@@ -78,7 +104,7 @@ def _parse_hazm_words(source: Path) -> Lexicon:
             adjectival.add(word)
         if "ADV" in tags:
             adjectival.add(word)
-    return Lexicon(frozenset(known), frozenset(noun), frozenset(nominal), frozenset(adjectival))
+    return Lexicon(SortedWords(known), SortedWords(noun), SortedWords(nominal), SortedWords(adjectival))
 
 
 @cache
@@ -93,7 +119,7 @@ def lexicon() -> Lexicon:
     try:
         blocks = cached.read_text(encoding="utf-8").split("\n\n")
         if len(blocks) == 4:
-            return Lexicon(*(frozenset(block.split("\n")) for block in blocks))
+            return Lexicon(*(SortedWords(block.split("\n")) for block in blocks))
     except OSError:
         pass
     parsed = _parse_hazm_words(source)
@@ -101,7 +127,7 @@ def lexicon() -> Lexicon:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
         partial.write_text(
-            "\n\n".join("\n".join(sorted(words)) for words in
+            "\n\n".join("\n".join(words) for words in
                         (parsed.known, parsed.noun, parsed.nominal, parsed.adjectival)),
             encoding="utf-8",
         )
