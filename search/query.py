@@ -10,6 +10,8 @@ from __future__ import annotations
 from whoosh import qparser
 from whoosh.query import DisjunctionMax, NullQuery, Query
 
+from .phrases import ExactPhrasePlugin
+
 SEARCH_FIELDS = ("title", "keywords", "body")
 # Tuned on the Hamshahri relevance judgments (docs/ranking.md).
 FIELD_BOOSTS = {"title": 1.5, "keywords": 1.2, "body": 1.0}
@@ -43,6 +45,8 @@ def make_parser(schema) -> qparser.QueryParser:
     # Plain search text should not turn into expensive or surprising queries.
     for plugin in (qparser.WildcardPlugin, qparser.BoostPlugin, qparser.RangePlugin):
         parser.remove_plugin_class(plugin)
+    parser.remove_plugin_class(qparser.PhrasePlugin)
+    parser.add_plugin(ExactPhrasePlugin())
     parser.add_plugin(qparser.PlusMinusPlugin())
     return parser
 

@@ -72,6 +72,11 @@ def test_arabic_kaf_meets_persian_kaf(index_dir):
 
 def test_phrase_is_exact_across_stopwords(index_dir):
     assert ids(index_dir, '"وزیر تهران"') == ["x3"]
+    # The stopword keeps its place: the phrase with it finds the other article.
+    assert ids(index_dir, '"وزیر به تهران"') == ["x2"]
+    assert "x2" in ids(index_dir, '"وزیر تهران"~3')
+    # The seed's phrase with a stopword inside.
+    assert any(SEED_URL_PART in i for i in ids(index_dir, '"تعاونی های دانش بنیان و تعاونی های بانوان"'))
     assert set(ids(index_dir, "وزیر تهران")) >= {"x2", "x3"}
 
 
