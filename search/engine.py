@@ -12,11 +12,10 @@ from whoosh.query import And
 
 from .filters import jalali_range
 from .query import parse_query
+from .ranking import weighting
 from .snippets import MarkFormatter, query_terms, snippet
 
 SORTS = ("relevance", "date")
-BM25_K1 = 1.2
-BM25_B = 0.75
 
 
 @dataclass(slots=True)
@@ -44,12 +43,6 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)
-
-
-def weighting():
-    from whoosh import scoring
-
-    return scoring.BM25F(B=BM25_B, K1=BM25_K1)
 
 
 def search(
