@@ -344,6 +344,7 @@ def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_Read
 def _document(doc_id: str, article: Article, read: _ReadFile) -> dict:
     fields = {
         "id": doc_id,
+        "all": "\n".join(filter(None, (article.title, "\n".join(article.keywords), article.body))),
         "title": article.title,
         "body": article.body,
         "keywords": "\n".join(article.keywords),

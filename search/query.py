@@ -1,22 +1,24 @@
 """Turning what a user types into a Whoosh query.
 
 Syntax: words, "quoted phrases", -word to exclude, OR / AND / NOT, and field
-prefixes (title:, keywords:, body:, source:). Words are analysed by the same
+prefixes (title:, keywords:, body:). Words are analysed by the same
 Persian chain as the index, so letter variants, ZWNJ and digits meet.
 """
 
 from __future__ import annotations
 
 from whoosh import qparser
-from whoosh.query import DisjunctionMax, NullQuery, Query
+from whoosh.query import NullQuery, Query
 
 from .phrases import ExactPhrasePlugin
 
-SEARCH_FIELDS = ("title", "keywords", "body")
-# Tuned on the Hamshahri relevance judgments (docs/ranking.md).
-FIELD_BOOSTS = {"title": 1.5, "keywords": 1.2, "body": 1.0}
-# An OR between words that rewards documents matching more of them, so that
-# articles holding every word rank first while partial matches still count.
+# Words without a field prefix search the combined field; ``body:`` is an
+# alias of it (the body is not indexed on its own).
+DEFAULT_FIELD = "all"
+FIELD_ALIASES = {"all": ["body", "text"]}
+# An OR between words that rewards documents matching more of them. Neutral
+# on the Hamshahri judgments, kept because people expect articles holding
+# every word to come first.
 COORDINATION = 0.9
 
 
@@ -24,24 +26,9 @@ class QueryError(ValueError):
     """A query that cannot be searched; the message is one line."""
 
 
-class FieldsGroup(qparser.syntax.GroupNode):
-    """One word searched in every field; its field scores add up.
-
-    A group class of its own so that the OR between words does not flatten it:
-    coordination then counts matched words, not matched fields.
-    """
-
-    merging = False
-
-    def query(self, parser):
-        subqueries = [node.query(parser) for node in self.nodes]
-        subqueries = [q for q in subqueries if q is not None and q is not NullQuery]
-        return DisjunctionMax(subqueries, tiebreak=1.0) if subqueries else NullQuery
-
-
 def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.QueryParser(None, schema, group=qparser.OrGroup.factory(COORDINATION))
-    parser.add_plugin(qparser.MultifieldPlugin(list(SEARCH_FIELDS), FIELD_BOOSTS, group=FieldsGroup))
+    parser = qparser.QueryParser(DEFAULT_FIELD, schema, group=qparser.OrGroup.factory(COORDINATION))
+    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     # Plain search text should not turn into expensive or surprising queries.
     for plugin in (qparser.WildcardPlugin, qparser.BoostPlugin, qparser.RangePlugin):
         parser.remove_plugin_class(plugin)

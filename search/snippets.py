@@ -20,7 +20,7 @@ from .terminal import clean_text
 SNIPPET_CHARS = 220
 _SURROUND = 70
 _FRAGMENTS = 2
-_TEXT_FIELDS = ("title", "keywords", "body")
+_TEXT_FIELDS = ("all", "title", "keywords")
 
 
 class MarkFormatter(Formatter):
