@@ -151,10 +151,12 @@ def readable_index(index_dir: Path | None) -> Path:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
+@click.option("--expand", is_flag=True,
+              help="Also find articles that use the words of the best matches (blind relevance feedback; slower).")
 @output_options
 @index_option
 def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, limit: int, page: int, sort: str,
-           out: Output, index_dir: Path | None) -> None:
+           expand: bool, out: Output, index_dir: Path | None) -> None:
     """Search the index: words, "phrases", -excluded, OR, title: / keywords: fields.
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
@@ -172,7 +174,7 @@ def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, l
     formatter = MarkFormatter(MATCH, RESET) if marks else MarkFormatter()
     try:
         results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                             page=page, sort=sort, formatter=formatter)
+                             page=page, sort=sort, formatter=formatter, expand=expand)
     except (QueryError, InvalidDate) as error:
         fail(str(error), EXIT_USAGE)
     except IndexMissing as error:

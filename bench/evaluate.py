@@ -180,7 +180,7 @@ def load_topics(path: Path) -> dict[str, str]:
 
 
 def run(index_dir: Path, topics: Mapping[str, str], limit: int = 1000,
-        timings: dict[str, float] | None = None, snippets: bool = False) -> Run:
+        timings: dict[str, float] | None = None, snippets: bool = False, expand: bool = False) -> Run:
     """Search every topic through :func:`search.engine.search`; ``{qid: [(docid, score), ...]}``.
 
     Snippets do not take part in ranking but cost ~4 s for 1000 hits, so unless
@@ -199,7 +199,7 @@ def run(index_dir: Path, topics: Mapping[str, str], limit: int = 1000,
         for qid, text in topics.items():
             started = time.perf_counter()
             try:
-                found = engine.search(index_dir, text, limit=limit)
+                found = engine.search(index_dir, text, limit=limit, expand=expand)
             except QueryError:
                 results[qid] = []
                 continue
@@ -274,11 +274,11 @@ def format_table(means: Mapping[str, float], per_query: Mapping[str, Mapping[str
 
 def evaluate(collection: Path, index_dir: Path, run_file: Path | None = None,
              log: Callable[[str], None] = lambda m: None,
-             snippets: bool = False) -> tuple[dict, dict, dict[str, float], dict[str, str]]:
+             snippets: bool = False, expand: bool = False) -> tuple[dict, dict, dict[str, float], dict[str, str]]:
     prepare_index(collection, index_dir, log)
     topics = load_topics(collection / "derived" / "topics.tsv")
     timings: dict[str, float] = {}
-    results = run(index_dir, topics, timings=timings, snippets=snippets)
+    results = run(index_dir, topics, timings=timings, snippets=snippets, expand=expand)
     if run_file is not None:
         write_run(results, run_file)
     means, per_query = score(read_qrels(collection / "derived" / "qrels.trec"), results)
@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-query", action="store_true", help="print every query's scores")
     parser.add_argument("--with-snippets", action="store_true",
                         help="also build the snippets of all 1000 hits per query (slow; ranking is the same)")
+    parser.add_argument("--expand", action="store_true", help="search as 'khabar search --expand' does")
     args = parser.parse_args(argv)
 
     log = lambda message: print(message, file=sys.stderr)  # noqa: E731
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="khabar-eval-index-") as tmp:
         index_dir = args.index_dir.absolute() if args.index_dir else Path(tmp) / "index"
         means, per_query, timings, topics = evaluate(
-            args.collection, index_dir, args.run_file, log, snippets=args.with_snippets)
+            args.collection, index_dir, args.run_file, log, snippets=args.with_snippets, expand=args.expand)
     print(format_table(means, per_query if args.per_query else None, topics))
     if timings:
         ordered = sorted(timings.values())

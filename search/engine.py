@@ -8,8 +8,9 @@ from pathlib import Path
 
 from indexer.dates import format_iso_utc, format_jalali
 from indexer.store import open_for_search
-from whoosh.query import And
+from whoosh.query import And, Query
 
+from .feedback import expand_query
 from .filters import jalali_range
 from .query import parse_query
 from .ranking import weighting
@@ -55,18 +56,21 @@ def search(
     page: int = 1,
     sort: str = "relevance",
     formatter: MarkFormatter | None = None,
+    expand: bool = False,
 ) -> SearchResults:
-    """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing."""
+    """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
+
+    ``expand`` adds words from the best hits (blind relevance feedback).
+    """
     date_filter = jalali_range(date_from, date_to)
     ix = open_for_search(index_dir)
     try:
-        query = parse_query(text, ix.schema)
-        if date_filter is not None:
-            # A conjunct, not ``filter=``: in whoosh3 3.54.0 a filtered search
-            # counts its total as if unfiltered. The range scores a constant,
-            # so ranking is unchanged.
-            query = And([query, date_filter])
+        asked = parse_query(text, ix.schema)
         with ix.searcher(weighting=weighting()) as searcher:
+            query = asked
+            if expand and sort == "relevance":
+                query = expand_query(searcher, asked, _within(asked, date_filter))
+            query = _within(query, date_filter)
             options: dict = {}
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
@@ -75,12 +79,19 @@ def search(
             results = searcher.search(query, limit=None, **options)
             total = len(results)
             first = (page - 1) * limit
-            terms = query_terms(query)
+            terms = query_terms(asked)  # mark what was asked, not the expansion
             marks = formatter or MarkFormatter()
             hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
             return SearchResults(text, total, hits)
     finally:
         ix.close()
+
+
+def _within(query: Query, date_filter: Query | None) -> Query:
+    # A conjunct, not ``filter=``: in whoosh3 3.54.0 a filtered search counts
+    # its total as if unfiltered. The range scores a constant, so ranking is
+    # unchanged.
+    return query if date_filter is None else And([query, date_filter])
 
 
 def _hit(hit, terms: frozenset[str], marks: MarkFormatter) -> Hit:

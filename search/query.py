@@ -16,10 +16,6 @@ from .phrases import ExactPhrasePlugin
 # alias of it (the body is not indexed on its own).
 DEFAULT_FIELD = "all"
 FIELD_ALIASES = {"all": ["body", "text"]}
-# An OR between words that rewards documents matching more of them. Neutral
-# on the Hamshahri judgments, kept because people expect articles holding
-# every word to come first.
-COORDINATION = 0.9
 
 
 class QueryError(ValueError):
@@ -27,7 +23,7 @@ class QueryError(ValueError):
 
 
 def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.QueryParser(DEFAULT_FIELD, schema, group=qparser.OrGroup.factory(COORDINATION))
+    parser = qparser.QueryParser(DEFAULT_FIELD, schema, group=qparser.OrGroup)
     parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
     # Plain search text should not turn into expensive or surprising queries.
     for plugin in (qparser.WildcardPlugin, qparser.BoostPlugin, qparser.RangePlugin):

@@ -134,3 +134,17 @@ def test_snippet_marks_original_words_and_drops_control_characters(index_dir):
     x3 = next(h for h in hit if h.id == "x3")
     assert "[تهران]" in x3.snippet
     assert "\x1b" not in x3.snippet and "\x07" not in x3.snippet
+
+
+def test_expand_keeps_every_plain_hit_and_marks_only_asked_words(index_dir):
+    plain = ids(index_dir, "بورس")
+    expanded = search(index_dir, "بورس", expand=True, limit=50, formatter=MarkFormatter("[", "]"))
+    assert set(plain) <= {hit.id for hit in expanded.hits}
+    assert expanded.total >= len(plain)
+    marked = {part.split("]")[0] for hit in expanded.hits for part in hit.snippet.split("[")[1:]}
+    assert marked <= {"بورس"}
+
+
+def test_expand_respects_the_date_filter(index_dir):
+    found = search(index_dir, "بورس", expand=True, date_from="1399/03/01", date_to="1399/03/10").hits
+    assert {hit.id for hit in found} == {"x1"}

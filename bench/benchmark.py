@@ -1,0 +1,345 @@
+"""khabar speed and scale benchmark on the real corpora in ../shared.
+
+Usage (from the repo root)::
+
+    python bench/benchmark.py --shared ../shared                  # scale 1, ~3 min
+    python bench/benchmark.py --shared ../shared --scale 1,4,16 --json out.json
+    python bench/benchmark.py --shared ../shared --code /work/main,/tmp/khabar-copy   # A/B in one run
+
+What it measures, for every scale (corpus replicated N times, see bench/corpora.py)
+and every code folder given with --code (default: this checkout), interleaved so
+that A/B comparisons share the machine's noise:
+
+* full build: ``update_index(rebuild=True)`` in a fresh process — seconds, MB/s of
+  title+body text, articles/s; peak RSS of that process plus its children
+  (sampled from /proc every 50 ms; ru_maxrss of self and largest child also kept);
+* index size on disk;
+* incremental run after editing 1 % of the files (``update_index`` with the
+  remembered folders, as ``khabar index`` does), then the files are restored;
+* query latency through ``search.engine.search`` (the CLI's path: opens the index
+  per query, top 10, snippets) p50/p95 per kind: one word, 2–5 words, quoted
+  phrase, date-filtered (Jalali --from/--to), each with snippets and without
+  (snippets stubbed out); each query runs --reps times after a warm-up pass;
+* ``khabar search`` wall time, process start to exit, median of --cli-runs runs
+  of a few queries (warm disk, ``--json`` output).
+
+Corpora are prepared under $KHABAR_BENCH_DIR (default /tmp/khabar-bench) and
+reused between runs; indexes are built there too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+# --------------------------------------------------------------------------- queries
+# Words checked to occur in the corpora (ir-news 1398/08–1399/03, FarsNews
+# 1382–1395, Varzesh3 sports). Dates are Jalali, as users type them.
+SINGLE = ["کرونا", "بورس", "ماسک", "مجلس", "استقلال", "پرسپولیس", "ترامپ", "نفت", "دلار", "قرنطینه",
+          "تحریم", "انتخابات", "فوتبال", "خودرو", "مسکن", "تورم", "روحانی", "بنزین", "واکسن", "اعتراضات"]
+WORDS = ["سهام عدالت", "قیمت دلار", "شیوع ویروس کرونا در ایران", "تیم ملی فوتبال", "بازار بورس تهران",
+         "افزایش قیمت بنزین", "مجلس شورای اسلامی", "وزارت بهداشت درمان", "لیگ برتر فوتبال ایران",
+         "تحریم های آمریکا علیه ایران", "نرخ تورم", "ستاد ملی مقابله با کرونا", "بانک مرکزی ارز",
+         "انتخابات مجلس یازدهم", "مربی تیم استقلال"]
+PHRASES = ['"سهام عدالت"', '"ویروس کرونا"', '"در حال حاضر"', '"به گزارش"', '"مجلس شورای اسلامی"',
+           '"بانک مرکزی"', '"تیم ملی"', '"وزیر امور خارجه"', '"بر اساس"', '"یکی از مهم ترین"',
+           '"ستاد ملی مقابله با کرونا"', '"لیگ برتر"', '"رئیس جمهور"', '"سازمان بورس"', '"در این راستا"']
+DATED = [("کرونا", "1398/12/01", "1398/12/29"), ("بورس", "1399/01", "1399/03"), ("ماسک", "1398/12", "1399/01"),
+         ('"سهام عدالت"', "1399/01/01", "1399/03/31"), ("مجلس", "1398/11", "1398/12"),
+         ("انتخابات مجلس", "1398/11/01", "1398/11/30"), ("نفت", "1387", "1390"), ("فوتبال", "1390", None),
+         ("قیمت دلار", None, "1388/12/29"), ('"ویروس کرونا"', "1399/02", "1399/02"), ("تحریم", "1398", "1399"),
+         ("استقلال", "1395", "1399"), ("خودرو", "1398/09/01", "1398/09/30"), ('"رئیس جمهور"', "1398", None),
+         ("قرنطینه", "1399/01/01", "1399/01/15")]
+CLI_QUERIES = [["کرونا"], ['"سهام عدالت"'], ["بورس", "--from", "1399/01", "--to", "1399/03"]]
+
+
+def query_set() -> list[dict]:
+    items = [{"kind": "word", "text": q} for q in SINGLE]
+    items += [{"kind": "words", "text": q} for q in WORDS]
+    items += [{"kind": "phrase", "text": q} for q in PHRASES]
+    items += [{"kind": "date", "text": q, "from": a, "to": b} for q, a, b in DATED]
+    return items
+
+
+# --------------------------------------------------------------------------- workers
+# Run in a fresh interpreter with PYTHONPATH=<code folder>, so each code folder
+# is measured with its own indexer/search modules.
+
+def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
+    import resource
+
+    start = time.perf_counter()
+    from indexer.update import update_index
+
+    summary = update_index(Path(index_dir), [Path(root)] if root else None, rebuild=rebuild)
+    seconds = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "seconds": seconds, "summary": summary.line(), "problems": len(summary.problems),
+        "added": summary.added, "updated": summary.updated, "removed": summary.removed,
+        "maxrss_self_mb": own.ru_maxrss / 1024, "maxrss_largest_child_mb": kids.ru_maxrss / 1024,
+        "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
+    }
+
+
+def _worker_queries(index_dir: str, reps: int) -> dict:
+    import search.engine as engine
+    from search.engine import search
+
+    queries = query_set()
+    real_snippet = engine.snippet
+    first = time.perf_counter()
+    search(Path(index_dir), "کرونا")
+    first_ms = (time.perf_counter() - first) * 1000
+    out: dict = {"first_query_ms": first_ms, "results": []}
+    for snippets in (True, False):
+        engine.snippet = real_snippet if snippets else (lambda hit, highlighter: "")
+        for q in queries:  # warm-up pass
+            search(Path(index_dir), q["text"], date_from=q.get("from"), date_to=q.get("to"))
+        for q in queries:
+            times = []
+            total = 0
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                res = search(Path(index_dir), q["text"], date_from=q.get("from"), date_to=q.get("to"))
+                times.append((time.perf_counter() - t0) * 1000)
+                total = res.total
+            out["results"].append({**q, "snippets": snippets, "ms": times, "total": total})
+    engine.snippet = real_snippet
+    return out
+
+
+def _run_worker(code: Path, args: list[str], sample_memory: bool = False) -> tuple[dict, float]:
+    """Run this file as a worker in a fresh interpreter; returns (its JSON, peak tree RSS MB)."""
+    env = dict(os.environ, PYTHONPATH=str(code))
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(code))
+    peak = [0.0]
+    stop = threading.Event()
+    sampler = None
+    if sample_memory:
+        sampler = threading.Thread(target=_sample_tree_rss, args=(proc.pid, stop, peak), daemon=True)
+        sampler.start()
+    out, err = proc.communicate()
+    stop.set()
+    if sampler:
+        sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"worker {args[0]} failed ({proc.returncode}):\n{err[-3000:]}")
+    return json.loads(out.strip().splitlines()[-1]), peak[0]
+
+
+def _sample_tree_rss(root_pid: int, stop: threading.Event, peak: list[float]) -> None:
+    page = os.sysconf("SC_PAGE_SIZE")
+    while not stop.is_set():
+        parents: dict[int, int] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat", "rb") as f:
+                        stat = f.read()
+                    parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+                except (OSError, ValueError, IndexError):
+                    pass
+        tree = {root_pid}
+        grew = True
+        while grew:
+            grew = False
+            for pid, ppid in parents.items():
+                if ppid in tree and pid not in tree:
+                    tree.add(pid)
+                    grew = True
+        total = 0
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/statm") as f:
+                    total += int(f.read().split()[1]) * page
+            except (OSError, ValueError, IndexError):
+                pass
+        peak[0] = max(peak[0], total / 2**20)
+        stop.wait(0.05)
+
+
+# --------------------------------------------------------------------------- measurements
+
+def _dir_size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def _pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo = int(k)
+    hi = min(lo + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def _cli_wall(code: Path, index_dir: Path, runs: int) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(code))
+    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "search",
+           "--index", str(index_dir), "--json"]
+    for q in CLI_QUERIES:  # warm the disk cache
+        subprocess.run(cmd + q, env=env, cwd=str(code), capture_output=True)
+    times = []
+    for _ in range(runs):
+        for q in CLI_QUERIES:
+            t0 = time.perf_counter()
+            done = subprocess.run(cmd + q, env=env, cwd=str(code), capture_output=True)
+            times.append(time.perf_counter() - t0)
+            if done.returncode not in (0, 1):
+                raise RuntimeError(f"khabar search failed: {done.stderr.decode()[-2000:]}")
+    return {"median_s": statistics.median(times), "p95_s": _pct(times, 0.95), "runs": len(times)}
+
+
+def _summarise_queries(raw: dict) -> dict:
+    by_kind: dict[str, list[float]] = {}
+    zero = []
+    for r in raw["results"]:
+        suffix = "" if r["snippets"] else "/nosnip"
+        by_kind.setdefault(r["kind"] + suffix, []).extend(r["ms"])
+        by_kind.setdefault("all" + suffix, []).extend(r["ms"])
+        if r["snippets"] and r["total"] == 0:
+            zero.append(r["text"])
+    stats = {k: {"p50_ms": _pct(v, 0.5), "p95_ms": _pct(v, 0.95), "n": len(v)} for k, v in by_kind.items()}
+    return {"by_kind": stats, "first_query_ms": raw["first_query_ms"], "zero_hit_queries": zero,
+            "totals": {r["text"] + (f" [{r.get('from')}..{r.get('to')}]" if r["kind"] == "date" else ""): r["total"]
+                       for r in raw["results"] if r["snippets"]}}
+
+
+def run_one(code: Path, corpus, work: Path, args) -> dict:
+    import corpora
+
+    label = code.name
+    index_dir = work / f"index-x{corpus.scale}-{label}"
+    row: dict = {"code": str(code), "scale": corpus.scale, "files": corpus.files, "articles": corpus.articles,
+                 "text_mb": round(corpus.text_mb, 2)}
+    print(f"[x{corpus.scale} {label}] full build …", file=sys.stderr, flush=True)
+    built, peak = _run_worker(code, ["_index", str(index_dir), corpus.root, "--rebuild"], sample_memory=True)
+    row["build"] = {**built, "peak_tree_rss_mb": round(peak, 1),
+                    "mb_per_s": corpus.text_mb / built["seconds"], "articles_per_s": built["added"] / built["seconds"]}
+    row["index_mb"] = round(_dir_size_mb(index_dir), 1)
+
+    if not args.no_incremental:
+        print(f"[x{corpus.scale} {label}] incremental (1 % of files changed) …", file=sys.stderr, flush=True)
+        originals = corpora.change_files(Path(corpus.root), 0.01)
+        try:
+            inc, inc_peak = _run_worker(code, ["_index", str(index_dir), "-"], sample_memory=True)
+        finally:
+            corpora.restore_files(originals)
+        row["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
+
+    if not args.no_queries:
+        print(f"[x{corpus.scale} {label}] queries …", file=sys.stderr, flush=True)
+        raw, _ = _run_worker(code, ["_queries", str(index_dir), str(args.reps)])
+        row["queries"] = _summarise_queries(raw)
+        if args.keep_raw:
+            row["queries"]["raw"] = raw
+    if not args.no_cli:
+        print(f"[x{corpus.scale} {label}] khabar search processes …", file=sys.stderr, flush=True)
+        row["cli"] = _cli_wall(code, index_dir, args.cli_runs)
+    return row
+
+
+# --------------------------------------------------------------------------- report
+
+def print_table(rows: list[dict]) -> None:
+    kinds = ["word", "words", "phrase", "date", "all", "all/nosnip"]
+    head = (f"{'scale':>5} {'code':<14} {'arts':>7} {'MB':>6} {'build s':>8} {'MB/s':>5} {'art/s':>6} "
+            f"{'peakMB':>7} {'idxMB':>6} {'incr s':>6} " + " ".join(f"{k:>13}" for k in kinds) + f" {'cli s':>6}")
+    print(head)
+    print(" " * 5 + " " * 15 + " " * 70 + "  (query p50/p95 ms)")
+    for r in rows:
+        q = r.get("queries", {}).get("by_kind", {})
+        cells = " ".join(f"{q[k]['p50_ms']:>6.1f}/{q[k]['p95_ms']:<6.1f}" if k in q else f"{'-':>13}" for k in kinds)
+        inc = r.get("incremental", {}).get("seconds")
+        cli = r.get("cli", {}).get("median_s")
+        b = r["build"]
+        print(f"{r['scale']:>5} {Path(r['code']).name[:14]:<14} {r['articles']:>7} {r['text_mb']:>6.1f} "
+              f"{b['seconds']:>8.1f} {b['mb_per_s']:>5.2f} {b['articles_per_s']:>6.0f} {b['peak_tree_rss_mb']:>7.0f} "
+              f"{r['index_mb']:>6.0f} {inc if inc is not None else float('nan'):>6.1f} {cells} "
+              f"{cli if cli is not None else float('nan'):>6.2f}")
+    base = {r["code"]: r for r in rows if r["scale"] == min(x["scale"] for x in rows)}
+    if len({r["scale"] for r in rows}) > 1:
+        print("\ngrowth vs smallest scale (ratio): build time, peak RSS, index size, incremental, query p95 (all), cli")
+        for r in rows:
+            b0 = base[r["code"]]
+
+            def ratio(get):
+                try:
+                    return f"{get(r) / get(b0):6.2f}"
+                except (KeyError, ZeroDivisionError, TypeError):
+                    return f"{'-':>6}"
+            print(f"{r['scale']:>5} {Path(r['code']).name[:14]:<14} "
+                  + " ".join(ratio(g) for g in (
+                      lambda x: x["build"]["seconds"], lambda x: x["build"]["peak_tree_rss_mb"],
+                      lambda x: x["index_mb"], lambda x: x["incremental"]["seconds"],
+                      lambda x: x["queries"]["by_kind"]["all"]["p95_ms"], lambda x: x["cli"]["median_s"])))
+    for r in rows:
+        zero = r.get("queries", {}).get("zero_hit_queries")
+        if zero:
+            print(f"note: x{r['scale']} {Path(r['code']).name}: queries with no hits: {zero}")
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_index":
+        index_dir, root = sys.argv[2], sys.argv[3]
+        print(json.dumps(_worker_index(index_dir, None if root == "-" else root, "--rebuild" in sys.argv)))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_queries":
+        print(json.dumps(_worker_queries(sys.argv[2], int(sys.argv[3]))))
+        return
+
+    parser = argparse.ArgumentParser(description="khabar speed and scale benchmark",
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the ../shared folder")
+    parser.add_argument("--scale", default="1", help="comma-separated corpus replication factors, e.g. 1,4,16")
+    parser.add_argument("--code", default=str(REPO),
+                        help="comma-separated khabar source folders to compare (default: this checkout)")
+    parser.add_argument("--json", type=Path, help="write all figures here")
+    parser.add_argument("--reps", type=int, default=3, help="timed runs of each query (after a warm-up)")
+    parser.add_argument("--cli-runs", type=int, default=5, help="rounds of the khabar search process queries")
+    parser.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go")
+    parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--no-queries", action="store_true")
+    parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--keep-raw", action="store_true", help="keep every query timing in the JSON")
+    args = parser.parse_args()
+
+    import corpora
+
+    work = args.workdir or corpora.default_workdir()
+    work.mkdir(parents=True, exist_ok=True)
+    codes = [Path(c).resolve() for c in args.code.split(",") if c]
+    if len({c.name for c in codes}) != len(codes):
+        parser.error("--code folders must have different names")
+    rows = []
+    for scale in [int(s) for s in args.scale.split(",") if s]:
+        print(f"preparing corpus x{scale} …", file=sys.stderr, flush=True)
+        corpus = corpora.prepare(args.shared, work / f"corpus-x{scale}", scale)
+        for code in codes:
+            rows.append(run_one(code, corpus, work, args))
+    print()
+    print_table(rows)
+    if args.json:
+        meta = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "queries": query_set(), "cli_queries": CLI_QUERIES}
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"\nwrote {args.json}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
