@@ -20,6 +20,7 @@ from .terminal import clean_text
 SNIPPET_CHARS = 220
 _SURROUND = 70
 _FRAGMENTS = 2
+_SCAN_FIRST = 1500
 _TEXT_FIELDS = ("all", "title", "keywords")
 
 
@@ -64,17 +65,25 @@ def query_terms(query: Query) -> frozenset[str]:
 
 def snippet(body: str, terms: frozenset[str], formatter: MarkFormatter) -> str:
     """Up to two fragments of ``body`` richest in matched terms, or its opening."""
-    matches = [
-        (match.start(), match.end(), term)
-        for match in WORD_PATTERN.finditer(body)
-        if (term := index_term(match.group())) in terms
-    ] if terms else []
+    # Long articles are scanned in two steps: the opening usually holds the
+    # matches, and scanning every word of a long body costs more than the search.
+    matches = _matches(body, terms, 0, _SCAN_FIRST) if terms else []
+    if terms and len({term for *_, term in matches}) < len(terms) and len(body) > _SCAN_FIRST:
+        matches += _matches(body, terms, _SCAN_FIRST, len(body))
     if not matches:
         opening = clean_text(body[: SNIPPET_CHARS + 40]).strip()
         return " ".join((opening[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")).split())
     fragments = _best_fragments(_fragments(matches, len(body)))
     pieces = [_render(body, start, end, group, formatter) for start, end, group in fragments]
     return " ".join(formatter.between.join(pieces).split())
+
+
+def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tuple[int, int, str]]:
+    return [
+        (match.start(), match.end(), term)
+        for match in WORD_PATTERN.finditer(body, start, end)
+        if (term := index_term(match.group())) in terms
+    ]
 
 
 def _fragments(matches: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, list]]:
