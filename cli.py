@@ -35,13 +35,6 @@ class DefaultCommandGroup(click.Group):
 
     default_command = "search"
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = [self.default_command, *args]
-        elif args and args[0].startswith("-") and args[0] not in ("--help", "-h", "--version"):
-            args = [self.default_command, *args]
-        return super().resolve_command(ctx, args)
-
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]

@@ -211,3 +211,15 @@ def test_killed_indexer_leaves_a_usable_index(tmp_path, news_folder):
     summary = update_index(index_dir, None)
     assert summary.added + summary.duplicates == 300  # some fixtures are in the corpus too
     assert doc_count(index_dir) == 5 + summary.added
+
+
+def test_removed_counts_articles_not_files(tmp_path, news_folder):
+    lines = [json.dumps({"title": f"خبر {n}", "body": f"متن خبر شماره {n} درباره بورس", "id": f"j{n}"},
+                        ensure_ascii=False) for n in range(3)]
+    (news_folder / "three.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    assert update_index(index_dir, [news_folder]).added == 8
+    (news_folder / "three.jsonl").unlink()
+    summary = update_index(index_dir, None)
+    assert summary.removed == 3
+    assert doc_count(index_dir) == 5
