@@ -61,8 +61,6 @@ def is_current(index_dir: Path) -> bool:
 
 def open_for_search(index_dir: Path):
     """Open an existing index of this schema version, or raise :class:`IndexMissing`."""
-    from whoosh import index
-
     if not index_exists(index_dir):
         raise IndexMissing(f"no index at {index_dir}: build one with 'khabar index FOLDER'")
     meta = IndexMeta.load(index_dir)

@@ -31,6 +31,22 @@ class Hit:
     score: float
     snippet: str
 
+    @classmethod
+    def from_stored(cls, stored: dict, *, score: float, snippet: str) -> Hit:
+        """A hit from an article's stored fields."""
+        moment: datetime | None = stored.get("date")
+        return cls(
+            id=stored["id"],
+            url=stored.get("url", ""),
+            title=stored.get("title", ""),
+            source=stored.get("source", ""),
+            date=format_iso_utc(moment) if moment else "",
+            jalali_date=format_jalali(moment) if moment else "",
+            keywords=list(stored.get("keyword_list") or []),
+            score=score,
+            snippet=snippet,
+        )
+
     def as_dict(self) -> dict:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
@@ -96,15 +112,5 @@ def _within(query: Query, date_filter: Query | None) -> Query:
 
 def _hit(hit, terms: frozenset[str], marks: MarkFormatter) -> Hit:
     stored = hit.fields()
-    moment: datetime | None = stored.get("date")
-    return Hit(
-        id=stored["id"],
-        url=stored.get("url", ""),
-        title=stored.get("title", ""),
-        source=stored.get("source", ""),
-        date=format_iso_utc(moment) if moment else "",
-        jalali_date=format_jalali(moment) if moment else "",
-        keywords=list(stored.get("keyword_list") or []),
-        score=float(hit.score or 0.0),
-        snippet=snippet(stored.get("body") or "", terms, marks),
-    )
+    return Hit.from_stored(stored, score=float(hit.score or 0.0),
+                           snippet=snippet(stored.get("body") or "", terms, marks))

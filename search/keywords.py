@@ -11,17 +11,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
-from indexer.dates import format_iso_utc, format_jalali
 from indexer.persian.folding import keyword_key
 from indexer.store import open_for_search
 from whoosh.query import And, Query, Term
 
 from .engine import Hit
-from .snippets import SNIPPET_CHARS
+from .snippets import opening
 from .terminal import clean_text
 
 TAGS = "tags"
@@ -202,22 +200,5 @@ def _group_order(group: str | None) -> tuple[int, str]:
 
 
 def _hit(stored: dict) -> Hit:
-    moment: datetime | None = stored.get("date")
-    body = stored.get("body") or ""
-    return Hit(
-        id=stored["id"],
-        url=stored.get("url", ""),
-        title=stored.get("title", ""),
-        source=stored.get("source", ""),
-        date=format_iso_utc(moment) if moment else "",
-        jalali_date=format_jalali(moment) if moment else "",
-        keywords=list(stored.get("keyword_list") or []),
-        score=0.0,
-        snippet=opening(body),
-    )
-
-
-def opening(body: str) -> str:
-    """The first ``SNIPPET_CHARS`` characters of an article, cleaned (a lookup has no matched words)."""
-    text = " ".join(clean_text(body[: SNIPPET_CHARS + 40]).split())
-    return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS or len(body) > SNIPPET_CHARS + 40 else "")
+    # A lookup matches tags, not words in the text: the snippet is the opening.
+    return Hit.from_stored(stored, score=0.0, snippet=opening(stored.get("body") or ""))

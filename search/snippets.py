@@ -71,11 +71,16 @@ def snippet(body: str, terms: frozenset[str], formatter: MarkFormatter) -> str:
     if terms and len({term for *_, term in matches}) < len(terms) and len(body) > _SCAN_FIRST:
         matches += _matches(body, terms, _SCAN_FIRST, len(body))
     if not matches:
-        opening = clean_text(body[: SNIPPET_CHARS + 40]).strip()
-        return " ".join((opening[:SNIPPET_CHARS] + ("…" if len(body) > SNIPPET_CHARS else "")).split())
+        return opening(body)
     fragments = _best_fragments(_fragments(matches, len(body)))
     pieces = [_render(body, start, end, group, formatter) for start, end, group in fragments]
     return " ".join(formatter.between.join(pieces).split())
+
+
+def opening(body: str) -> str:
+    """The first ``SNIPPET_CHARS`` characters of an article, cleaned: the snippet when no word matched."""
+    text = " ".join(clean_text(body[: SNIPPET_CHARS + 40]).split())
+    return text[:SNIPPET_CHARS] + ("…" if len(text) > SNIPPET_CHARS or len(body) > SNIPPET_CHARS + 40 else "")
 
 
 def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tuple[int, int, str]]:

@@ -28,7 +28,6 @@ import json
 import re
 import warnings
 from datetime import datetime
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, Tag
