@@ -43,5 +43,5 @@ def parse_query(text: str, schema) -> Query:
     except Exception as error:  # whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot understand the query {text!r}: {error}") from error
     if query is NullQuery or not any(True for _ in query.iter_all_terms()):
-        raise QueryError(f"the query {text!r} has no searchable words (only very common words or punctuation)")
+        raise QueryError(f"the query {text!r} has no words to search for (only very common words, punctuation or excluded words)")
     return query

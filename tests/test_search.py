@@ -111,7 +111,7 @@ def test_impossible_dates_are_rejected(index_dir, start, end):
     assert "\n" not in str(info.value)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "و از به", "!!!", '(("'])
+@pytest.mark.parametrize("text", ["", "   ", "و از به", "!!!", '(("', "-بورس", '""'])
 def test_queries_with_nothing_to_search_get_a_message(index_dir, text):
     with pytest.raises(QueryError):
         search(index_dir, text)
