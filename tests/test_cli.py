@@ -106,3 +106,19 @@ def test_every_command_has_help(runner, command):
     result = runner.invoke(cli.main, [command, "--help"])
     assert result.exit_code == 0
     assert len(result.stdout.splitlines()) > 3
+
+
+def test_index_without_folders_or_history_exits_2(runner, tmp_path):
+    result = runner.invoke(cli.main, ["index", "--index", str(tmp_path / "ix")])
+    assert result.exit_code == 2
+    assert "no folder to index" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_index_while_another_indexer_runs_exits_3(runner, tmp_path, news_folder):
+    from indexer.update import _exclusive_writer
+
+    index_dir = tmp_path / "ix"
+    with _exclusive_writer(index_dir):
+        result = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
+    assert result.exit_code == 3
+    assert "another khabar process is writing" in result.stderr
