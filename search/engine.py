@@ -10,6 +10,7 @@ from indexer.dates import format_iso_utc, format_jalali
 from indexer.store import open_for_search
 from whoosh.query import And, Query
 
+from .fastpath import plain_terms, ranked
 from .feedback import expand_query
 from .filters import jalali_range
 from .query import parse_query
@@ -87,6 +88,16 @@ def search(
             if expand and sort == "relevance":
                 query = expand_query(searcher, asked, _within(asked, date_filter))
             query = _within(query, date_filter)
+            terms = query_terms(asked)  # mark what was asked, not the expansion
+            marks = formatter or MarkFormatter()
+            first = (page - 1) * limit
+            plain = plain_terms(query) if sort == "relevance" else None
+            if plain is not None:
+                total, best = ranked(searcher, *plain, wanted=first + limit)
+                hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
+                                        snippet=snippet(stored.get("body") or "", terms, marks))
+                        for score, docnum in best[first:]]
+                return SearchResults(text, total, hits)
             options: dict = {}
             if sort == "date":
                 options.update(sortedby="date", reverse=True)
@@ -94,9 +105,6 @@ def search(
             # runs the query again to count the total, which costs more.
             results = searcher.search(query, limit=None, **options)
             total = len(results)
-            first = (page - 1) * limit
-            terms = query_terms(asked)  # mark what was asked, not the expansion
-            marks = formatter or MarkFormatter()
             hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
             return SearchResults(text, total, hits)
     finally:

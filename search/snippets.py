@@ -68,7 +68,7 @@ def snippet(body: str, terms: frozenset[str], formatter: MarkFormatter) -> str:
     # Long articles are scanned in two steps: the opening usually holds the
     # matches, and scanning every word of a long body costs more than the search.
     matches = _matches(body, terms, 0, _SCAN_FIRST) if terms else []
-    if terms and len({term for *_, term in matches}) < len(terms) and len(body) > _SCAN_FIRST:
+    if terms and not matches and len(body) > _SCAN_FIRST:
         matches += _matches(body, terms, _SCAN_FIRST, len(body))
     if not matches:
         return opening(body)

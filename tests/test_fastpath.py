@@ -1,0 +1,62 @@
+"""The plain-word fast path ranks exactly as Whoosh's matcher tree does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import search.engine as engine
+from indexer.update import update_index
+from search.engine import search
+
+
+@pytest.fixture
+def index_dir(tmp_path, news_folder):
+    # Two runs and a deletion: several segments, one with deleted documents.
+    extra = [{"title": f"خبر بورس {n}", "body": f"شاخص بورس تهران امروز {n} واحد بالا رفت و کرونا", "id": f"b{n}",
+              "date": f"1399/03/{n + 1:02d}"} for n in range(6)]
+    (news_folder / "bourse.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n",
+                                             encoding="utf-8")
+    update_index(tmp_path / "ix", [news_folder])
+    (news_folder / "tabnak_data_1347.txt").unlink()
+    extra[0]["body"] += " و دوباره بورس"
+    (news_folder / "bourse.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n",
+                                             encoding="utf-8")
+    update_index(tmp_path / "ix", None)
+    return tmp_path / "ix"
+
+
+def whoosh_path(monkeypatch, *args, **options):
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "plain_terms", lambda query: None)
+        return search(*args, **options)
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("بورس", None, None), ("بورس تهران کرونا", None, None), ("کرونا", "1399/03/02", "1399/03/04"),
+    ("تعاونی دانش بنیان", None, None), ("واکسن کرونا آمریکا", "1398", "1399"), ("رومشکان", "1402", None),
+])
+def test_same_hits_totals_and_scores(index_dir, monkeypatch, text, start, end):
+    fast = search(index_dir, text, date_from=start, date_to=end, limit=50)
+    slow = whoosh_path(monkeypatch, index_dir, text, date_from=start, date_to=end, limit=50)
+    assert fast.total == slow.total
+    assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
+    # Whoosh adds the date range's constant score of 1.
+    shift = 1.0 if start or end else 0.0
+    assert [round(hit.score + shift, 6) for hit in fast.hits] == [round(hit.score, 6) for hit in slow.hits]
+
+
+def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
+    taken: list[bool] = []
+    real = engine.plain_terms
+
+    def spy(query):
+        found = real(query)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(engine, "plain_terms", spy)
+    for text in ("بورس تهران", '"بورس تهران"', "بورس -کرونا", "title:بورس", "بورس AND تهران"):
+        search(index_dir, text)
+    assert taken == [True, False, False, False, False]
