@@ -63,7 +63,7 @@ class HamDoc:
 
 
 def jalali_date_of(doc_id: str) -> str:
-    """``HAM2-830617-013`` → ``1383/06/17``; ``""`` for an id of another shape."""
+    """The Jalali date (``13YY/MM/DD``) an id ``HAM2-YYMMDD-NNN`` encodes; ``""`` for an id of another shape."""
     match = _HAM_ID.match(doc_id)
     if not match:
         return ""
