@@ -333,8 +333,9 @@ def _stamp(path: Path) -> str:
 def _read_one(item: tuple[str, str]) -> _ReadFile:
     path, stamp = item
     try:
-        digest = hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
-        result = read_file(Path(path))
+        data = Path(path).read_bytes()  # once: hashed and parsed
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        result = read_file(Path(path), data)
     except OSError as error:
         return _ReadFile(path, stamp, "", [], [], error.strerror or str(error))
     except UnreadableArticle as error:

@@ -52,8 +52,8 @@ def _os_reason(error: OSError) -> str:
     return _one_line(reason[:1].lower() + reason[1:])
 
 
-def read_file(path: Path) -> ReadResult:
-    """Read the articles in ``path``.
+def read_file(path: Path, data: bytes | None = None) -> ReadResult:
+    """Read the articles in ``path`` (from ``data`` when the caller already has its bytes).
 
     Raises :class:`UnreadableArticle` (one-line message) when the file as a
     whole is unusable: unsupported, unreadable, binary, empty, undecodable or
@@ -62,7 +62,7 @@ def read_file(path: Path) -> ReadResult:
     """
     path = Path(path)
     try:
-        return _read(path)
+        return _read(path, data)
     except UnreadableArticle as error:
         raise UnreadableArticle(_one_line(str(error)) or "unreadable") from error
     except ImportError:
@@ -75,11 +75,12 @@ def read_file(path: Path) -> ReadResult:
         raise UnreadableArticle(_one_line(f"could not read: {reason}")) from error
 
 
-def _read(path: Path) -> ReadResult:
+def _read(path: Path, data: bytes | None) -> ReadResult:
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableArticle(f"unsupported file type {suffix or '(no suffix)'}")
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
 
     if suffix in _HTML_SUFFIXES:
         from indexer.readers.html import read_html  # bs4 is slow to import
