@@ -159,15 +159,15 @@ def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, l
     from search.engine import search as run_search
     from search.output import MATCH, RESET, results_chunks
     from search.query import QueryError
-    from search.snippets import MarkFormatter
+    from search.snippets import SnippetMarks
 
     index_dir = readable_index(index_dir)
     # Marks inside a line would not survive bidi reordering: only whole lines are styled then.
-    marks = out.style.color and not out.style.bidi
-    formatter = MarkFormatter(MATCH, RESET) if marks else MarkFormatter()
+    highlight = out.style.color and not out.style.bidi
+    marks = SnippetMarks(MATCH, RESET) if highlight else SnippetMarks()
     try:
         results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                             page=page, sort=sort, formatter=formatter, expand=expand)
+                             page=page, sort=sort, marks=marks, expand=expand)
     except (QueryError, InvalidDate) as error:
         fail(str(error), EXIT_USAGE)
     except IndexMissing as error:

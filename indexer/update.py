@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .article import Article, UnreadableArticle
@@ -49,7 +49,6 @@ class UpdateSummary:
     duplicates: int = 0
     unchanged: int = 0
     rebuilt_because: str = ""
-    problems: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         return (

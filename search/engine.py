@@ -15,9 +15,7 @@ from .feedback import expand_query
 from .filters import jalali_range
 from .query import parse_query
 from .ranking import weighting
-from .snippets import MarkFormatter, query_terms, snippet
-
-SORTS = ("relevance", "date")
+from .snippets import SnippetMarks, query_terms, snippet
 
 
 @dataclass(slots=True)
@@ -72,7 +70,7 @@ def search(
     limit: int = 10,
     page: int = 1,
     sort: str = "relevance",
-    formatter: MarkFormatter | None = None,
+    marks: SnippetMarks | None = None,
     expand: bool = False,
 ) -> SearchResults:
     """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
@@ -89,7 +87,7 @@ def search(
                 query = expand_query(searcher, asked, _within(asked, date_filter))
             query = _within(query, date_filter)
             terms = query_terms(asked)  # mark what was asked, not the expansion
-            marks = formatter or MarkFormatter()
+            marks = marks or SnippetMarks()
             first = (page - 1) * limit
             plain = plain_terms(query) if sort == "relevance" else None
             if plain is not None:
@@ -118,7 +116,7 @@ def _within(query: Query, date_filter: Query | None) -> Query:
     return query if date_filter is None else And([query, date_filter])
 
 
-def _hit(hit, terms: frozenset[str], marks: MarkFormatter) -> Hit:
+def _hit(hit, terms: frozenset[str], marks: SnippetMarks) -> Hit:
     stored = hit.fields()
     return Hit.from_stored(stored, score=float(hit.score or 0.0),
                            snippet=snippet(stored.get("body") or "", terms, marks))

@@ -3,13 +3,14 @@
 Whoosh's Highlighter re-tokenizes each hit's body into Token objects, which
 cost ~10 ms a query. Here the body is scanned once with the index's own word
 pattern and cached term function, so a snippet marks exactly the words the
-query matched, on their original characters. Marks come from a Whoosh
-``Formatter`` subclass, so callers choose them as they would for Whoosh.
+query matched, on their original characters; every piece of article text
+is cleaned of control characters on the way, whatever marks are used.
 """
 
 from __future__ import annotations
 
-from whoosh.highlight import Formatter, get_text
+from dataclasses import dataclass
+
 from whoosh.query import Not, Query
 
 from indexer.persian.terms import index_term
@@ -24,24 +25,13 @@ _SCAN_FIRST = 1500
 _TEXT_FIELDS = ("all", "title", "keywords")
 
 
-class MarkFormatter(Formatter):
-    """Wraps matched words in ``start``/``end`` marks; text between fragments is ``between``.
+@dataclass(frozen=True, slots=True)
+class SnippetMarks:
+    """What wraps a matched word (``start``/``end``) and what stands between fragments."""
 
-    Every piece of article text is cleaned of control characters on the way,
-    so a snippet is safe for a terminal whatever marks are used.
-    """
-
-    between = " … "
-
-    def __init__(self, start: str = "", end: str = "") -> None:
-        self.start = start
-        self.end = end
-
-    def _text(self, text: str) -> str:
-        return clean_text(text)
-
-    def format_token(self, text: str, token, replace: bool = False) -> str:
-        return f"{self.start}{clean_text(get_text(text, token, replace))}{self.end}"
+    start: str = ""
+    end: str = ""
+    between: str = " … "
 
 
 def query_terms(query: Query) -> frozenset[str]:
@@ -63,7 +53,7 @@ def query_terms(query: Query) -> frozenset[str]:
     return frozenset(found)
 
 
-def snippet(body: str, terms: frozenset[str], formatter: MarkFormatter) -> str:
+def snippet(body: str, terms: frozenset[str], marks: SnippetMarks) -> str:
     """Up to two fragments of ``body`` richest in matched terms, or its opening."""
     # Long articles are scanned in two steps: the opening usually holds the
     # matches, and scanning every word of a long body costs more than the search.
@@ -73,8 +63,8 @@ def snippet(body: str, terms: frozenset[str], formatter: MarkFormatter) -> str:
     if not matches:
         return opening(body)
     fragments = _best_fragments(_fragments(matches, len(body)))
-    pieces = [_render(body, start, end, group, formatter) for start, end, group in fragments]
-    return " ".join(formatter.between.join(pieces).split())
+    pieces = [_render(body, start, end, group, marks) for start, end, group in fragments]
+    return " ".join(marks.between.join(pieces).split())
 
 
 def opening(body: str) -> str:
@@ -114,7 +104,7 @@ def _best_fragments(windows: list[tuple[int, int, list]]) -> list[tuple[int, int
     return sorted(ranked[:_FRAGMENTS], key=lambda w: w[0])
 
 
-def _render(body: str, start: int, end: int, group: list, formatter: MarkFormatter) -> str:
+def _render(body: str, start: int, end: int, group: list, marks: SnippetMarks) -> str:
     # Widen to whole words at both edges.
     while start > 0 and not body[start - 1].isspace() and start > group[0][0] - _SURROUND - 15:
         start -= 1
@@ -123,8 +113,8 @@ def _render(body: str, start: int, end: int, group: list, formatter: MarkFormatt
     out: list[str] = []
     at = start
     for match_start, match_end, _term in group:
-        out.append(formatter._text(body[at:match_start]))
-        out.append(f"{formatter.start}{clean_text(body[match_start:match_end])}{formatter.end}")
+        out.append(clean_text(body[at:match_start]))
+        out.append(f"{marks.start}{clean_text(body[match_start:match_end])}{marks.end}")
         at = match_end
-    out.append(formatter._text(body[at:end]))
+    out.append(clean_text(body[at:end]))
     return "".join(out).strip()

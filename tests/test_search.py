@@ -11,7 +11,7 @@ from indexer.dates import InvalidDate
 from indexer.update import update_index
 from search.engine import search
 from search.query import QueryError
-from search.snippets import MarkFormatter
+from search.snippets import SnippetMarks
 
 SEED_URL_PART = "Azari-Online.ir/Fa/News/546150"
 
@@ -130,7 +130,7 @@ def test_pages_do_not_overlap(index_dir):
 
 
 def test_snippet_marks_original_words_and_drops_control_characters(index_dir):
-    hit = search(index_dir, "تهران گفت‌وگو", formatter=MarkFormatter("[", "]")).hits
+    hit = search(index_dir, "تهران گفت‌وگو", marks=SnippetMarks("[", "]")).hits
     x3 = next(h for h in hit if h.id == "x3")
     assert "[تهران]" in x3.snippet
     assert "\x1b" not in x3.snippet and "\x07" not in x3.snippet
@@ -138,7 +138,7 @@ def test_snippet_marks_original_words_and_drops_control_characters(index_dir):
 
 def test_expand_keeps_every_plain_hit_and_marks_only_asked_words(index_dir):
     plain = ids(index_dir, "بورس")
-    expanded = search(index_dir, "بورس", expand=True, limit=50, formatter=MarkFormatter("[", "]"))
+    expanded = search(index_dir, "بورس", expand=True, limit=50, marks=SnippetMarks("[", "]"))
     assert set(plain) <= {hit.id for hit in expanded.hits}
     assert expanded.total >= len(plain)
     marked = {part.split("]")[0] for hit in expanded.hits for part in hit.snippet.split("[")[1:]}
