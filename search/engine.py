@@ -90,8 +90,9 @@ def search(
             marks = marks or SnippetMarks()
             first = (page - 1) * limit
             plain = plain_terms(query) if sort == "relevance" else None
-            if plain is not None:
-                total, best = ranked(searcher, *plain, wanted=first + limit)
+            fast = ranked(searcher, *plain, wanted=first + limit) if plain is not None else None
+            if fast is not None:
+                total, best = fast
                 hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                                         snippet=snippet(stored.get("body") or "", terms, marks))
                         for score, docnum in best[first:]]

@@ -35,14 +35,20 @@ def plain_terms(query: Query) -> tuple[list[Term], NumericRange | None] | None:
     return list(terms), day_range
 
 
-def ranked(searcher, terms: list[Term], day_range: NumericRange | None, wanted: int) -> tuple[int, list]:
-    """``(total matching, [(score, docnum), ...] best first, at most ``wanted``)``."""
+def ranked(searcher, terms: list[Term], day_range: NumericRange | None, wanted: int) -> tuple[int, list] | None:
+    """``(total matching, [(score, docnum), ...] best first, at most ``wanted``)``.
+
+    None when a segment's field lengths cannot be read in bulk: the caller
+    then searches through Whoosh.
+    """
     scores: dict[int, float] = {}
     avgfl = searcher.avg_field_length("all") or 1
     segments = [
         (subsearcher.reader(), offset, _days_allowed(subsearcher, day_range))
         for subsearcher, offset in searcher.leaf_searchers()
     ]
+    if any(field_lengths(reader, "all") is None for reader, _, _ in segments):
+        return None
     for term in terms:
         idf = lucene_idf(searcher, "all", term.text)
         for reader, offset, allowed in segments:
@@ -56,8 +62,6 @@ def _score_term(reader, term: Term, idf: float, avgfl: float, offset: int,
     if ("all", term.text) not in reader:
         return
     lengths = field_lengths(reader, "all")
-    if lengths is None:
-        raise LookupError("field lengths unavailable")
     k1, b = BM25_K1, BM25_B
     factor = idf * (k1 + 1) * term.boost
     get = scores.get
@@ -74,11 +78,8 @@ def _score_term(reader, term: Term, idf: float, avgfl: float, offset: int,
 def _blocks(matcher):
     """Yield (ids, weights) per posting block, skipping deleted documents."""
     deleted = None
-    if isinstance(matcher, FilterMatcher):
-        deleted = matcher._ids if getattr(matcher, "_exclude", False) else None
-        matcher = matcher.child
-        if deleted is None:
-            raise LookupError("unexpected filter")
+    if isinstance(matcher, FilterMatcher) and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
+        deleted, matcher = matcher._ids, matcher.child
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
             matcher._read_ids()
@@ -88,7 +89,7 @@ def _blocks(matcher):
             if matcher._lastblock:
                 break
             matcher._next_block()
-    else:  # short posting lists are stored inline
+    else:  # short posting lists stored inline, or any other matcher: one posting at a time
         ids, weights = [], []
         while matcher.is_active():
             ids.append(matcher.id())
