@@ -230,6 +230,11 @@ def format_jalali(moment_utc: datetime) -> str:
     return f"{j.year:04d}/{j.month:02d}/{j.day:02d}"
 
 
+def format_jalali_day(day: int) -> str:
+    """'1401/12/24' from the YYYYMMDD number :func:`jalali_day` gives."""
+    return f"{day // 10000:04d}/{day // 100 % 100:02d}/{day % 100:02d}"
+
+
 def format_iso_utc(moment_utc: datetime) -> str:
     """'2023-03-15T05:21:00Z' (seconds precision)."""
     return _as_utc(moment_utc).strftime("%Y-%m-%dT%H:%M:%SZ")

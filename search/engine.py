@@ -6,15 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from indexer.dates import format_iso_utc, format_jalali
-from indexer.store import open_for_search
+from indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from whoosh.query import And, Query
 
-from .fastpath import plain_terms, ranked
+from .fastpath import fast_query, ranked
 from .feedback import expand_query
 from .filters import jalali_range
 from .query import parse_query
-from .ranking import weighting
+from .searchers import shared_searcher
 from .snippets import SnippetMarks, query_terms, snippet
 
 
@@ -34,13 +33,14 @@ class Hit:
     def from_stored(cls, stored: dict, *, score: float, snippet: str) -> Hit:
         """A hit from an article's stored fields."""
         moment: datetime | None = stored.get("date")
+        day: int | None = stored.get("jalali_day")  # stored with the date: no calendar conversion per hit
         return cls(
             id=stored["id"],
             url=stored.get("url", ""),
             title=stored.get("title", ""),
             source=stored.get("source", ""),
             date=format_iso_utc(moment) if moment else "",
-            jalali_date=format_jalali(moment) if moment else "",
+            jalali_date=(format_jalali_day(day) if day else format_jalali(moment)) if moment else "",
             keywords=list(stored.get("keyword_list") or []),
             score=score,
             snippet=snippet,
@@ -78,36 +78,32 @@ def search(
     ``expand`` adds words from the best hits (blind relevance feedback).
     """
     date_filter = jalali_range(date_from, date_to)
-    ix = open_for_search(index_dir)
-    try:
-        asked = parse_query(text, ix.schema)
-        with ix.searcher(weighting=weighting()) as searcher:
-            query = asked
-            if expand and sort == "relevance":
-                query = expand_query(searcher, asked, _within(asked, date_filter))
-            query = _within(query, date_filter)
-            terms = query_terms(asked)  # mark what was asked, not the expansion
-            marks = marks or SnippetMarks()
-            first = (page - 1) * limit
-            plain = plain_terms(query) if sort == "relevance" else None
-            fast = ranked(searcher, *plain, wanted=first + limit) if plain is not None else None
-            if fast is not None:
-                total, best = fast
-                hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
-                                        snippet=snippet(stored.get("body") or "", terms, marks))
-                        for score, docnum in best[first:]]
-                return SearchResults(text, total, hits)
-            options: dict = {}
-            if sort == "date":
-                options.update(sortedby="date", reverse=True)
-            # One unlimited pass: a top-N search skips blocks by quality and then
-            # runs the query again to count the total, which costs more.
-            results = searcher.search(query, limit=None, **options)
-            total = len(results)
-            hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
-            return SearchResults(text, total, hits)
-    finally:
-        ix.close()
+    searcher = shared_searcher(index_dir)
+    asked = parse_query(text, searcher.schema)
+    query = asked
+    if expand and sort == "relevance":
+        query = expand_query(searcher, asked, _within(asked, date_filter))
+    query = _within(query, date_filter)
+    terms = query_terms(asked)  # mark what was asked, not the expansion
+    marks = marks or SnippetMarks()
+    first = (page - 1) * limit
+    plan = fast_query(query) if sort == "relevance" else None
+    fast = ranked(searcher, plan, wanted=first + limit) if plan is not None else None
+    if fast is not None:
+        total, best = fast
+        hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
+                                snippet=snippet(stored.get("body") or "", terms, marks))
+                for score, docnum in best[first:]]
+        return SearchResults(text, total, hits)
+    options: dict = {}
+    if sort == "date":
+        options.update(sortedby="date", reverse=True)
+    # One unlimited pass: a top-N search skips blocks by quality and then
+    # runs the query again to count the total, which costs more.
+    results = searcher.search(query, limit=None, **options)
+    total = len(results)
+    hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
+    return SearchResults(text, total, hits)
 
 
 def _within(query: Query, date_filter: Query | None) -> Query:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from array import array
+
 from whoosh.query import NumericRange, Query
 
 from indexer.dates import InvalidDate, parse_jalali_bound
@@ -20,3 +23,29 @@ def jalali_range(start: str | None, end: str | None) -> Query | None:
     if low is not None and high is not None and low > high:
         raise InvalidDate(f"{start} .. {end}", "the --from date is after the --to date")
     return NumericRange("jalali_day", low, high, constantscore=True)
+
+
+def jalali_days(reader) -> array | None:
+    """Every document's Jalali day (0 when undated) in one segment, or None if unavailable.
+
+    The column is read whole, once per segment reader: checking a document
+    against a range is then one comparison, where Whoosh's range query walks
+    the postings of a dozen trie terms per query (most of a dated query's time).
+    """
+    cache = reader.__dict__.setdefault("_khabar_days", [])
+    if cache:
+        return cache[0]
+    days = None
+    try:
+        field = reader.schema["jalali_day"]
+        column = reader._perdoc.column_reader("jalali_day", field.column_type)
+        raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        days = array(column._typecode)
+        days.frombytes(raw)
+        if sys.byteorder == "little":  # stored big-endian
+            days.byteswap()
+        days.extend([0] * (reader.doc_count_all() - len(days)))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        days = None  # another codec: the caller uses Whoosh's range query
+    cache.append(days)
+    return days

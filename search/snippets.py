@@ -9,19 +9,21 @@ is cleaned of control characters on the way, whatever marks are used.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from whoosh.query import Not, Query
 
 from indexer.persian.terms import index_term
-from indexer.persian.tokenizer import WORD_PATTERN
+from indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
 from .terminal import clean_text
 
 SNIPPET_CHARS = 220
 _SURROUND = 70
 _FRAGMENTS = 2
-_SCAN_FIRST = 1500
+_SCAN_STEPS = (600, 1500, None)  # None: the rest of the body
 _TEXT_FIELDS = ("all", "title", "keywords")
 
 
@@ -55,11 +57,25 @@ def query_terms(query: Query) -> frozenset[str]:
 
 def snippet(body: str, terms: frozenset[str], marks: SnippetMarks) -> str:
     """Up to two fragments of ``body`` richest in matched terms, or its opening."""
-    # Long articles are scanned in two steps: the opening usually holds the
-    # matches, and scanning every word of a long body costs more than the search.
-    matches = _matches(body, terms, 0, _SCAN_FIRST) if terms else []
-    if terms and not matches and len(body) > _SCAN_FIRST:
-        matches += _matches(body, terms, _SCAN_FIRST, len(body))
+    # Articles are scanned in steps: the opening usually holds the matches,
+    # and scanning every word of a long body costs more than the search. The
+    # scan goes on while some query word is still missing, to the end of the
+    # body only when nothing matched at all.
+    matches: list[tuple[int, int, str]] = []
+    start = 0
+    for end in (_SCAN_STEPS if terms else ()):
+        if end is None:
+            if matches:
+                break
+            end = len(body)
+        elif (space := body.find(" ", end)) >= 0:
+            end = space  # never cut a word in two
+        else:
+            end = len(body)
+        matches += _matches(body, terms, start, end)
+        start = end
+        if start >= len(body) or len({term for *_, term in matches}) == len(terms):
+            break
     if not matches:
         return opening(body)
     fragments = _best_fragments(_fragments(matches, len(body)))
@@ -74,11 +90,25 @@ def opening(body: str) -> str:
 
 
 def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tuple[int, int, str]]:
-    return [
-        (match.start(), match.end(), term)
-        for match in WORD_PATTERN.finditer(body, start, end)
-        if (term := index_term(match.group())) in terms
-    ]
+    # Most words of a body are not query terms: find which written forms are
+    # (one C-level findall, each distinct word looked up once), then locate
+    # only those forms, instead of building a match object for every word.
+    forms = {word: term for word in set(WORD_PATTERN.findall(body, start, end))
+             if (term := index_term(word)) in terms}
+    if not forms:
+        return []
+    found = []
+    for match in _forms_pattern(tuple(sorted(forms, key=len, reverse=True))).finditer(body, start, end):
+        word = WORD_PATTERN.match(body, match.start(), end)
+        if word is not None and word.end() == match.end():  # a whole word, not part of a number like 3.5
+            found.append((match.start(), match.end(), forms[match.group()]))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(map(re.escape, forms))  # longest first
+    return re.compile(rf"(?<![^\W_]|[{_MARKS}])(?:{alternatives})(?![^\W_]|[{_MARKS}])")
 
 
 def _fragments(matches: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, list]]:

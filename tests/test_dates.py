@@ -8,6 +8,7 @@ from indexer.dates import (
     InvalidDate,
     format_iso_utc,
     format_jalali,
+    format_jalali_day,
     jalali_day,
     parse_date,
     parse_jalali_bound,
@@ -137,6 +138,8 @@ def test_jalali_day_around_midnight(moment, day):
 )
 def test_format_jalali(moment, text):
     assert format_jalali(moment) == text
+    # Hits are labelled from the stored day number: both must agree.
+    assert format_jalali_day(jalali_day(moment)) == text
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,17 @@
-"""The plain-word fast path ranks exactly as Whoosh's matcher tree does."""
+"""The fast path for words and phrases ranks exactly as Whoosh's matcher tree does."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 import search.engine as engine
 from indexer.update import update_index
 from search.engine import search
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def index_dir(tmp_path, news_folder):
 
 def whoosh_path(monkeypatch, *args, **options):
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "plain_terms", lambda query: None)
+        patch.setattr(engine, "fast_query", lambda query: None)
         return search(*args, **options)
 
 
@@ -49,14 +52,38 @@ def test_same_hits_totals_and_scores(index_dir, monkeypatch, text, start, end):
 
 def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
     taken: list[bool] = []
-    real = engine.plain_terms
+    real = engine.fast_query
 
     def spy(query):
         found = real(query)
         taken.append(found is not None)
         return found
 
-    monkeypatch.setattr(engine, "plain_terms", spy)
-    for text in ("بورس تهران", '"بورس تهران"', "بورس -کرونا", "title:بورس", "بورس AND تهران"):
+    monkeypatch.setattr(engine, "fast_query", spy)
+    for text in ("بورس تهران", '"بورس تهران"', "بورس -کرونا", "title:بورس", "بورس AND تهران", '"بورس تهران"~3'):
         search(index_dir, text)
-    assert taken == [True, False, False, False, False]
+    assert taken == [True, True, True, True, False, False]
+
+
+@pytest.fixture(scope="module")
+def bundled_index(tmp_path_factory):
+    """The bundled sample corpus (301 real articles): phrases of common words, many matches."""
+    index_dir = tmp_path_factory.mktemp("bundled") / "ix"
+    update_index(index_dir, [REPO / "corpus"])
+    return index_dir
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ('"به گزارش"', None, None), ('"در حال حاضر"', None, None), ('"ستاد ملی مقابله با کرونا"', None, None),
+    ('"ویروس کرونا" ماسک', None, None), ('"ویروس کرونا" -چین', None, None), ("کرونا -ماسک -چین", None, None),
+    ('title:کرونا', None, None), ('title:"ویروس کرونا" بورس', None, None), ('"ویروس کرونا"', "1398/12", "1399/01"),
+    ('"ویروس کرونا" "سهام عدالت"', None, None), ('"کرونا کرونا"', None, None), ("مجلس -\"ویروس کرونا\"", "1398", None),
+])
+def test_phrases_and_exclusions_rank_as_whoosh_does(bundled_index, monkeypatch, text, start, end):
+    fast = search(bundled_index, text, date_from=start, date_to=end, limit=100)
+    slow = whoosh_path(monkeypatch, bundled_index, text, date_from=start, date_to=end, limit=100)
+    assert fast.total == slow.total
+    assert fast.total > 0 or text == '"کرونا کرونا"'
+    assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
+    shift = 1.0 if start or end else 0.0
+    assert [round(hit.score + shift, 6) for hit in fast.hits] == [round(hit.score, 6) for hit in slow.hits]
