@@ -82,12 +82,14 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
     start = time.perf_counter()
     from indexer.update import update_index
 
-    summary = update_index(Path(index_dir), [Path(root)] if root else None, rebuild=rebuild)
+    problems: list[str] = []
+    summary = update_index(Path(index_dir), [Path(root)] if root else None, rebuild=rebuild,
+                           on_problem=problems.append)
     seconds = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
-        "seconds": seconds, "summary": summary.line(), "problems": len(summary.problems),
+        "seconds": seconds, "summary": summary.line(), "problems": len(problems),
         "added": summary.added, "updated": summary.updated, "removed": summary.removed,
         "maxrss_self_mb": own.ru_maxrss / 1024, "maxrss_largest_child_mb": kids.ru_maxrss / 1024,
         "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .codec import CompactPositions
 from .persian.analyzer import persian_analyzer
+
+
+def _text(analyzer, **options) -> TEXT:
+    """A phrase-searchable text field whose positions use khabar's compact encoding."""
+    field = TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", **options)
+    field.format = CompactPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def build_schema() -> Schema:
@@ -17,11 +25,11 @@ def build_schema() -> Schema:
         # body BM25 scores cost 12-25 MAP points on the Hamshahri judgments
         # (docs/ranking.md). The body is only stored; title and keywords stay
         # searchable on their own (``title:``, ``keywords:``).
-        all=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True, multitoken_query="phrase"),
+        all=_text(analyzer),
+        title=_text(analyzer, stored=True),
         body=STORED(),
         # Keywords are also kept as exact tags for lookups and counts.
-        keywords=TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase"),
+        keywords=_text(analyzer),
         tags=KEYWORD(commas=True, scorable=False),
         keyword_list=STORED(),
         date=DATETIME(stored=True, sortable=True),

@@ -181,9 +181,11 @@ def _write_once(ix, work: Callable[[object], None], **options) -> None:
     """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written."""
     from whoosh.index import LockError
 
+    from .codec import KhabarCodec
+
     options.setdefault("limitmb", _WRITER_MEMORY_MB)
     try:
-        writer = ix.writer(timeout=0.0, **options)
+        writer = ix.writer(timeout=0.0, codec=KhabarCodec(), **options)
     except LockError:
         raise IndexBusy("another program is writing to the index: try again when it has finished") from None
     try:

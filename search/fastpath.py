@@ -104,7 +104,7 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
             norms = _norms(searcher, reader, clause[0][0].fieldname)
             if len(clause) == 1:
                 term = clause[0][0]
-                for ids, tfs, _values in postings.blocks(term):
+                for ids, tfs in postings.blocks(term):
                     _add(scores, offset, ids, tfs, factors[_key(term)], norms, keep)
                 continue
             docs = _clause_docs(postings, clause, keep)
@@ -168,20 +168,22 @@ class _SegmentPostings:
         self._maps: dict[tuple[str, str], tuple[dict, dict]] = {}
 
     def blocks(self, term: Term) -> list[tuple]:
-        """``[(ids, frequencies, encoded values), ...]`` per posting block."""
+        """``[(ids, frequencies), ...]`` per posting block."""
         key = (term.fieldname, term.text)
         if key not in self._blocks:
             self._blocks[key] = list(_blocks(self.reader.postings(*key))) if key in self.reader else []
         return self._blocks[key]
 
     def _map(self, term: Term) -> tuple[dict, dict]:
+        # Phrase words only: their encoded positions are read as well.
         key = (term.fieldname, term.text)
         if key not in self._maps:
             frequencies: dict[int, float] = {}
             values: dict[int, bytes] = {}
-            for ids, tfs, encoded in self.blocks(term):
-                frequencies.update(zip(ids, tfs))
-                values.update(zip(ids, encoded))
+            if key in self.reader:
+                for ids, tfs, encoded in _blocks(self.reader.postings(*key), values=True):
+                    frequencies.update(zip(ids, tfs))
+                    values.update(zip(ids, encoded))
             self._maps[key] = (frequencies, values)
         return self._maps[key]
 
@@ -213,8 +215,8 @@ def _phrase_in(postings: _SegmentPostings, clause: Clause, docnum: int) -> bool:
                for start in postings.positions(first, docnum))
 
 
-def _blocks(matcher):
-    """Yield (ids, weights, values) per posting block, skipping deleted documents."""
+def _blocks(matcher, values: bool = False):
+    """Yield (ids, weights[, values]) per posting block, skipping deleted documents."""
     deleted = None
     if isinstance(matcher, FilterMatcher) and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
         deleted, matcher = matcher._ids, matcher.child
@@ -222,26 +224,30 @@ def _blocks(matcher):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            matcher._read_values()
-            yield _live(matcher._ids, matcher._weights, matcher._values, deleted)
+            block = [matcher._ids, matcher._weights]
+            if values:
+                matcher._read_values()
+                block.append(matcher._values)
+            yield _live(block, deleted)
             if matcher._lastblock:
                 break
             matcher._next_block()
     else:  # short posting lists stored inline, or any other matcher: one posting at a time
-        ids, weights, values = [], [], []
+        block = ([], [], [])
         while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
+            block[0].append(matcher.id())
+            block[1].append(matcher.weight())
+            if values:
+                block[2].append(matcher.value())
             matcher.next()
-        yield _live(ids, weights, values, deleted)
+        yield _live(list(block if values else block[:2]), deleted)
 
 
-def _live(ids, weights, values, deleted):
+def _live(block: list, deleted) -> tuple:
     if not deleted:
-        return ids, weights, values
-    kept = [posting for posting in zip(ids, weights, values) if posting[0] not in deleted]
-    return [p[0] for p in kept], [p[1] for p in kept], [p[2] for p in kept]
+        return tuple(block)
+    kept = [i for i, docnum in enumerate(block[0]) if docnum not in deleted]
+    return tuple([part[i] for i in kept] for part in block)
 
 
 def _days_allowed(subsearcher, day_range: NumericRange | None):

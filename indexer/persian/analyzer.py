@@ -4,10 +4,34 @@ from __future__ import annotations
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .terms import PersianTermFilter
-from .tokenizer import PersianTokenizer
+from .terms import PersianTermFilter, index_term
+from .tokenizer import WORD_PATTERN, PersianTokenizer
 
 
-def persian_analyzer() -> CompositeAnalyzer:
+class PersianAnalyzer(CompositeAnalyzer):
+    """Tokenizer then term filter, as Whoosh components (queries, highlighting).
+
+    Indexing asks only for each term's positions: :meth:`term_positions`
+    gives the same answer as the Token pipeline without a Token per word
+    (``indexer.codec.CompactPositions`` uses it).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(PersianTokenizer(), PersianTermFilter())
+
+    def term_positions(self, text: str) -> dict[str, list[int]]:
+        """Each term of ``text`` with its word positions; stopwords keep their position."""
+        found: dict[str, list[int]] = {}
+        for position, word in enumerate(WORD_PATTERN.findall(text)):
+            term = index_term(word)
+            if term:
+                if term in found:
+                    found[term].append(position)
+                else:
+                    found[term] = [position]
+        return found
+
+
+def persian_analyzer() -> PersianAnalyzer:
     # Pickled into the index schema: it holds no state, the lexicon loads lazily.
-    return PersianTokenizer() | PersianTermFilter()
+    return PersianAnalyzer()

@@ -1,0 +1,132 @@
+"""khabar's posting layout holds exactly what Whoosh's own W3 layout holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from whoosh import fields as wfields
+from whoosh.formats import Positions
+from whoosh.index import create_in
+
+from indexer.codec import CompactPositions, KhabarCodec
+from indexer.persian.analyzer import persian_analyzer
+from indexer.readers import read_file
+from indexer.schema import build_schema
+from indexer.update import _document, _ReadFile
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _documents(limit: int) -> list[dict]:
+    """Real articles: the bundled sample corpus (enough for posting lists of several blocks)."""
+    docs = []
+    for path in sorted((REPO / "corpus").rglob("*.txt"))[:limit]:
+        read = _ReadFile(str(path), "stamp", "digest", [], [])
+        for key, article in read_file(path).articles:
+            docs.append(_document(article.id or str(path) + key, article, read))
+    return docs
+
+
+def _stock_schema():
+    """khabar's schema with Whoosh's own Positions format in every text field."""
+    schema = build_schema()
+    for name in schema.names():
+        field = schema[name]
+        if isinstance(field.format, CompactPositions):
+            field.format = Positions(field_boost=field.format.field_boost)
+    return schema
+
+
+def _build(folder: Path, schema, docs: list[dict], **writer_options):
+    folder.mkdir()
+    ix = create_in(str(folder), schema)
+    writer = ix.writer(**writer_options)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return ix
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    docs = _documents(160)
+    base = tmp_path_factory.mktemp("codec")
+    stock = _build(base / "w3", _stock_schema(), docs)
+    ours = _build(base / "khabar", build_schema(), docs, codec=KhabarCodec())
+    yield stock.reader(), ours.reader()
+
+
+def _commonest(reader) -> str:
+    return max(reader.lexicon("all"), key=lambda term: reader.doc_frequency("all", term)).decode("utf-8")
+
+
+def test_the_sample_has_multi_block_posting_lists(both):
+    stock, _ = both
+    assert stock.doc_count() > 150
+    assert stock.doc_frequency("all", _commonest(stock)) > 128  # W3 and khabar write blocks of 128
+
+
+def test_every_posting_is_the_same(both):
+    stock, ours = both
+    stock_terms = list(stock.all_terms())
+    assert stock_terms == list(ours.all_terms())
+    for fieldname, text in stock_terms:
+        expected, got = stock.postings(fieldname, text), ours.postings(fieldname, text)
+        kind = "positions" if isinstance(stock.schema[fieldname].format, Positions) else "weight"
+        assert list(got.items_as(kind)) == list(expected.items_as(kind)), (fieldname, text)
+        assert list(ours.postings(fieldname, text).items_as("weight")) == list(
+            stock.postings(fieldname, text).items_as("weight"))
+        assert ours.doc_frequency(fieldname, text) == stock.doc_frequency(fieldname, text)
+        assert ours.term_info(fieldname, text).max_weight() == stock.term_info(fieldname, text).max_weight()
+
+
+def test_block_skipping_sees_the_same_blocks(both):
+    stock, ours = both
+    term = _commonest(stock)
+    expected, got = stock.postings("all", term), ours.postings("all", term)
+    blocks = 0
+    while expected.is_active():
+        assert got.is_active() and got.id() == expected.id()
+        assert (got.block_max_id(), got.block_max_weight(), got.block_min_length(), got.block_max_length()) == (
+            expected.block_max_id(), expected.block_max_weight(), expected.block_min_length(),
+            expected.block_max_length())
+        target = expected.block_max_id() + 1
+        expected.skip_to(target)
+        got.skip_to(target)
+        blocks += 1
+    assert not got.is_active() and blocks > 1
+
+
+def test_stored_fields_and_lengths_are_the_same(both):
+    stock, ours = both
+    for docnum in range(stock.doc_count_all()):
+        assert ours.stored_fields(docnum) == stock.stored_fields(docnum)
+        assert ours.doc_field_length(docnum, "all") == stock.doc_field_length(docnum, "all")
+
+
+@pytest.mark.parametrize("positions", [[0], [3, 4, 9, 200], list(range(0, 70000, 7))])
+def test_positions_round_trip(positions):
+    fmt = CompactPositions()
+    value = fmt.encode(positions)
+    assert fmt.decode_positions(value) == positions
+    assert fmt.decode_frequency(value) == len(positions)
+
+
+def test_term_positions_match_the_token_pipeline():
+    """Indexing skips the Token pipeline: it must find the same terms at the same positions."""
+    analyzer = persian_analyzer()
+    for path in sorted((FIXTURES / "text").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        expected: dict[str, list[int]] = {}
+        for token in analyzer(text, positions=True, mode="index"):
+            expected.setdefault(token.text, []).append(token.pos)
+        assert analyzer.term_positions(text) == expected
+        assert expected  # real text, real terms
+
+
+def test_schema_text_fields_use_compact_positions():
+    schema = build_schema()
+    assert all(isinstance(schema[name].format, CompactPositions) for name in ("all", "title", "keywords"))
+    assert isinstance(schema["all"], wfields.TEXT)
