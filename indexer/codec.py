@@ -42,6 +42,7 @@ _BLOCK_HEAD = struct.Struct("<IB")  # postings in the block, flags
 _HAS_WEIGHTS = 1  # frequencies stored (else every weight is 1.0)
 _HAS_VALUES = 2  # value lengths and bytes stored
 _SWAP = sys.byteorder != "little"  # arrays are little-endian on disk
+_LITTLE_UINT = struct.Struct("<I")
 
 
 def _to_bytes(values: array) -> bytes:
@@ -64,6 +65,9 @@ def _from_bytes(typecode: str, data) -> array:
     return values
 
 
+_COUNT_ONE = pack_uint(1)
+
+
 class CompactPositions(Positions):
     """Whoosh's Positions format, with positions as an array of deltas instead of a pickle.
 
@@ -81,6 +85,8 @@ class CompactPositions(Positions):
             yield term, len(positions), len(positions) * boost, self.encode(positions)
 
     def encode(self, poslist) -> bytes:
+        if len(poslist) == 1:  # most postings: a word once in an article
+            return _COUNT_ONE + _LITTLE_UINT.pack(poslist[0])
         return pack_uint(len(poslist)) + _to_bytes(_deltas(poslist))
 
     def decode_positions(self, valuestring: bytes) -> list[int]:

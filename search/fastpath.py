@@ -1,4 +1,4 @@
-"""BM25 for the common query shapes without Whoosh's matcher tree.
+"""Scoring the common query shapes without Whoosh's matcher tree.
 
 Most queries are words and quoted phrases, perhaps with ``-excluded`` words
 and a Jalali date range. Whoosh scores them through a tree of Python matcher
@@ -7,7 +7,7 @@ document holding all its words. Here each term's posting blocks are read as
 arrays and scored in one loop, with field lengths and Jalali days from
 per-segment lists; a phrase checks the positions of only the documents that
 hold all of its words. Scores are the numbers Whoosh gives for the same query
-(:class:`search.ranking.KhabarBM25`; a phrase scores the sum of its words, as
+(:class:`search.ranking.KhabarInExpB2`; a phrase scores the sum of its words, as
 Whoosh's span queries do), hits and totals too — ``tests/test_fastpath.py``
 compares both paths. Any other query goes through Whoosh.
 """
@@ -23,7 +23,7 @@ from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from .filters import jalali_days
 from .phrases import ExactNear
-from .ranking import BM25_B, BM25_K1, field_lengths, lucene_idf
+from .ranking import field_lengths, length_norm, term_gain
 
 # A clause is one word, or a phrase: words at fixed distances from the first.
 Clause = tuple[tuple[Term, int], ...]
@@ -94,7 +94,7 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
         for fieldname in fieldnames:
             if field_lengths(reader, fieldname) is None or not reader.schema[fieldname].scorable:
                 return None
-    factors = {_key(term): _factor(searcher, term) for clause in plan.clauses for term, _ in clause}
+    gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
@@ -105,44 +105,42 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
             if len(clause) == 1:
                 term = clause[0][0]
                 for ids, tfs in postings.blocks(term):
-                    _add(scores, offset, ids, tfs, factors[_key(term)], norms, keep)
+                    _add(scores, offset, ids, tfs, gains[_key(term)], norms, keep)
                 continue
             docs = _clause_docs(postings, clause, keep)
             for term, _ in clause:
                 tf_of = postings.frequencies(term)
-                _add(scores, offset, docs, [tf_of[docnum] for docnum in docs], factors[_key(term)], norms, keep)
+                _add(scores, offset, docs, [tf_of[docnum] for docnum in docs], gains[_key(term)], norms, keep)
     best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
     return len(scores), [(score, -negated) for score, negated in best]
 
 
-def _add(scores: dict[int, float], offset: int, ids, tfs, factor: float, norms: list[float], keep) -> None:
-    """Add one term's BM25 to the scores of ``ids`` (segment docnums)."""
+def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep) -> None:
+    """Add one term's In_expB2 score to the scores of ``ids`` (segment docnums)."""
     get = scores.get
     for docnum, tf in zip(ids, tfs):
         if keep is not None and not keep(docnum):
             continue
         key = docnum + offset
-        scores[key] = get(key, 0.0) + factor * tf / (tf + norms[docnum])
+        tfn = tf * norms[docnum]
+        scores[key] = get(key, 0.0) + gain * tfn / (tfn + 1)
 
 
 def _key(term: Term) -> tuple:
     return term.fieldname, term.text, term.boost
 
 
-def _factor(searcher, term: Term) -> float:
-    # KhabarBM25 = idf · tf · (K1 + 1) / (tf + K1 · (1 − B + B · length / average length))
-    return lucene_idf(searcher, term.fieldname, term.text) * (BM25_K1 + 1) * term.boost
+def _gain(searcher, term: Term) -> float:
+    return term_gain(searcher, term.fieldname, term.text) * term.boost
 
 
 def _norms(searcher, reader, fieldname: str) -> list[float]:
-    """Per document of a segment, the length part of BM25's denominator (kept on the reader)."""
+    """Per document of a segment, its length normalisation (kept on the reader)."""
     average = searcher.avg_field_length(fieldname) or 1
     cache = reader.__dict__.setdefault("_khabar_norms", {})
     key = (fieldname, average)
     if key not in cache:
-        scale = BM25_K1 * BM25_B / average
-        base = BM25_K1 * (1 - BM25_B)
-        cache[key] = [base + scale * (length or 1) for length in field_lengths(reader, fieldname)]
+        cache[key] = [length_norm(length, average) for length in field_lengths(reader, fieldname)]
     return cache[key]
 
 
