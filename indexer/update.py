@@ -155,19 +155,17 @@ def _build_fresh(
     shutil.rmtree(building, ignore_errors=True)  # left by a killed build
     building.mkdir(parents=True)
     workers = procs if procs is not None else (os.cpu_count() or 1)
-    options: dict = {}
-    if workers > 1 and sum(1 for _ in article_files(root_paths)) >= _PARALLEL_MIN_FILES:
+    writer_procs = 0
+    if sum(1 for _ in article_files(root_paths)) >= _PARALLEL_MIN_FILES:
         # Analysis and segment writing, the bulk of the cost, run in one
-        # worker process per core, each writing its own segment; files are
-        # then read in this process. forkserver keeps the lock out of them.
-        options = {"procs": workers, "multisegment": True, "limitmb": _WRITER_MEMORY_MB // workers,
-                   "start_method": "forkserver"}
-        procs = 1
+        # worker process per core (indexer/segment_writer.py); files are then
+        # read in this process. forkserver keeps the lock out of the workers.
+        writer_procs, procs = workers, 1
     try:
         ix = create_in(str(building), build_schema())
         try:
             _write_once(ix, lambda writer: _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary),
-                        **options)
+                        writer_procs=writer_procs)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)
@@ -177,22 +175,28 @@ def _build_fresh(
         raise
 
 
-def _write_once(ix, work: Callable[[object], None], **options) -> None:
-    """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written."""
+def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> None:
+    """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written.
+
+    ``writer_procs`` worker processes write new segments (fresh builds);
+    0 writes in this process.
+    """
     from whoosh.index import LockError
 
     from .codec import KhabarCodec
+    from .segment_writer import ParallelWriter
 
-    options.setdefault("limitmb", _WRITER_MEMORY_MB)
+    options = {"timeout": 0.0, "codec": KhabarCodec(), "limitmb": _WRITER_MEMORY_MB}
     try:
-        writer = ix.writer(timeout=0.0, codec=KhabarCodec(), **options)
+        writer = ParallelWriter(ix, procs=writer_procs, **options) if writer_procs else ix.writer(**options)
     except LockError:
         raise IndexBusy("another program is writing to the index: try again when it has finished") from None
     try:
         work(writer)
         writer.commit()
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:  # a failed commit has closed it already
+            writer.cancel()
         raise
 
 

@@ -13,6 +13,7 @@ from indexer.codec import CompactPositions, KhabarCodec
 from indexer.persian.analyzer import persian_analyzer
 from indexer.readers import read_file
 from indexer.schema import build_schema
+from indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
 from indexer.update import _document, _ReadFile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,10 +40,10 @@ def _stock_schema():
     return schema
 
 
-def _build(folder: Path, schema, docs: list[dict], **writer_options):
+def _build(folder: Path, schema, docs: list[dict], writer_class=None, **writer_options):
     folder.mkdir()
     ix = create_in(str(folder), schema)
-    writer = ix.writer(**writer_options)
+    writer = writer_class(ix, **writer_options) if writer_class else ix.writer(**writer_options)
     for doc in docs:
         writer.add_document(**doc)
     writer.commit()
@@ -50,12 +51,20 @@ def _build(folder: Path, schema, docs: list[dict], **writer_options):
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory):
+def indexes(tmp_path_factory):
     docs = _documents(160)
     base = tmp_path_factory.mktemp("codec")
     stock = _build(base / "w3", _stock_schema(), docs)
-    ours = _build(base / "khabar", build_schema(), docs, codec=KhabarCodec())
-    yield stock.reader(), ours.reader()
+    # Whoosh's SegmentWriter (incremental updates) and the in-memory inverter (fresh builds).
+    pooled = _build(base / "pooled", build_schema(), docs, codec=KhabarCodec())
+    inverted = _build(base / "inverted", build_schema(), docs, InvertingSegmentWriter, codec=KhabarCodec())
+    return stock.reader(), {"pooled": pooled.reader(), "inverted": inverted.reader()}
+
+
+@pytest.fixture(params=["pooled", "inverted"])
+def both(request, indexes):
+    stock, ours = indexes
+    return stock, ours[request.param]
 
 
 def _commonest(reader) -> str:
@@ -130,3 +139,24 @@ def test_schema_text_fields_use_compact_positions():
     schema = build_schema()
     assert all(isinstance(schema[name].format, CompactPositions) for name in ("all", "title", "keywords"))
     assert isinstance(schema["all"], wfields.TEXT)
+
+
+def test_parallel_build_in_several_segments_holds_the_same_postings(tmp_path):
+    """Fresh builds: worker processes, each finishing a segment every N postings."""
+    docs = _documents(160)
+    single = _build(tmp_path / "single", build_schema(), docs, codec=KhabarCodec()).reader()
+    parallel_ix = _build(tmp_path / "parallel", build_schema(), docs, ParallelWriter,
+                         procs=2, segment_postings=5_000, batchsize=20, codec=KhabarCodec())
+    assert len(parallel_ix._segments()) > 2
+    parallel = parallel_ix.reader()
+    assert parallel.doc_count() == single.doc_count()
+
+    ids = {reader: list(reader.column_reader("id")) for reader in (single, parallel)}
+
+    def by_id(reader, text):
+        return {ids[reader][docnum]: value for docnum, value in reader.postings("all", text).items_as("positions")}
+
+    terms = [text for fieldname, text in single.all_terms() if fieldname == "all"]
+    assert terms == [text for fieldname, text in parallel.all_terms() if fieldname == "all"]
+    for text in terms:
+        assert by_id(parallel, text) == by_id(single, text), text

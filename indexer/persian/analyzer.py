@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .terms import PersianTermFilter, index_term
+from .terms import PersianTermFilter, cached_terms, index_term
 from .tokenizer import WORD_PATTERN, PersianTokenizer
 
 
@@ -22,8 +22,11 @@ class PersianAnalyzer(CompositeAnalyzer):
     def term_positions(self, text: str) -> dict[str, list[int]]:
         """Each term of ``text`` with its word positions; stopwords keep their position."""
         found: dict[str, list[int]] = {}
+        known = cached_terms()  # a dict lookup per word, the function only for new words
         for position, word in enumerate(WORD_PATTERN.findall(text)):
-            term = index_term(word)
+            term = known.get(word)
+            if term is None:
+                term = index_term(word)
             if term:
                 if term in found:
                     found[term].append(position)

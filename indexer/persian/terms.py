@@ -32,6 +32,11 @@ def index_term(word: str) -> str:
     return term
 
 
+def cached_terms() -> dict[str, str]:
+    """The cache behind :func:`index_term` (written word → term), for hot loops to read directly."""
+    return _term_cache
+
+
 class PersianTermFilter(Filter):
     """Whoosh filter applying :func:`index_term`.
 
