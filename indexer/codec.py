@@ -54,6 +54,8 @@ def _to_bytes(values: array) -> bytes:
 
 def _deltas(values) -> array:
     """Each value minus the one before it (the first minus 0), in C loops."""
+    if len(values) == 1:  # most posting lists: a word in one article
+        return array("I", values)
     return array("I", map(sub, values, chain((0,), values)))
 
 
