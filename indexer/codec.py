@@ -1,13 +1,14 @@
 """How khabar lays postings out on disk: Whoosh's W3 codec with array blocks.
 
 W3 pickles every posting block as a tuple of Python ints, floats and bytes
-objects, and every position list with pickle too. Reading a block then
-builds one Python object per posting, a microsecond each: most of a query's
-time. Here a block is flat arrays — document-number deltas, frequencies,
-value lengths and the values' bytes — read back with ``array.frombytes``, so
-a block of 128 postings costs a few C calls; positions are an array of
-deltas. Everything else (block headers, term table, columns, stored fields,
-segments) is W3's, so Whoosh's readers, matchers and merges work unchanged.
+objects, its header too, and every position list with pickle. Reading a block
+then builds one Python object per posting, a microsecond each: most of a
+query's time. Here a block is a fixed struct header and flat arrays —
+document-number deltas, frequencies, value lengths and the values' bytes —
+read back with ``struct`` and ``array.frombytes``, so a block of 128 postings
+costs a few C calls; positions are an array of deltas. The header holds what
+W3's does, so Whoosh's block skipping works unchanged, and everything else
+(term table, columns, stored fields, segments) is W3's.
 
 The codec and format classes are pickled into the index's table of
 contents; renaming or moving them makes existing indexes unreadable
@@ -37,7 +38,10 @@ from whoosh.matching import ListMatcher
 from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-BLOCK_MAGIC = b"KhB1"
+BLOCK_MAGIC = b"KhB2"
+# Block length (negative for a term's last block), postings, last id, highest
+# weight, compression level, shortest and longest field length (as bytes).
+_BLOCK_INFO = struct.Struct("!iIIfBBB")
 _BLOCK_HEAD = struct.Struct("<IB")  # postings in the block, flags
 _HAS_WEIGHTS = 1  # frequencies stored (else every weight is 1.0)
 _HAS_VALUES = 2  # value lengths and bytes stored
@@ -202,21 +206,14 @@ class ArrayPostingsWriter(W3PostingsWriter):
         comp = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)
-        # The block header is W3's, so W3's block skipping reads it unchanged.
-        info = _pickle_info(len(ids), ids[-1], self._maxweight, comp,
-                            length_to_byte(self._minlength), length_to_byte(self._maxlength))
-        blocklength = len(info) + len(data)
-        self._postfile.write_int(-blocklength if last else blocklength)
-        self._postfile.write(info)
+        # W3 pickles this header; a fixed struct is read in one call with the length before it.
+        blocklength = _BLOCK_INFO.size - _INT_SIZE + len(data)
+        self._postfile.write(_BLOCK_INFO.pack(-blocklength if last else blocklength, len(ids), ids[-1],
+                                              self._maxweight, comp, length_to_byte(self._minlength),
+                                              length_to_byte(self._maxlength)))
         self._postfile.write(data)
         self._blockcount += 1
         self._new_block()
-
-
-def _pickle_info(*info) -> bytes:
-    from pickle import dumps
-
-    return dumps(info, 2)
 
 
 class ArrayLeafMatcher(W3LeafMatcher):
@@ -232,6 +229,17 @@ class ArrayLeafMatcher(W3LeafMatcher):
             raise CorruptIndexError(f"bad postings block tag {magic!r} at offset {self._startoffset}: "
                                     "the index is damaged; rebuild it")
         self._baseoffset = postfile.tell()
+
+    def _goto(self, position):
+        self._data = self._ids = self._weights = self._values = None
+        self._i = 0
+        (length, self._blocklength, self._maxid, self._maxweight, self._compression,
+         minlength, maxlength) = _BLOCK_INFO.unpack(self._postfile.get(position, _BLOCK_INFO.size))
+        self._lastblock = length < 0
+        self._nextoffset = position + _INT_SIZE + abs(length)
+        self._dataoffset = position + _BLOCK_INFO.size
+        self._minlength = byte_to_length(minlength)
+        self._maxlength = byte_to_length(maxlength)
 
     def _read_data(self):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
