@@ -15,8 +15,12 @@ compares both paths. Any other query goes through Whoosh.
 from __future__ import annotations
 
 import heapq
+from array import array
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
+from indexer.codec import ArrayLeafMatcher
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
@@ -109,8 +113,8 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
                 continue
             docs = _clause_docs(postings, clause, keep)
             for term, _ in clause:
-                tf_of = postings.frequencies(term)
-                _add(scores, offset, docs, [tf_of[docnum] for docnum in docs], gains[_key(term)], norms, keep)
+                tf_of = postings.whole(term).tf
+                _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, keep)
     best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
     return len(scores), [(score, -negated) for score, negated in best]
 
@@ -163,58 +167,88 @@ class _SegmentPostings:
     def __init__(self, reader):
         self.reader = reader
         self._blocks: dict[tuple[str, str], list[tuple]] = {}
-        self._maps: dict[tuple[str, str], tuple[dict, dict]] = {}
+        self._lists: dict[tuple[str, str], _PostingList] = {}
 
     def blocks(self, term: Term) -> list[tuple]:
-        """``[(ids, frequencies), ...]`` per posting block."""
+        """``[(ids, frequencies), ...]`` per posting block, deleted documents left out."""
         key = (term.fieldname, term.text)
         if key not in self._blocks:
             self._blocks[key] = list(_blocks(self.reader.postings(*key))) if key in self.reader else []
         return self._blocks[key]
 
-    def _map(self, term: Term) -> tuple[dict, dict]:
-        # Phrase words only: their encoded positions are read as well.
+    def whole(self, term: Term) -> _PostingList:
+        """The term's postings with their encoded positions, as flat arrays."""
         key = (term.fieldname, term.text)
-        if key not in self._maps:
-            frequencies: dict[int, float] = {}
-            values: dict[int, bytes] = {}
-            if key in self.reader:
-                for ids, tfs, encoded in _blocks(self.reader.postings(*key), values=True):
-                    frequencies.update(zip(ids, tfs))
-                    values.update(zip(ids, encoded))
-            self._maps[key] = (frequencies, values)
-        return self._maps[key]
-
-    def frequencies(self, term: Term) -> dict[int, float]:
-        return self._map(term)[0]
-
-    def positions(self, term: Term, docnum: int) -> list[int]:
-        field = self.reader.schema[term.fieldname]
-        return field.format.decode_positions(self._map(term)[1][docnum])
+        if key not in self._lists:
+            self._lists[key] = _PostingList(self.reader, key)
+        return self._lists[key]
 
 
-def _clause_docs(postings: _SegmentPostings, clause: Clause, keep=None):
-    """The documents of a segment matching a clause (of those ``keep`` allows)."""
-    if len(clause) == 1:
-        return postings.frequencies(clause[0][0]).keys()
+class _PostingList:
+    """A term's postings in one segment as arrays: ids (ascending), frequencies,
+    and every posting's encoded positions in one byte string. Deleted documents
+    are still in; ``deleted`` names them."""
+
+    def __init__(self, reader, key: tuple[str, str]) -> None:
+        self.format = reader.schema[key[0]].format
+        self.ids, self.tfs, lengths, blobs = array("I"), array("f"), array("I"), []
+        self.deleted: set[int] = set()
+        matcher = reader.postings(*key) if key in reader else None
+        if isinstance(matcher, FilterMatcher) and matcher._exclude:
+            self.deleted, matcher = set(matcher._ids), matcher.child
+        if isinstance(matcher, ArrayLeafMatcher):
+            while matcher.is_active():
+                matcher._read_data()
+                ids, weights, values = matcher._data
+                self.ids.extend(ids)
+                self.tfs.extend(weights if weights is not None else [1.0] * len(ids))
+                lengths.extend(values[0])
+                blobs.append(values[1])
+                if matcher._lastblock:
+                    break
+                matcher._next_block()
+        elif matcher is not None:  # inline lists or another codec: one posting at a time
+            while matcher.is_active():
+                value = matcher.value()
+                self.ids.append(matcher.id())
+                self.tfs.append(matcher.weight())
+                lengths.append(len(value))
+                blobs.append(value)
+                matcher.next()
+        self.ends = list(accumulate(lengths))
+        self.blob = b"".join(blobs)
+
+    def tf(self, docnum: int) -> float:
+        return self.tfs[bisect_left(self.ids, docnum)]
+
+    def positions(self, docnum: int) -> list[int]:
+        i = bisect_left(self.ids, docnum)
+        return self.format.decode_positions(self.blob[self.ends[i - 1] if i else 0 : self.ends[i]])
+
+
+def _clause_docs(postings: _SegmentPostings, clause: Clause, keep=None) -> list[int]:
+    """The live documents of a segment matching a clause (of those ``keep`` allows), ascending."""
     # Rarest word first, then only documents holding every word have their positions read.
-    by_size = sorted(clause, key=lambda placed: len(postings.frequencies(placed[0])))
-    docs = set(postings.frequencies(by_size[0][0]))
-    for term, _ in by_size[1:]:
-        docs &= postings.frequencies(term).keys()
+    lists = [postings.whole(term) for term, _ in clause]
+    docs = set(min(lists, key=lambda found: len(found.ids)).ids)
+    for found in lists:
+        docs.intersection_update(found.ids)
+    docs -= lists[0].deleted
+    if len(clause) == 1:
+        return sorted(docs)
+    offsets = [offset for _, offset in clause]
     return [docnum for docnum in sorted(docs)
-            if (keep is None or keep(docnum)) and _phrase_in(postings, clause, docnum)]
+            if (keep is None or keep(docnum)) and _phrase_in(lists, offsets, docnum)]
 
 
-def _phrase_in(postings: _SegmentPostings, clause: Clause, docnum: int) -> bool:
-    first, _ = clause[0]
-    others = [(set(postings.positions(term, docnum)), offset) for term, offset in clause[1:]]
+def _phrase_in(lists: list[_PostingList], offsets: list[int], docnum: int) -> bool:
+    others = [(set(found.positions(docnum)), offset) for found, offset in zip(lists[1:], offsets[1:])]
     return any(all(start + offset in found for found, offset in others)
-               for start in postings.positions(first, docnum))
+               for start in lists[0].positions(docnum))
 
 
-def _blocks(matcher, values: bool = False):
-    """Yield (ids, weights[, values]) per posting block, skipping deleted documents."""
+def _blocks(matcher):
+    """Yield (ids, weights) per posting block, skipping deleted documents."""
     deleted = None
     if isinstance(matcher, FilterMatcher) and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
         deleted, matcher = matcher._ids, matcher.child
@@ -222,30 +256,24 @@ def _blocks(matcher, values: bool = False):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            block = [matcher._ids, matcher._weights]
-            if values:
-                matcher._read_values()
-                block.append(matcher._values)
-            yield _live(block, deleted)
+            yield _live(matcher._ids, matcher._weights, deleted)
             if matcher._lastblock:
                 break
             matcher._next_block()
     else:  # short posting lists stored inline, or any other matcher: one posting at a time
-        block = ([], [], [])
+        ids, weights = [], []
         while matcher.is_active():
-            block[0].append(matcher.id())
-            block[1].append(matcher.weight())
-            if values:
-                block[2].append(matcher.value())
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
             matcher.next()
-        yield _live(list(block if values else block[:2]), deleted)
+        yield _live(ids, weights, deleted)
 
 
-def _live(block: list, deleted) -> tuple:
+def _live(ids, weights, deleted):
     if not deleted:
-        return tuple(block)
-    kept = [i for i, docnum in enumerate(block[0]) if docnum not in deleted]
-    return tuple([part[i] for i in kept] for part in block)
+        return ids, weights
+    kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
+    return [ids[i] for i in kept], [weights[i] for i in kept]
 
 
 def _days_allowed(subsearcher, day_range: NumericRange | None):

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from whoosh.query import Not, Query
 
-from indexer.persian.terms import index_term
+from indexer.persian.terms import cached_terms, index_term
 from indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
 from .terminal import clean_text
@@ -93,8 +93,9 @@ def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tup
     # Most words of a body are not query terms: find which written forms are
     # (one C-level findall, each distinct word looked up once), then locate
     # only those forms, instead of building a match object for every word.
+    known = cached_terms()
     forms = {word: term for word in set(WORD_PATTERN.findall(body, start, end))
-             if (term := index_term(word)) in terms}
+             if (term := known.get(word) or index_term(word)) in terms}
     if not forms:
         return []
     found = []
