@@ -201,7 +201,13 @@ def test_killed_indexer_leaves_a_usable_index(tmp_path, news_folder):
         [sys.executable, "-c", "import cli; cli.main()", "index", "-q", "--index", str(index_dir)],
         cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    time.sleep(2.0)  # well into indexing 300 articles, which takes several seconds
+    # Kill it while it writes: Whoosh's temporary folder exists from the
+    # writer's creation to its commit; reading and indexing 300 articles
+    # takes over a second after that.
+    deadline = time.monotonic() + 60
+    while not (index_dir / "MAIN.tmp").exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
     finished_early = process.poll() is not None
     process.send_signal(signal.SIGKILL)
     process.wait()
