@@ -14,7 +14,7 @@ from .feedback import expand_query
 from .filters import jalali_range
 from .query import parse_query
 from .searchers import shared_searcher
-from .snippets import SnippetMarks, query_terms, snippet
+from .snippets import SnippetMarks, has_phrase, query_terms, snippet
 
 
 @dataclass(slots=True)
@@ -85,6 +85,7 @@ def search(
         query = expand_query(searcher, asked, _within(asked, date_filter))
     query = _within(query, date_filter)
     terms = query_terms(asked)  # mark what was asked, not the expansion
+    together = has_phrase(asked)
     marks = marks or SnippetMarks()
     first = (page - 1) * limit
     plan = fast_query(query) if sort == "relevance" else None
@@ -92,7 +93,7 @@ def search(
     if fast is not None:
         total, best = fast
         hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
-                                snippet=snippet(stored.get("body") or "", terms, marks))
+                                snippet=snippet(stored.get("body") or "", terms, marks, together))
                 for score, docnum in best[first:]]
         return SearchResults(text, total, hits)
     options: dict = {}
@@ -102,7 +103,7 @@ def search(
     # runs the query again to count the total, which costs more.
     results = searcher.search(query, limit=None, **options)
     total = len(results)
-    hits = [_hit(hit, terms, marks) for hit in results[first : first + limit]] if first < total else []
+    hits = [_hit(hit, terms, marks, together) for hit in results[first : first + limit]] if first < total else []
     return SearchResults(text, total, hits)
 
 
@@ -113,7 +114,7 @@ def _within(query: Query, date_filter: Query | None) -> Query:
     return query if date_filter is None else And([query, date_filter])
 
 
-def _hit(hit, terms: frozenset[str], marks: SnippetMarks) -> Hit:
+def _hit(hit, terms: frozenset[str], marks: SnippetMarks, together: bool) -> Hit:
     stored = hit.fields()
     return Hit.from_stored(stored, score=float(hit.score or 0.0),
-                           snippet=snippet(stored.get("body") or "", terms, marks))
+                           snippet=snippet(stored.get("body") or "", terms, marks, together))

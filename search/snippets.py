@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.query import Not, Query
+from whoosh.query import Not, Phrase, Query
 
 from indexer.persian.terms import cached_terms, index_term
 from indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
+from .phrases import ExactNear
 from .terminal import clean_text
 
 SNIPPET_CHARS = 220
@@ -55,17 +56,22 @@ def query_terms(query: Query) -> frozenset[str]:
     return frozenset(found)
 
 
-def snippet(body: str, terms: frozenset[str], marks: SnippetMarks) -> str:
-    """Up to two fragments of ``body`` richest in matched terms, or its opening."""
+def snippet(body: str, terms: frozenset[str], marks: SnippetMarks, together: bool = False) -> str:
+    """Up to two fragments of ``body`` richest in matched terms, or its opening.
+
+    ``together`` (a quoted phrase was asked): look for a fragment holding
+    every term, through the whole body if need be, so the phrase is shown.
+    """
     # Articles are scanned in steps: the opening usually holds the matches,
     # and scanning every word of a long body costs more than the search. The
     # scan goes on while some query word is still missing, to the end of the
-    # body only when nothing matched at all.
+    # body only when nothing matched at all (or, with ``together``, until
+    # one fragment holds them all).
     matches: list[tuple[int, int, str]] = []
     start = 0
     for end in (_SCAN_STEPS if terms else ()):
         if end is None:
-            if matches:
+            if matches and not together:
                 break
             end = len(body)
         elif (space := body.find(" ", end)) >= 0:
@@ -74,13 +80,29 @@ def snippet(body: str, terms: frozenset[str], marks: SnippetMarks) -> str:
             end = len(body)
         matches += _matches(body, terms, start, end)
         start = end
-        if start >= len(body) or len({term for *_, term in matches}) == len(terms):
+        if start >= len(body) or _enough(matches, terms, len(body), together):
             break
     if not matches:
         return opening(body)
     fragments = _best_fragments(_fragments(matches, len(body)))
     pieces = [_render(body, start, end, group, marks) for start, end, group in fragments]
     return " ".join(marks.between.join(pieces).split())
+
+
+def _enough(matches: list[tuple[int, int, str]], terms: frozenset[str], length: int, together: bool) -> bool:
+    if len({term for *_, term in matches}) < len(terms):
+        return False
+    return not together or any(len({term for *_, term in group}) == len(terms)
+                               for _, _, group in _fragments(matches, length))
+
+
+def has_phrase(query: Query) -> bool:
+    """Whether a query asks for words next to each other (a quoted phrase), outside NOT."""
+    if isinstance(query, Not):
+        return False
+    if isinstance(query, (ExactNear, Phrase)):
+        return True
+    return not query.is_leaf() and any(has_phrase(child) for child in query.children())
 
 
 def opening(body: str) -> str:

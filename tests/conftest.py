@@ -10,6 +10,7 @@ import pytest
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "text" / "seed.txt"
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
@@ -39,3 +40,13 @@ def shared_corpus(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs {path} (the shared corpora beside the checkout)")
     return path
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory):
+    """The bundled sample corpus (301 real articles) indexed once: common words, many matches."""
+    from indexer.update import update_index
+
+    index_dir = tmp_path_factory.mktemp("bundled") / "ix"
+    update_index(index_dir, [REPO / "corpus"])
+    return index_dir

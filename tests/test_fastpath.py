@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,6 @@ import search.engine as engine
 from indexer.update import update_index
 from search.engine import search
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -63,14 +61,6 @@ def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
     for text in ("بورس تهران", '"بورس تهران"', "بورس -کرونا", "title:بورس", "بورس AND تهران", '"بورس تهران"~3'):
         search(index_dir, text)
     assert taken == [True, True, True, True, False, False]
-
-
-@pytest.fixture(scope="module")
-def bundled_index(tmp_path_factory):
-    """The bundled sample corpus (301 real articles): phrases of common words, many matches."""
-    index_dir = tmp_path_factory.mktemp("bundled") / "ix"
-    update_index(index_dir, [REPO / "corpus"])
-    return index_dir
 
 
 @pytest.mark.parametrize("text, start, end", [

@@ -148,3 +148,12 @@ def test_expand_keeps_every_plain_hit_and_marks_only_asked_words(index_dir):
 def test_expand_respects_the_date_filter(index_dir):
     found = search(index_dir, "بورس", expand=True, date_from="1399/03/01", date_to="1399/03/10").hits
     assert {hit.id for hit in found} == {"x1"}
+
+
+def test_a_phrase_is_shown_in_its_snippet(bundled_index):
+    """The phrase may sit deep in an article whose opening has its words apart."""
+    marks = SnippetMarks("[", "]")
+    results = search(bundled_index, '"ستاد ملی مقابله با کرونا"', limit=20, marks=marks)
+    assert results.total >= 3
+    for hit in results.hits:
+        assert "[ستاد] [ملی] [مقابله] با [کرونا]" in hit.snippet, hit.id
