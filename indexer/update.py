@@ -186,7 +186,7 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> No
     from whoosh.index import LockError
 
     from .codec import KhabarCodec
-    from .segment_writer import ParallelWriter
+    from .segment_writer import ParallelWriter, merge_small_segments
 
     options = {"timeout": 0.0, "codec": KhabarCodec(), "limitmb": _WRITER_MEMORY_MB}
     try:
@@ -195,7 +195,7 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> No
         raise IndexBusy("another program is writing to the index: try again when it has finished") from None
     try:
         work(writer)
-        writer.commit()
+        writer.commit(mergetype=merge_small_segments)
     except BaseException:
         if not writer.is_closed:  # a failed commit has closed it already
             writer.cancel()

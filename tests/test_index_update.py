@@ -229,3 +229,20 @@ def test_removed_counts_articles_not_files(tmp_path, news_folder):
     summary = update_index(index_dir, None)
     assert summary.removed == 3
     assert doc_count(index_dir) == 5
+
+
+def test_small_segments_of_updates_are_merged_and_the_large_one_kept(tmp_path, news_folder):
+    from whoosh.index import open_dir
+
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    first = [segment.segment_id() for segment in open_dir(str(index_dir))._segments()]
+    for n in range(5):  # each run adds one article: a segment of its own
+        article = {"title": f"خبر تازه {n}", "body": f"متن خبر شماره {n} درباره بورس تهران", "id": f"new-{n}"}
+        (news_folder / f"new-{n}.jsonl").write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+        update_index(index_dir, None)
+    segments = open_dir(str(index_dir))._segments()
+    # Runs 1-4 left four one-article segments; run 5 folded them into its own.
+    assert len(segments) == 2
+    assert segments[0].segment_id() == first[0]
+    assert doc_count(index_dir) == 10
