@@ -65,6 +65,12 @@ def _clauses(query: Query) -> list[Clause] | None:
             return None
         found: list[Clause] = []
         for child in query.subqueries:
+            if isinstance(child, Or):  # words OR'd with --expand's words: one flat sum
+                nested = _clauses(child)
+                if nested is None or child.boost != 1.0:
+                    return None
+                found += nested
+                continue
             clause = _clause(child)
             if clause is None:
                 return None

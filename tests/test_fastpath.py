@@ -77,3 +77,13 @@ def test_phrases_and_exclusions_rank_as_whoosh_does(bundled_index, monkeypatch, 
     assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
     shift = 1.0 if start or end else 0.0
     assert [round(hit.score + shift, 6) for hit in fast.hits] == [round(hit.score, 6) for hit in slow.hits]
+
+
+@pytest.mark.parametrize("text", ["کرونا ماسک", '"ویروس کرونا" چین'])
+def test_expanded_queries_rank_as_whoosh_does(bundled_index, monkeypatch, text):
+    """--expand ORs the query with weighted words of the best hits."""
+    fast = search(bundled_index, text, expand=True, limit=100)
+    slow = whoosh_path(monkeypatch, bundled_index, text, expand=True, limit=100)
+    assert fast.total == slow.total > 0
+    assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
+    assert [round(hit.score, 6) for hit in fast.hits] == [round(hit.score, 6) for hit in slow.hits]
