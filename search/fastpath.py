@@ -20,11 +20,12 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 
-from indexer.codec import ArrayLeafMatcher
+from indexer.codec import ArrayLeafMatcher, CompactPositions
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
+from . import dense
 from .filters import jalali_days
 from .phrases import ExactNear
 from .ranking import field_lengths, length_norm, term_gain
@@ -105,6 +106,9 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
             if field_lengths(reader, fieldname) is None or not reader.schema[fieldname].scorable:
                 return None
     gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
+    if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
+            isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
+        return dense.ranked_dense(searcher, plan, wanted, gains, segments)
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
@@ -123,6 +127,12 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
                 _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, keep)
     best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
     return len(scores), [(score, -negated) for score, negated in best]
+
+
+def _postings_count(searcher, plan: FastQuery) -> int:
+    parent = searcher.get_parent()
+    return sum(parent.doc_frequency(term.fieldname, term.text)
+               for clause in plan.clauses + plan.excluded for term, _ in clause)
 
 
 def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep) -> None:
@@ -221,6 +231,7 @@ class _PostingList:
                 lengths.append(len(value))
                 blobs.append(value)
                 matcher.next()
+        self.lengths = lengths
         self.ends = list(accumulate(lengths))
         self.blob = b"".join(blobs)
 

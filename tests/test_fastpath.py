@@ -7,6 +7,7 @@ import json
 import pytest
 
 import search.engine as engine
+from search import dense
 from indexer.update import update_index
 from search.engine import search
 
@@ -28,6 +29,14 @@ def index_dir(tmp_path, news_folder):
     return tmp_path / "ix"
 
 
+@pytest.fixture(params=["per-posting", "dense"])
+def scoring(request, monkeypatch):
+    """Both of the fast path's scorers: per posting, and numpy arrays for long lists."""
+    if request.param == "dense":
+        monkeypatch.setattr(dense, "DENSE_MIN_POSTINGS", 0)
+    return request.param
+
+
 def whoosh_path(monkeypatch, *args, **options):
     with monkeypatch.context() as patch:
         patch.setattr(engine, "fast_query", lambda query: None)
@@ -38,7 +47,7 @@ def whoosh_path(monkeypatch, *args, **options):
     ("بورس", None, None), ("بورس تهران کرونا", None, None), ("کرونا", "1399/03/02", "1399/03/04"),
     ("تعاونی دانش بنیان", None, None), ("واکسن کرونا آمریکا", "1398", "1399"), ("رومشکان", "1402", None),
 ])
-def test_same_hits_totals_and_scores(index_dir, monkeypatch, text, start, end):
+def test_same_hits_totals_and_scores(index_dir, monkeypatch, scoring, text, start, end):
     fast = search(index_dir, text, date_from=start, date_to=end, limit=50)
     slow = whoosh_path(monkeypatch, index_dir, text, date_from=start, date_to=end, limit=50)
     assert fast.total == slow.total
@@ -69,7 +78,7 @@ def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
     ('title:کرونا', None, None), ('title:"ویروس کرونا" بورس', None, None), ('"ویروس کرونا"', "1398/12", "1399/01"),
     ('"ویروس کرونا" "سهام عدالت"', None, None), ('"کرونا کرونا"', None, None), ("مجلس -\"ویروس کرونا\"", "1398", None),
 ])
-def test_phrases_and_exclusions_rank_as_whoosh_does(bundled_index, monkeypatch, text, start, end):
+def test_phrases_and_exclusions_rank_as_whoosh_does(bundled_index, monkeypatch, scoring, text, start, end):
     fast = search(bundled_index, text, date_from=start, date_to=end, limit=100)
     slow = whoosh_path(monkeypatch, bundled_index, text, date_from=start, date_to=end, limit=100)
     assert fast.total == slow.total
@@ -80,7 +89,7 @@ def test_phrases_and_exclusions_rank_as_whoosh_does(bundled_index, monkeypatch, 
 
 
 @pytest.mark.parametrize("text", ["کرونا ماسک", '"ویروس کرونا" چین'])
-def test_expanded_queries_rank_as_whoosh_does(bundled_index, monkeypatch, text):
+def test_expanded_queries_rank_as_whoosh_does(bundled_index, monkeypatch, scoring, text):
     """--expand ORs the query with weighted words of the best hits."""
     fast = search(bundled_index, text, expand=True, limit=100)
     slow = whoosh_path(monkeypatch, bundled_index, text, expand=True, limit=100)

@@ -1,0 +1,116 @@
+"""Scoring long posting lists with numpy arrays.
+
+On a large archive a query of common words touches hundreds of thousands of
+postings, and a phrase of common words tens of thousands of candidate
+articles; :mod:`search.fastpath` spends a Python step on each. Here each
+segment is scored with whole-array operations: term scores added into a
+dense array per segment, Jalali ranges and exclusions as masks, and a
+phrase found by intersecting (article, position) codes of its words. The
+arithmetic is the same, in the same order, so scores equal the per-posting
+path's to the last bit (``tests/test_fastpath.py`` checks both against
+Whoosh). numpy is imported only when a query is long enough to need it: it
+costs ~0.15 s to import, more than a short query takes.
+"""
+
+from __future__ import annotations
+
+# Below this many postings (all the query's terms together) the per-posting
+# path is faster than importing numpy.
+DENSE_MIN_POSTINGS = 50_000
+
+
+def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tuple[int, list]:
+    import numpy as np
+
+    from .fastpath import _clause_docs, _key, _SegmentPostings
+    from .filters import jalali_days
+
+    total = 0
+    found_scores, found_docs = [], []
+    for subsearcher, offset in segments:
+        reader = subsearcher.reader()
+        count = reader.doc_count_all()
+        postings = _SegmentPostings(reader)
+        keep = np.ones(count, dtype=bool)
+        if plan.day_range is not None:
+            days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
+            low = max(plan.day_range.start or 1, 1)
+            keep &= days >= low
+            if plan.day_range.end is not None:
+                keep &= days <= plan.day_range.end
+        for clause in plan.excluded:
+            keep[np.asarray(_clause_docs(postings, clause), dtype=np.int64)] = False
+        scores = np.zeros(count)
+        matched = np.zeros(count, dtype=bool)
+        if reader.has_deletions():
+            keep &= _live(np, reader)
+        for clause in plan.clauses:
+            norms = _array_norms(np, searcher, reader, clause[0][0].fieldname)
+            lists = [postings.whole(term) for term, _ in clause]
+            docs = _phrase_docs(np, lists, [offset for _, offset in clause], keep)
+            for (term, _), found in zip(clause, lists):
+                ids = np.frombuffer(found.ids, dtype=np.uint32)
+                tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
+                tfn = tfs * norms[docs]
+                scores[docs] += gains[_key(term)] * tfn / (tfn + 1)
+            matched[docs] = True
+        docnums = np.flatnonzero(matched)
+        total += len(docnums)
+        found_scores.append(scores[docnums])
+        found_docs.append(docnums + offset)
+    all_scores, all_docs = np.concatenate(found_scores), np.concatenate(found_docs)
+    best = np.lexsort((all_docs, -all_scores))[:wanted]  # best first, then lowest docnum
+    return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+
+
+def _array_norms(np, searcher, reader, fieldname: str):
+    from .fastpath import _norms
+
+    cache = reader.__dict__.setdefault("_khabar_array_norms", {})
+    key = (fieldname, searcher.avg_field_length(fieldname))
+    if key not in cache:
+        cache[key] = np.asarray(_norms(searcher, reader, fieldname))
+    return cache[key]
+
+
+def _live(np, reader):
+    """False for the segment's deleted documents (kept on the reader)."""
+    if "_khabar_live" not in reader.__dict__:
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        reader.__dict__["_khabar_live"] = live
+    return reader.__dict__["_khabar_live"]
+
+
+def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
+    """The segment's live, kept documents where the words stand at their offsets (one word: its documents)."""
+    docs = np.frombuffer(lists[0].ids, dtype=np.uint32).astype(np.int64)
+    for found in lists[1:]:
+        docs = np.intersect1d(docs, np.frombuffer(found.ids, dtype=np.uint32), assume_unique=True)
+    docs = docs[keep[docs]]  # deleted documents are not kept
+    if len(lists) == 1 or not len(docs):
+        return docs
+    codes = None
+    for found, offset in zip(lists, offsets):
+        at = _position_codes(np, found, docs, offset)
+        codes = at if codes is None else np.intersect1d(codes, at, assume_unique=True)
+    return np.unique(codes >> 32)
+
+
+def _position_codes(np, found, docs, offset: int):
+    """``article << 32 | (position - offset)`` for every position of the word in ``docs``."""
+    ids = np.frombuffer(found.ids, dtype=np.uint32)
+    at = np.searchsorted(ids, docs)
+    lengths = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)
+    ends = np.cumsum(lengths)
+    # Each value: a 4-byte count, then one 4-byte delta per position.
+    first_word = (ends[at] - lengths[at]) // 4 + 1
+    counts = lengths[at] // 4 - 1
+    before = np.cumsum(counts) - counts
+    words = np.frombuffer(found.blob, dtype="<u4")
+    deltas = words[np.repeat(first_word - before, counts) + np.arange(counts.sum())].astype(np.int64)
+    running = np.cumsum(deltas)
+    positions = running - np.repeat(running[before] - deltas[before], counts)
+    owners = np.repeat(docs, counts)
+    valid = positions >= offset
+    return (owners[valid] << 32) | (positions[valid] - offset)
