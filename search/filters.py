@@ -37,6 +37,9 @@ def jalali_days(reader) -> array | None:
         return cache[0]
     days = None
     try:
+        if not reader._perdoc.has_column("jalali_day"):  # a segment of undated articles only
+            cache.append(array("I", bytes(4 * reader.doc_count_all())))
+            return cache[0]
         field = reader.schema["jalali_day"]
         column = reader._perdoc.column_reader("jalali_day", field.column_type)
         raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)

@@ -33,6 +33,9 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
     try:
         from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
+        if not reader._perdoc.has_column(_lenfield(fieldname)):  # no document of the segment has the field
+            cache[fieldname] = [0] * reader.doc_count_all()
+            return cache[fieldname]
         column = reader._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         raw = column._dbfile.get(column._basepos, column._count)  # one byte per document
         lengths = [_BYTE_TO_LENGTH[b] for b in raw] + [0] * (reader.doc_count_all() - len(raw))

@@ -96,3 +96,16 @@ def test_expanded_queries_rank_as_whoosh_does(bundled_index, monkeypatch, scorin
     assert fast.total == slow.total > 0
     assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
     assert [round(hit.score, 6) for hit in fast.hits] == [round(hit.score, 6) for hit in slow.hits]
+
+
+@pytest.mark.parametrize("text, start", [("بورس", "1399"), ("keywords:بورس", None), ("کرونا -بورس", "1398")])
+def test_a_segment_without_dates_or_keywords(tmp_path, news_folder, monkeypatch, scoring, text, start):
+    """A later run may add a segment where no article has a date or keywords: no column is written."""
+    update_index(tmp_path / "ix", [news_folder])
+    plain = {"title": "بورس بدون تاریخ", "body": "شاخص بورس تهران و کرونا", "id": "undated"}
+    (news_folder / "undated.jsonl").write_text(json.dumps(plain, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_index(tmp_path / "ix", None)
+    fast = search(tmp_path / "ix", text, date_from=start, limit=50)
+    slow = whoosh_path(monkeypatch, tmp_path / "ix", text, date_from=start, limit=50)
+    assert fast.total == slow.total
+    assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
