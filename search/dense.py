@@ -23,7 +23,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tu
     import numpy as np
 
     from .fastpath import _clause_docs, _key, _SegmentPostings
-    from .filters import jalali_days
+    from .filters import day_bounds, jalali_days
 
     total = 0
     found_scores, found_docs = [], []
@@ -34,10 +34,8 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tu
         keep = np.ones(count, dtype=bool)
         if plan.day_range is not None:
             days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
-            low = max(plan.day_range.start or 1, 1)
-            keep &= days >= low
-            if plan.day_range.end is not None:
-                keep &= days <= plan.day_range.end
+            low, high = day_bounds(plan.day_range)
+            keep &= (days >= low) & (days <= high)
         for clause in plan.excluded:
             keep[np.asarray(_clause_docs(postings, clause), dtype=np.int64)] = False
         scores = np.zeros(count)

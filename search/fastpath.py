@@ -17,16 +17,16 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
 from indexer.codec import ArrayLeafMatcher, CompactPositions
-from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from . import dense
-from .filters import jalali_days
+from .filters import day_bounds, jalali_days
 from .phrases import ExactNear
 from .ranking import field_lengths, length_norm, term_gain
 
@@ -117,14 +117,13 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
         for clause in plan.clauses:
             norms = _norms(searcher, reader, clause[0][0].fieldname)
             if len(clause) == 1:
-                term = clause[0][0]
-                for ids, tfs in postings.blocks(term):
-                    _add(scores, offset, ids, tfs, gains[_key(term)], norms, keep)
+                found = postings.whole(clause[0][0])
+                _add(scores, offset, found.ids, found.tfs, gains[_key(clause[0][0])], norms, keep)
                 continue
             docs = _clause_docs(postings, clause, keep)
             for term, _ in clause:
                 tf_of = postings.whole(term).tf
-                _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, keep)
+                _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, _KEEP_ALL)
     best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
     return len(scores), [(score, -negated) for score, negated in best]
 
@@ -135,11 +134,12 @@ def _postings_count(searcher, plan: FastQuery) -> int:
                for clause in plan.clauses + plan.excluded for term, _ in clause)
 
 
-def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep) -> None:
+def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep: _Keep) -> None:
     """Add one term's In_expB2 score to the scores of ``ids`` (segment docnums)."""
     get = scores.get
+    dropped, inside = keep
     for docnum, tf in zip(ids, tfs):
-        if keep is not None and not keep(docnum):
+        if docnum in dropped or (inside is not None and not inside(docnum)):
             continue
         key = docnum + offset
         tfn = tf * norms[docnum]
@@ -164,17 +164,18 @@ def _norms(searcher, reader, fieldname: str) -> list[float]:
     return cache[key]
 
 
-def _keep(subsearcher, plan: FastQuery, postings: _SegmentPostings):
-    """Whether a document of the segment may be counted (date range, exclusions); None: all may."""
-    inside = _days_allowed(subsearcher, plan.day_range)
-    dropped: set[int] = set()
+# Which documents of a segment may be counted: none of ``dropped`` (deleted or
+# excluded), and only those ``inside`` the Jalali range when there is one.
+_Keep = tuple[set[int] | frozenset[int], Callable[[int], bool] | None]
+_KEEP_ALL: _Keep = (frozenset(), None)
+
+
+def _keep(subsearcher, plan: FastQuery, postings: _SegmentPostings) -> _Keep:
+    reader = subsearcher.reader()
+    dropped = set(reader.deleted_docs_set) if reader.has_deletions() else set()
     for clause in plan.excluded:
         dropped.update(_clause_docs(postings, clause))
-    if not dropped:
-        return inside
-    if inside is None:
-        return lambda docnum: docnum not in dropped
-    return lambda docnum: docnum not in dropped and inside(docnum)
+    return dropped, _days_allowed(subsearcher, plan.day_range)
 
 
 class _SegmentPostings:
@@ -182,15 +183,7 @@ class _SegmentPostings:
 
     def __init__(self, reader):
         self.reader = reader
-        self._blocks: dict[tuple[str, str], list[tuple]] = {}
         self._lists: dict[tuple[str, str], _PostingList] = {}
-
-    def blocks(self, term: Term) -> list[tuple]:
-        """``[(ids, frequencies), ...]`` per posting block, deleted documents left out."""
-        key = (term.fieldname, term.text)
-        if key not in self._blocks:
-            self._blocks[key] = list(_blocks(self.reader.postings(*key))) if key in self.reader else []
-        return self._blocks[key]
 
     def whole(self, term: Term) -> _PostingList:
         """The term's postings with their encoded positions, as flat arrays."""
@@ -203,15 +196,14 @@ class _SegmentPostings:
 class _PostingList:
     """A term's postings in one segment as arrays: ids (ascending), frequencies,
     and every posting's encoded positions in one byte string. Deleted documents
-    are still in; ``deleted`` names them."""
+    are still in (the caller's :data:`_Keep` leaves them out)."""
 
     def __init__(self, reader, key: tuple[str, str]) -> None:
         self.format = reader.schema[key[0]].format
         self.ids, self.tfs, lengths, blobs = array("I"), array("f"), array("I"), []
-        self.deleted: set[int] = set()
         matcher = reader.postings(*key) if key in reader else None
         if isinstance(matcher, FilterMatcher) and matcher._exclude:
-            self.deleted, matcher = set(matcher._ids), matcher.child
+            matcher = matcher.child
         if isinstance(matcher, ArrayLeafMatcher):
             while matcher.is_active():
                 matcher._read_data()
@@ -243,54 +235,26 @@ class _PostingList:
         return self.format.decode_positions(self.blob[self.ends[i - 1] if i else 0 : self.ends[i]])
 
 
-def _clause_docs(postings: _SegmentPostings, clause: Clause, keep=None) -> list[int]:
-    """The live documents of a segment matching a clause (of those ``keep`` allows), ascending."""
+def _clause_docs(postings: _SegmentPostings, clause: Clause, keep: _Keep = _KEEP_ALL) -> list[int]:
+    """The documents of a segment matching a clause (of those ``keep`` allows), ascending."""
     # Rarest word first, then only documents holding every word have their positions read.
     lists = [postings.whole(term) for term, _ in clause]
     docs = set(min(lists, key=lambda found: len(found.ids)).ids)
     for found in lists:
         docs.intersection_update(found.ids)
-    docs -= lists[0].deleted
     if len(clause) == 1:
         return sorted(docs)
+    dropped, inside = keep
+    docs -= dropped
     offsets = [offset for _, offset in clause]
     return [docnum for docnum in sorted(docs)
-            if (keep is None or keep(docnum)) and _phrase_in(lists, offsets, docnum)]
+            if (inside is None or inside(docnum)) and _phrase_in(lists, offsets, docnum)]
 
 
 def _phrase_in(lists: list[_PostingList], offsets: list[int], docnum: int) -> bool:
     others = [(set(found.positions(docnum)), offset) for found, offset in zip(lists[1:], offsets[1:])]
     return any(all(start + offset in found for found, offset in others)
                for start in lists[0].positions(docnum))
-
-
-def _blocks(matcher):
-    """Yield (ids, weights) per posting block, skipping deleted documents."""
-    deleted = None
-    if isinstance(matcher, FilterMatcher) and matcher._exclude and isinstance(matcher.child, W3LeafMatcher):
-        deleted, matcher = matcher._ids, matcher.child
-    if isinstance(matcher, W3LeafMatcher):
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield _live(matcher._ids, matcher._weights, deleted)
-            if matcher._lastblock:
-                break
-            matcher._next_block()
-    else:  # short posting lists stored inline, or any other matcher: one posting at a time
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        yield _live(ids, weights, deleted)
-
-
-def _live(ids, weights, deleted):
-    if not deleted:
-        return ids, weights
-    kept = [i for i, docnum in enumerate(ids) if docnum not in deleted]
-    return [ids[i] for i in kept], [weights[i] for i in kept]
 
 
 def _days_allowed(subsearcher, day_range: NumericRange | None):
@@ -301,6 +265,5 @@ def _days_allowed(subsearcher, day_range: NumericRange | None):
     if days is None:
         inside = set(day_range.matcher(subsearcher).all_ids())
         return inside.__contains__
-    low = max(day_range.start or 1, 1)  # 0 is an undated document: never inside a range
-    high = day_range.end if day_range.end is not None else float("inf")
+    low, high = day_bounds(day_range)
     return lambda docnum: low <= days[docnum] <= high

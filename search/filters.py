@@ -25,6 +25,15 @@ def jalali_range(start: str | None, end: str | None) -> Query | None:
     return NumericRange("jalali_day", low, high, constantscore=True)
 
 
+def day_bounds(day_range: NumericRange) -> tuple[int, float]:
+    """``(low, high)`` of a Jalali range as :func:`jalali_days` values, both inclusive.
+
+    0 is an undated article: never inside a range, even an open one.
+    """
+    high = day_range.end if day_range.end is not None else float("inf")
+    return max(day_range.start or 1, 1), high
+
+
 def jalali_days(reader) -> array | None:
     """Every document's Jalali day (0 when undated) in one segment, or None if unavailable.
 
