@@ -57,6 +57,10 @@ def jalali_days(reader) -> array | None:
         if sys.byteorder == "little":  # stored big-endian
             days.byteswap()
         days.extend([0] * (reader.doc_count_all() - len(days)))
+        # Whoosh fills the column of an undated article followed by dated ones
+        # with its default (the type's maximum): read it as undated too.
+        if column._default:
+            days = array(days.typecode, [0 if day == column._default else day for day in days])
     except (AttributeError, KeyError, TypeError, ValueError):
         days = None  # another codec: the caller uses Whoosh's range query
     cache.append(days)

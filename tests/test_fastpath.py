@@ -109,3 +109,20 @@ def test_a_segment_without_dates_or_keywords(tmp_path, news_folder, monkeypatch,
     slow = whoosh_path(monkeypatch, tmp_path / "ix", text, date_from=start, limit=50)
     assert fast.total == slow.total
     assert [hit.id for hit in fast.hits] == [hit.id for hit in slow.hits]
+
+
+def test_undated_articles_amid_dated_ones_are_outside_an_open_range(tmp_path, monkeypatch, scoring):
+    """Whoosh fills the day column of an undated article that precedes dated ones with its
+    maximum value: an open-ended --from must not take it for a date."""
+    folder = tmp_path / "news"
+    folder.mkdir()
+    articles = [{"title": f"بورس بی تاریخ {n}", "body": "شاخص بورس تهران", "id": f"u{n}"} for n in range(2)]
+    articles += [{"title": f"بورس {n}", "body": "شاخص بورس تهران", "id": f"b{n}", "date": f"1399/02/0{n + 1}"}
+                 for n in range(3)]
+    (folder / "mixed.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
+                                        encoding="utf-8")
+    update_index(tmp_path / "ix", [folder])
+    fast = search(tmp_path / "ix", "بورس", date_from="1399")
+    slow = whoosh_path(monkeypatch, tmp_path / "ix", "بورس", date_from="1399")
+    assert fast.total == slow.total == 3
+    assert sorted(hit.id for hit in fast.hits) == ["b0", "b1", "b2"]
