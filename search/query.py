@@ -30,7 +30,11 @@ def make_parser(schema) -> qparser.QueryParser:
         parser.remove_plugin_class(plugin)
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(ExactPhrasePlugin())
-    parser.add_plugin(qparser.PlusMinusPlugin())
+    # NOT means what -word means. As Whoosh's prefix operator, inside the OR
+    # of plain words, «بورس NOT کرونا» read as «بورس OR (not کرونا)»: nearly
+    # every article.
+    parser.replace_plugin(qparser.OperatorsPlugin(Not=None))
+    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"-|NOT\s+"))
     return parser
 
 

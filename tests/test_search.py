@@ -157,3 +157,14 @@ def test_a_phrase_is_shown_in_its_snippet(bundled_index):
     assert results.total >= 3
     for hit in results.hits:
         assert "[ستاد] [ملی] [مقابله] با [کرونا]" in hit.snippet, hit.id
+
+
+def test_not_excludes_like_minus(bundled_index):
+    """«بورس NOT کرونا» is «بورس -کرونا», not «بورس OR (anything without کرونا)»."""
+    minus = search(bundled_index, "بورس -کرونا", limit=500)
+    for text in ("بورس NOT کرونا", "بورس AND NOT کرونا"):
+        spelled = search(bundled_index, text, limit=500)
+        assert spelled.total == minus.total < search(bundled_index, "بورس", limit=500).total
+        assert [hit.id for hit in spelled.hits] == [hit.id for hit in minus.hits]
+    with pytest.raises(QueryError):
+        search(bundled_index, "NOT کرونا")
