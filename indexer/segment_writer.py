@@ -19,6 +19,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import queue
+import signal
 from array import array
 
 from whoosh.multiproc import MpWriter
@@ -72,8 +73,9 @@ class InvertingSegmentWriter(SegmentWriter):
             field = schema[name]
             length = 0
             if field.indexed:
-                length = self._invert(name, field, value, docnum)
-                if field.scorable:
+                counted = self._invert(name, field, value, docnum)
+                if field.scorable:  # as Whoosh: lengths of scored fields only
+                    length = counted
                     lengths = self._lengths.setdefault(name, array("I"))
                     lengths.extend([0] * (docnum + 1 - len(lengths)))
                     lengths[docnum] = length
@@ -134,8 +136,11 @@ class InvertingSegmentWriter(SegmentWriter):
         writer.close()
 
 
-def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs, _multisegment):
+def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
     """A worker process: index the job files it is given into one or more segments."""
+    # Ctrl-C reaches the whole process group: the indexer handles it and
+    # stops the workers (ParallelWriter.cancel), so they ignore it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
     limit = kwargs.pop("segment_postings")
@@ -179,11 +184,29 @@ class ParallelWriter(MpWriter):
         self.subargs = {**self.subargs, "segment_postings": segment_postings}
 
     def _new_task(self):
-        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, True)
-        task = self._mpctx.Process(target=_run_worker, args=args)
+        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)
+        task = self._mpctx.Process(target=_run_worker, args=args, daemon=True)
         self.tasks.append(task)
         task.start()
         return task
+
+    def cancel(self):
+        # MpWriter cancels only its own Process subclass; these workers are
+        # stopped here, or the failed run would wait for them forever.
+        for task in self.tasks:
+            task.terminate()
+        for task in self.tasks:
+            task.join()
+        SegmentWriter.cancel(self)
+
+    def _put(self, job) -> None:
+        """Queue a job, failing instead of waiting forever when workers have died."""
+        while True:
+            try:
+                self.jobqueue.put(job, timeout=1)
+                return
+            except queue.Full:
+                self._check_workers()
 
     def _enqueue(self):
         # MpWriter's, except that a worker that died does not leave this
@@ -194,13 +217,7 @@ class ParallelWriter(MpWriter):
                 pickle.dump(item, batch, 2)
         if len(self.tasks) < self.procs:
             self._new_task()
-        job = (filename, len(self.docbuffer))
-        while True:
-            try:
-                self.jobqueue.put(job, timeout=1)
-                break
-            except queue.Full:
-                self._check_workers()
+        self._put((filename, len(self.docbuffer)))
         self.docbuffer = []
 
     def _check_workers(self) -> None:
@@ -212,7 +229,7 @@ class ParallelWriter(MpWriter):
         if self.docbuffer:
             self._enqueue()
         for _ in self.tasks:
-            self.jobqueue.put(None)
+            self._put(None)
         finalsegments = self._merge_segments(mergetype, optimize, merge)
         # Results before join: a worker cannot exit while its result is unread.
         produced = []
@@ -223,7 +240,6 @@ class ParallelWriter(MpWriter):
                 self._check_workers()
         for task in self.tasks:
             task.join()
-        self._check_workers()
         for segments in produced:
             finalsegments += segments
         if self._added:

@@ -113,6 +113,8 @@ def test_stored_fields_and_lengths_are_the_same(both):
     for docnum in range(stock.doc_count_all()):
         assert ours.stored_fields(docnum) == stock.stored_fields(docnum)
         assert ours.doc_field_length(docnum, "all") == stock.doc_field_length(docnum, "all")
+        for fieldname in ("title", "keywords", "id", "path"):  # unscored fields have no length
+            assert ours.doc_field_length(docnum, fieldname) == stock.doc_field_length(docnum, fieldname)
 
 
 @pytest.mark.parametrize("positions", [[0], [3, 4, 9, 200], list(range(0, 70000, 7))])
@@ -160,3 +162,29 @@ def test_parallel_build_in_several_segments_holds_the_same_postings(tmp_path):
     assert terms == [text for fieldname, text in parallel.all_terms() if fieldname == "all"]
     for text in terms:
         assert by_id(parallel, text) == by_id(single, text), text
+
+
+def test_a_failed_parallel_build_stops_its_workers_and_raises(tmp_path):
+    """An error (or Ctrl-C) while feeding the workers must end the run, not wait on them."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from whoosh.index import create_in
+        from indexer.schema import build_schema
+        from indexer.update import _write_once
+        if __name__ == "__main__":
+            ix = create_in({str(tmp_path)!r}, build_schema())
+            def work(writer):
+                for n in range(300):
+                    writer.add_document(id=str(n), all="شاخص بورس تهران", title="بورس")
+                raise ValueError("stop")
+            try:
+                _write_once(ix, work, writer_procs=2)
+            except ValueError:
+                print("raised")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "raised", done.stderr[-2000:]
