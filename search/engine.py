@@ -26,11 +26,11 @@ class Hit:
     date: str  # ISO 8601 UTC, "" when unknown
     jalali_date: str  # YYYY/MM/DD, "" when unknown
     keywords: list[str]
-    score: float
+    score: float | None  # None when not ranked by relevance
     snippet: str
 
     @classmethod
-    def from_stored(cls, stored: dict, *, score: float, snippet: str) -> Hit:
+    def from_stored(cls, stored: dict, *, score: float | None, snippet: str) -> Hit:
         """A hit from an article's stored fields."""
         moment: datetime | None = stored.get("date")
         day: int | None = stored.get("jalali_day")  # stored with the date: no calendar conversion per hit
@@ -50,7 +50,8 @@ class Hit:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
             "date": self.date or None, "jalali_date": self.jalali_date or None,
-            "keywords": self.keywords, "score": round(self.score, 4), "snippet": self.snippet,
+            "keywords": self.keywords, "score": None if self.score is None else round(self.score, 4),
+            "snippet": self.snippet,
         }
 
 
@@ -98,13 +99,32 @@ def search(
         return SearchResults(text, total, hits)
     options: dict = {}
     if sort == "date":
-        options.update(sortedby="date", reverse=True)
+        options.update(sortedby=newest_first(), reverse=True)
     # One unlimited pass: a top-N search skips blocks by quality and then
     # runs the query again to count the total, which costs more.
     results = searcher.search(query, limit=None, **options)
     total = len(results)
     hits = [_hit(hit, terms, marks, together) for hit in results[first : first + limit]] if first < total else []
+    if sort == "date":  # Whoosh's score is then the sort key, not a relevance score
+        for hit in hits:
+            hit.score = None
     return SearchResults(text, total, hits)
+
+
+def newest_first():
+    """Sort order for ``--sort date`` and keyword lookups: newest first, undated articles last.
+
+    Whoosh gives an undated article the date column's default, its largest
+    value, which sorted newest-first puts it above everything dated.
+    """
+    from whoosh.sorting import FieldFacet, TranslateFacet
+
+    undated = 2**64 - 1  # the DATETIME column's default
+
+    def key(moment: int) -> int:
+        return -1 if moment == undated else moment
+
+    return TranslateFacet(key, FieldFacet("date"))
 
 
 def _within(query: Query, date_filter: Query | None) -> Query:

@@ -18,7 +18,7 @@ from indexer.persian.folding import keyword_key
 from indexer.store import open_for_search
 from whoosh.query import And, Query, Term
 
-from .engine import Hit
+from .engine import Hit, newest_first
 from .snippets import opening
 from .terminal import clean_text
 
@@ -100,7 +100,7 @@ class KeywordIndex:
         if date_filter is not None:
             # A conjunct, not ``filter=``: whoosh3 3.54.0 miscounts filtered totals.
             query = And([query, date_filter])
-        results = self._searcher.search(query, limit=limit, sortedby="date", reverse=True)
+        results = self._searcher.search(query, limit=limit, sortedby=newest_first(), reverse=True)
         return KeywordResults(keyword, len(results), [_hit(hit.fields()) for hit in results])
 
     def top(self, n: int, *, date_filter: Query | None = None, by: str | None = None) -> list[KeywordCount]:

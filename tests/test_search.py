@@ -168,3 +168,19 @@ def test_not_excludes_like_minus(bundled_index):
         assert [hit.id for hit in spelled.hits] == [hit.id for hit in minus.hits]
     with pytest.raises(QueryError):
         search(bundled_index, "NOT کرونا")
+
+
+def test_sort_by_date_newest_first_undated_last_and_no_score(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    articles = [{"title": "بورس بی تاریخ", "body": "شاخص بورس", "id": "undated"}]
+    articles += [{"title": f"بورس {n}", "body": "شاخص بورس تهران", "id": f"d{n}", "date": f"1399/02/0{n + 1}"}
+                 for n in range(3)]
+    (folder / "mixed.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
+                                        encoding="utf-8")
+    update_index(tmp_path / "ix", [folder])
+    results = search(tmp_path / "ix", "بورس", sort="date")
+    assert [hit.id for hit in results.hits] == ["d2", "d1", "d0", "undated"]
+    # Ranked by date, not relevance: there is no relevance score to report.
+    assert all(hit.as_dict()["score"] is None for hit in results.hits)
+    assert all(hit.as_dict()["score"] > 0 for hit in search(tmp_path / "ix", "بورس").hits)
