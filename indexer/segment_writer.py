@@ -252,7 +252,7 @@ class ParallelWriter(MpWriter):
 
 def merge_small_segments(writer, segments: list) -> list:
     """Merge policy for commits: fold the small segments that incremental runs
-    leave behind (under a quarter of the largest) into the new one once there
+    leave behind (under a quarter of the largest, in live articles) into the new one once there
     are ``MERGE_SMALL_SEGMENTS`` of them; never rewrite the large ones.
 
     Whoosh's MERGE_SMALL compares segment counts with a Fibonacci bound and,
@@ -261,8 +261,9 @@ def merge_small_segments(writer, segments: list) -> list:
     """
     if not segments:
         return segments
-    largest = max(segment.doc_count_all() for segment in segments)
-    small = [segment for segment in segments if segment.doc_count_all() * 4 < largest]
+    # Live articles: a segment mostly deleted by later updates counts as small.
+    largest = max(segment.doc_count() for segment in segments)
+    small = [segment for segment in segments if segment.doc_count() * 4 < largest]
     if len(small) < MERGE_SMALL_SEGMENTS:
         return segments
     from whoosh.reading import SegmentReader
