@@ -6,7 +6,7 @@ from math import log2
 
 import pytest
 
-from search.ranking import DFR_C, in_exp_b2, length_norm
+from search.ranking import DFR_C, in_exp_b2, length_norm, term_gain
 
 
 def test_more_occurrences_score_higher_with_diminishing_returns():
@@ -25,3 +25,42 @@ def test_longer_articles_count_each_occurrence_less():
 
 def test_an_empty_length_is_treated_as_one_word():
     assert length_norm(0, 300.0) == length_norm(1, 300.0)
+
+
+class _Collection:
+    """Collection statistics as Whoosh's searcher gives them (term_gain asks the parent)."""
+
+    def __init__(self, docs: int, stats: dict[str, tuple[int, int]]):
+        self.docs, self.stats = docs, stats
+
+    def get_parent(self):
+        return self
+
+    def doc_count_all(self) -> int:
+        return self.docs
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return self.stats[text][0]
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        return self.stats[text][1]
+
+
+def test_rare_words_weigh_more_than_common_ones():
+    # 9k articles: a name in 12 of them (15 times), a common word in 4,000 (9,000 times).
+    collection = _Collection(9000, {"رومشکان": (12, 15), "ایران": (4000, 9000)})
+    rare, common = term_gain(collection, "all", "رومشکان"), term_gain(collection, "all", "ایران")
+    assert rare > 5 * common > 0
+    # In_expB2's gain worked by hand: (F+1)/n · log2((N+1)/(n_e+0.5)), n_e = N(1-((N-1)/N)^F).
+    expected_ne = 9000 * (1 - (8999 / 9000) ** 15)
+    assert rare == pytest.approx(16 / 12 * log2(9001 / (expected_ne + 0.5)))
+    assert rare == pytest.approx(12.24, abs=0.01)
+
+
+def test_the_bundled_corpus_ranks_a_rare_word_above_a_common_one(bundled_index):
+    """Two words, one in few articles: articles with the rare word come first."""
+    from search.engine import search
+
+    rare_only = {hit.id for hit in search(bundled_index, "رومشکان", limit=50).hits}
+    both = search(bundled_index, "رومشکان ایران", limit=5)
+    assert rare_only and both.hits[0].id in rare_only
