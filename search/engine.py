@@ -104,7 +104,10 @@ def search(
     # runs the query again to count the total, which costs more.
     results = searcher.search(query, limit=None, **options)
     total = len(results)
-    hits = [_hit(hit, terms, marks, together) for hit in results[first : first + limit]] if first < total else []
+    # The date range is a conjunct scoring a constant: take it out, so that an
+    # article's score does not depend on the path or on whether a range was given.
+    constant = date_filter.boost if date_filter is not None else 0.0
+    hits = [_hit(hit, terms, marks, together, constant) for hit in results[first : first + limit]]
     if sort == "date":  # Whoosh's score is then the sort key, not a relevance score
         for hit in hits:
             hit.score = None
@@ -134,7 +137,7 @@ def _within(query: Query, date_filter: Query | None) -> Query:
     return query if date_filter is None else And([query, date_filter])
 
 
-def _hit(hit, terms: frozenset[str], marks: SnippetMarks, together: bool) -> Hit:
+def _hit(hit, terms: frozenset[str], marks: SnippetMarks, together: bool, constant: float) -> Hit:
     stored = hit.fields()
-    return Hit.from_stored(stored, score=float(hit.score or 0.0),
+    return Hit.from_stored(stored, score=float(hit.score or 0.0) - constant,
                            snippet=snippet(stored.get("body") or "", terms, marks, together))

@@ -184,3 +184,12 @@ def test_sort_by_date_newest_first_undated_last_and_no_score(tmp_path):
     # Ranked by date, not relevance: there is no relevance score to report.
     assert all(hit.as_dict()["score"] is None for hit in results.hits)
     assert all(hit.as_dict()["score"] > 0 for hit in search(tmp_path / "ix", "بورس").hits)
+
+
+@pytest.mark.parametrize("text", ["کرونا", '"ویروس کرونا"~3'])  # the fast path, and Whoosh's matchers
+def test_a_date_range_does_not_change_an_articles_score(bundled_index, text):
+    everything = {hit.id: hit.score for hit in search(bundled_index, text, limit=500).hits}
+    dated = search(bundled_index, text, date_from="1399/01", limit=500)
+    assert dated.hits
+    for hit in dated.hits:
+        assert hit.score == pytest.approx(everything[hit.id])
