@@ -90,32 +90,23 @@ class InvertingSegmentWriter(SegmentWriter):
     def _invert(self, name: str, field, value, docnum: int) -> int:
         """Add one field's postings of a document; its length (sum of frequencies)."""
         table = self._terms.setdefault(name, {})
-        term_positions = getattr(field.analyzer, "term_positions", None)
+        # Analysed text gives str terms (encoded once per segment, at flush);
+        # keys, dates and numbers come through Whoosh's own field indexing.
+        if isinstance(field.format, CompactPositions):
+            items = field.format.word_values(value, field.analyzer, mode="index")
+        else:
+            items = field.index(value)
         length = 0
-        if term_positions is not None and isinstance(field.format, CompactPositions):
-            encode, boost = field.format.encode, field.format.field_boost
-            found = term_positions(value)
-            self.posting_count += len(found)
-            for term, positions in found.items():
-                postings = table.get(term)
-                if postings is None:
-                    postings = table[term] = _Postings()
-                count = len(positions)
-                postings.ids.append(docnum)
-                postings.weights.append(count * boost)
-                postings.values.append(encode(positions))
-                length += count
-        else:  # keys, dates, numbers: Whoosh's own field indexing, few terms each
-            for tbytes, freq, weight, vbytes in field.index(value):
-                postings = table.get(tbytes)
-                if postings is None:
-                    postings = table[tbytes] = _Postings()
-                postings.ids.append(docnum)
-                postings.weights.append(weight)
-                if vbytes:
-                    postings.values.append(vbytes)
-                length += freq
-                self.posting_count += 1
+        for term, freq, weight, vbytes in items:
+            postings = table.get(term)
+            if postings is None:
+                postings = table[term] = _Postings()
+            postings.ids.append(docnum)
+            postings.weights.append(weight)
+            if vbytes:
+                postings.values.append(vbytes)
+            length += freq
+            self.posting_count += 1
         return length
 
     def _flush_segment(self):

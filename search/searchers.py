@@ -42,13 +42,6 @@ def shared_searcher(index_dir: Path):
     return searcher
 
 
-def close_all() -> None:
-    """Close every kept searcher (tests, or a caller about to delete an index)."""
-    for cached in _open.values():
-        _close(cached)
-    _open.clear()
-
-
 def _on_disk(index_dir: Path) -> tuple:
     """What changes whenever a writer commits or the folder is swapped: the
     table-of-contents files with their inode and modification time, and the
