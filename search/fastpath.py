@@ -95,8 +95,8 @@ def _clause(query: Query) -> Clause | None:
 def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
     """``(total matching, [(score, docnum), ...] best first, at most ``wanted``)``.
 
-    None when a segment's field lengths cannot be read in bulk: the caller
-    then searches through Whoosh.
+    None when a segment's field lengths or Jalali days cannot be read in bulk:
+    the caller then searches through Whoosh.
     """
     fieldnames = {term.fieldname for clause in plan.clauses + plan.excluded for term, _ in clause}
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
@@ -105,6 +105,8 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
         for fieldname in fieldnames:
             if field_lengths(reader, fieldname) is None or not reader.schema[fieldname].scorable:
                 return None
+        if plan.day_range is not None and jalali_days(reader) is None:
+            return None
     gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
@@ -239,6 +241,8 @@ def _clause_docs(postings: _SegmentPostings, clause: Clause, keep: _Keep = _KEEP
     """The documents of a segment matching a clause (of those ``keep`` allows), ascending."""
     # Rarest word first, then only documents holding every word have their positions read.
     lists = [postings.whole(term) for term, _ in clause]
+    if len(clause) == 1 and keep is _KEEP_ALL:  # a word's ids: ascending already
+        return list(lists[0].ids)
     docs = set(min(lists, key=lambda found: len(found.ids)).ids)
     for found in lists:
         docs.intersection_update(found.ids)
@@ -262,8 +266,5 @@ def _days_allowed(subsearcher, day_range: NumericRange | None):
     if day_range is None:
         return None
     days = jalali_days(subsearcher.reader())
-    if days is None:
-        inside = set(day_range.matcher(subsearcher).all_ids())
-        return inside.__contains__
     low, high = day_bounds(day_range)
     return lambda docnum: low <= days[docnum] <= high
