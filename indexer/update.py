@@ -102,6 +102,10 @@ def update_index(
     root_paths = [Path(root).absolute() for root in roots] if roots else [Path(r) for r in (meta.roots if meta else [])]
     if not root_paths:
         raise NothingToIndex("no folder to index: name one, e.g. 'khabar index ~/news'")
+    if roots and (missing := [path for path in root_paths if not path.exists()]):
+        # A mistyped path named now: nothing is created or remembered. (A folder
+        # indexed before and gone since has its articles removed, as deleted.)
+        raise NothingToIndex(f"{missing[0]}: no such file or folder")
 
     if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
         rebuild = True

@@ -122,3 +122,11 @@ def test_index_while_another_indexer_runs_exits_3(runner, tmp_path, news_folder)
         result = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
     assert result.exit_code == 3
     assert "another khabar process is writing" in result.stderr
+
+
+def test_index_of_a_missing_folder_is_a_usage_error(runner, tmp_path):
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(tmp_path / "no-such-folder")])
+    assert result.exit_code == 2
+    assert "no-such-folder: no such file or folder" in result.stderr
+    assert not index_dir.exists()  # nothing created, no folder remembered
