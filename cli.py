@@ -144,8 +144,8 @@ def readable_index(index_dir: Path | None) -> Path:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
-@click.option("--expand", is_flag=True,
-              help="Also find articles that use the words of the best matches (blind relevance feedback; slower).")
+@click.option("--expand/--no-expand", default=True, show_default=True,
+              help="Reorder the matches with the words their best hits share (blind relevance feedback).")
 @output_options
 @index_option
 def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, limit: int, page: int, sort: str,

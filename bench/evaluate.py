@@ -180,7 +180,7 @@ def load_topics(path: Path) -> dict[str, str]:
 
 
 def run(index_dir: Path, topics: Mapping[str, str], limit: int = 1000,
-        timings: dict[str, float] | None = None, snippets: bool = False, expand: bool = False) -> Run:
+        timings: dict[str, float] | None = None, snippets: bool = False, expand: bool = True) -> Run:
     """Search every topic through :func:`search.engine.search`; ``{qid: [(docid, score), ...]}``.
 
     Snippets do not take part in ranking but cost ~4 s for 1000 hits, so unless
@@ -274,7 +274,7 @@ def format_table(means: Mapping[str, float], per_query: Mapping[str, Mapping[str
 
 def evaluate(collection: Path, index_dir: Path, run_file: Path | None = None,
              log: Callable[[str], None] = lambda m: None,
-             snippets: bool = False, expand: bool = False) -> tuple[dict, dict, dict[str, float], dict[str, str]]:
+             snippets: bool = False, expand: bool = True) -> tuple[dict, dict, dict[str, float], dict[str, str]]:
     prepare_index(collection, index_dir, log)
     topics = load_topics(collection / "derived" / "topics.tsv")
     timings: dict[str, float] = {}
@@ -293,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-query", action="store_true", help="print every query's scores")
     parser.add_argument("--with-snippets", action="store_true",
                         help="also build the snippets of all 1000 hits per query (slow; ranking is the same)")
-    parser.add_argument("--expand", action="store_true", help="search as 'khabar search --expand' does")
+    parser.add_argument("--no-expand", dest="expand", action="store_false",
+                        help="search as 'khabar search --no-expand' does (no blind relevance feedback)")
     args = parser.parse_args(argv)
 
     log = lambda message: print(message, file=sys.stderr)  # noqa: E731

@@ -19,10 +19,12 @@ from __future__ import annotations
 DENSE_MIN_POSTINGS = 50_000
 
 
-def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tuple[int, list]:
+def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
+                 bonus: dict[int, float] | None = None) -> tuple[int, list]:
     import numpy as np
 
-    from .fastpath import _clause_docs, _key, _SegmentPostings
+    from .fastpath import _clause_docs
+    from .postings import SegmentPostings
     from .filters import day_bounds, jalali_days
 
     total = 0
@@ -30,7 +32,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tu
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
         count = reader.doc_count_all()
-        postings = _SegmentPostings(reader)
+        postings = SegmentPostings(reader)
         keep = np.ones(count, dtype=bool)
         if plan.day_range is not None:
             days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
@@ -43,22 +45,40 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list) -> tu
         if reader.has_deletions():
             keep &= _live(np, reader)
         for clause in plan.clauses:
-            norms = _array_norms(np, searcher, reader, clause[0][0].fieldname)
-            lists = [postings.whole(term) for term, _ in clause]
-            docs = _phrase_docs(np, lists, [offset for _, offset in clause], keep)
-            for (term, _), found in zip(clause, lists):
-                ids = np.frombuffer(found.ids, dtype=np.uint32)
-                tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
-                tfn = tfs * norms[docs]
-                scores[docs] += gains[_key(term)] * tfn / (tfn + 1)
-            matched[docs] = True
+            matched[_add_clause(np, scores, searcher, reader, postings, clause, gains, keep)] = True
+        if plan.optional:  # feedback words: only matching documents score them
+            extra = np.zeros(count)
+            for clause in plan.optional:
+                _add_clause(np, extra, searcher, reader, postings, clause, gains, keep & matched)
+            scores += extra
         docnums = np.flatnonzero(matched)
         total += len(docnums)
         found_scores.append(scores[docnums])
         found_docs.append(docnums + offset)
-    all_scores, all_docs = np.concatenate(found_scores), np.concatenate(found_docs)
+    all_scores, all_docs = np.concatenate(found_scores), np.concatenate(found_docs)  # docs ascending
+    if bonus:
+        bonus_docs = np.fromiter(bonus.keys(), dtype=np.int64, count=len(bonus))
+        at = np.searchsorted(all_docs, bonus_docs)
+        inside = at < len(all_docs)
+        inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
+        all_scores[at[inside]] += np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))[inside]
     best = np.lexsort((all_docs, -all_scores))[:wanted]  # best first, then lowest docnum
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+
+
+def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, keep):
+    """Add a word's or a phrase's score to the kept documents matching it; returns those documents."""
+    from .fastpath import _key
+
+    norms = _array_norms(np, searcher, reader, clause[0][0].fieldname)
+    lists = [postings.whole(term) for term, _ in clause]
+    docs = _phrase_docs(np, lists, [offset for _, offset in clause], keep)
+    for (term, _), found in zip(clause, lists):
+        ids = np.frombuffer(found.ids, dtype=np.uint32)
+        tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
+        tfn = tfs * norms[docs]
+        scores[docs] += gains[_key(term)] * tfn / (tfn + 1)
+    return docs
 
 
 def _array_norms(np, searcher, reader, fieldname: str):

@@ -7,11 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from indexer.dates import format_iso_utc, format_jalali, format_jalali_day
-from whoosh.query import And, Query
+from whoosh.query import And, NumericRange, Query
 
 from .fastpath import fast_query, ranked
-from .feedback import expand_query
+from .feedback import FEEDBACK_DOCS, feedback_query, feedback_terms
 from .filters import jalali_range
+from .proximity import pair_bonus, word_pairs
 from .query import parse_query
 from .searchers import shared_searcher
 from .snippets import SnippetMarks, has_phrase, query_terms, snippet
@@ -72,46 +73,62 @@ def search(
     page: int = 1,
     sort: str = "relevance",
     marks: SnippetMarks | None = None,
-    expand: bool = False,
+    expand: bool = True,
 ) -> SearchResults:
     """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
 
-    ``expand`` adds words from the best hits (blind relevance feedback).
+    Articles where the query's words stand close together rank higher
+    (:mod:`search.proximity`); ``expand`` then reorders the matches with the
+    words their best hits share (blind relevance feedback, :mod:`search.feedback`).
     """
     date_filter = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
     asked = parse_query(text, searcher.schema)
-    query = asked
-    if expand and sort == "relevance":
-        query = expand_query(searcher, asked, _within(asked, date_filter))
-    query = _within(query, date_filter)
-    terms = query_terms(asked)  # mark what was asked, not the expansion
+    terms = query_terms(asked)  # mark what was asked, not the feedback words
     together = has_phrase(asked)
     marks = marks or SnippetMarks()
     first = (page - 1) * limit
-    plan = fast_query(query) if sort == "relevance" else None
-    fast = ranked(searcher, plan, wanted=first + limit) if plan is not None else None
-    if fast is not None:
-        total, best = fast
-        hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
-                                snippet=snippet(stored.get("body") or "", terms, marks, together))
-                for score, docnum in best[first:]]
-        return SearchResults(text, total, hits)
-    options: dict = {}
     if sort == "date":
-        options.update(sortedby=newest_first(), reverse=True)
+        results = searcher.search(_within(asked, date_filter), limit=None, sortedby=newest_first(), reverse=True)
+        hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
+                                snippet=snippet(stored.get("body") or "", terms, marks, together))
+                for hit in results[first : first + limit]]
+        return SearchResults(text, len(results), hits)
+    query = _within(asked, date_filter)
+    bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
+    reorder = None
+    if expand:
+        _, top = _ranked(searcher, query, bonus, FEEDBACK_DOCS)
+        asked_words = {word for _field, word in asked.iter_all_terms()}
+        reorder = feedback_query(feedback_terms(searcher, [docnum for _, docnum in top], asked_words))
+    total, best = _ranked(searcher, query, bonus, first + limit, reorder)
+    hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
+                            snippet=snippet(stored.get("body") or "", terms, marks, together))
+            for score, docnum in best[first:]]
+    return SearchResults(text, total, hits)
+
+
+def _ranked(searcher, query: Query, bonus: dict[int, float], wanted: int,
+            reorder: Query | None = None) -> tuple[int, list[tuple[float, int]]]:
+    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``query``,
+    each with its ``bonus`` and its score for ``reorder`` added."""
+    plan = fast_query(query, reorder)
+    found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
+    if found is not None:
+        return found
     # One unlimited pass: a top-N search skips blocks by quality and then
     # runs the query again to count the total, which costs more.
-    results = searcher.search(query, limit=None, **options)
-    total = len(results)
+    results = searcher.search(query, limit=None)
+    # Not Whoosh's AndMaybe: in whoosh3 3.54.0 it misses some documents the
+    # second query matches (below a phrase, in the bundled corpus).
+    extra = {docnum: score for score, docnum in searcher.search(reorder, limit=None).top_n} if reorder else {}
     # The date range is a conjunct scoring a constant: take it out, so that an
     # article's score does not depend on the path or on whether a range was given.
-    constant = date_filter.boost if date_filter is not None else 0.0
-    hits = [_hit(hit, terms, marks, together, constant) for hit in results[first : first + limit]]
-    if sort == "date":  # Whoosh's score is then the sort key, not a relevance score
-        for hit in hits:
-            hit.score = None
-    return SearchResults(text, total, hits)
+    constant = _range_boost(query)
+    scored = [(score - constant + extra.get(docnum, 0.0) + bonus.get(docnum, 0.0), docnum)
+              for score, docnum in results.top_n]
+    scored.sort(key=lambda found: (-found[0], found[1]))
+    return len(scored), scored[:wanted]
 
 
 def newest_first():
@@ -137,7 +154,8 @@ def _within(query: Query, date_filter: Query | None) -> Query:
     return query if date_filter is None else And([query, date_filter])
 
 
-def _hit(hit, terms: frozenset[str], marks: SnippetMarks, together: bool, constant: float) -> Hit:
-    stored = hit.fields()
-    return Hit.from_stored(stored, score=float(hit.score or 0.0) - constant,
-                           snippet=snippet(stored.get("body") or "", terms, marks, together))
+def _range_boost(query: Query) -> float:
+    """The constant a :func:`_within` date range adds to every score."""
+    if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
+        return query.subqueries[1].boost
+    return 0.0

@@ -15,17 +15,14 @@ compares both paths. Any other query goes through Whoosh.
 from __future__ import annotations
 
 import heapq
-from array import array
-from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import accumulate
 
-from indexer.codec import ArrayLeafMatcher, CompactPositions
-from whoosh.matching.wrappers import FilterMatcher
+from indexer.codec import CompactPositions
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from . import dense
+from .postings import PostingList, SegmentPostings
 from .filters import day_bounds, jalali_days
 from .phrases import ExactNear
 from .ranking import field_lengths, length_norm, term_gain
@@ -39,15 +36,22 @@ class FastQuery:
     clauses: list[Clause]  # documents matching any clause, scored by their sum
     excluded: list[Clause]  # documents matching any of these are left out
     day_range: NumericRange | None
+    optional: list[Clause] = ()  # add to the score of a matching document, never match one
 
 
-def fast_query(query: Query) -> FastQuery | None:
-    """The plan for a query of words and phrases (``-excluded``, a Jalali range), or None."""
+def fast_query(query: Query, reorder: Query | None = None) -> FastQuery | None:
+    """The plan for a query of words and phrases (``-excluded``, a Jalali range), or None.
+
+    ``reorder`` (words, phrases) adds to the score of documents ``query`` matches.
+    """
     day_range = None
     if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
         query, day_range = query.subqueries
         if day_range.fieldname != "jalali_day":
             return None
+    optional = _clauses(reorder) if reorder is not None else []
+    if optional is None:
+        return None
     excluded: list[Clause] | None = []
     if isinstance(query, AndNot):
         query, negative = query.a, query.b
@@ -57,7 +61,7 @@ def fast_query(query: Query) -> FastQuery | None:
     clauses = _clauses(query)
     if clauses is None:
         return None
-    return FastQuery(clauses, excluded, day_range)
+    return FastQuery(clauses, excluded, day_range, optional)
 
 
 def _clauses(query: Query) -> list[Clause] | None:
@@ -66,7 +70,7 @@ def _clauses(query: Query) -> list[Clause] | None:
             return None
         found: list[Clause] = []
         for child in query.subqueries:
-            if isinstance(child, Or):  # words OR'd with --expand's words: one flat sum
+            if isinstance(child, Or):  # nested ORs: one flat sum
                 nested = _clauses(child)
                 if nested is None or child.boost != 1.0:
                     return None
@@ -92,13 +96,16 @@ def _clause(query: Query) -> Clause | None:
     return None
 
 
-def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
+def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | None = None) -> tuple[int, list] | None:
     """``(total matching, [(score, docnum), ...] best first, at most ``wanted``)``.
+
+    ``bonus`` (by docnum) is added to the score of each matching document
+    that has one (:func:`search.proximity.pair_bonus`).
 
     None when a segment's field lengths or Jalali days cannot be read in bulk:
     the caller then searches through Whoosh.
     """
-    fieldnames = {term.fieldname for clause in plan.clauses + plan.excluded for term, _ in clause}
+    fieldnames = {term.fieldname for clause in [*plan.clauses, *plan.excluded, *plan.optional] for term, _ in clause}
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
     for subsearcher, _ in segments:
         reader = subsearcher.reader()
@@ -107,25 +114,28 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
                 return None
         if plan.day_range is not None and jalali_days(reader) is None:
             return None
-    gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
+    gains = {_key(term): _gain(searcher, term) for clause in [*plan.clauses, *plan.optional] for term, _ in clause}
     if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
-        return dense.ranked_dense(searcher, plan, wanted, gains, segments)
+        return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
-        postings = _SegmentPostings(reader)
+        postings = SegmentPostings(reader)
         keep = _keep(subsearcher, plan, postings)
         for clause in plan.clauses:
             norms = _norms(searcher, reader, clause[0][0].fieldname)
-            if len(clause) == 1:
-                found = postings.whole(clause[0][0])
-                _add(scores, offset, found.ids, found.tfs, gains[_key(clause[0][0])], norms, keep)
-                continue
-            docs = _clause_docs(postings, clause, keep)
-            for term, _ in clause:
-                tf_of = postings.whole(term).tf
-                _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, _KEEP_ALL)
+            _add_clause(scores, offset, postings, clause, gains, norms, keep)
+        if plan.optional:
+            extra: dict[int, float] = {}
+            for clause in plan.optional:
+                _add_clause(extra, offset, postings, clause, gains, _norms(searcher, reader, clause[0][0].fieldname), keep)
+            for key, score in extra.items():
+                if key in scores:
+                    scores[key] += score
+    for key, score in (bonus or {}).items():
+        if key in scores:
+            scores[key] += score
     best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
     return len(scores), [(score, -negated) for score, negated in best]
 
@@ -133,7 +143,20 @@ def ranked(searcher, plan: FastQuery, wanted: int) -> tuple[int, list] | None:
 def _postings_count(searcher, plan: FastQuery) -> int:
     parent = searcher.get_parent()
     return sum(parent.doc_frequency(term.fieldname, term.text)
-               for clause in plan.clauses + plan.excluded for term, _ in clause)
+               for clause in [*plan.clauses, *plan.excluded, *plan.optional] for term, _ in clause)
+
+
+def _add_clause(scores: dict[int, float], offset: int, postings: SegmentPostings, clause: Clause,
+                gains: dict, norms: list[float], keep: _Keep) -> None:
+    """Add a word's or a phrase's score to the segment's documents matching it."""
+    if len(clause) == 1:
+        found = postings.whole(clause[0][0])
+        _add(scores, offset, found.ids, found.tfs, gains[_key(clause[0][0])], norms, keep)
+        return
+    docs = _clause_docs(postings, clause, keep)
+    for term, _ in clause:
+        tf_of = postings.whole(term).tf
+        _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, _KEEP_ALL)
 
 
 def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep: _Keep) -> None:
@@ -172,7 +195,7 @@ _Keep = tuple[set[int] | frozenset[int], Callable[[int], bool] | None]
 _KEEP_ALL: _Keep = (frozenset(), None)
 
 
-def _keep(subsearcher, plan: FastQuery, postings: _SegmentPostings) -> _Keep:
+def _keep(subsearcher, plan: FastQuery, postings: SegmentPostings) -> _Keep:
     reader = subsearcher.reader()
     dropped = set(reader.deleted_docs_set) if reader.has_deletions() else set()
     for clause in plan.excluded:
@@ -180,64 +203,7 @@ def _keep(subsearcher, plan: FastQuery, postings: _SegmentPostings) -> _Keep:
     return dropped, _days_allowed(subsearcher, plan.day_range)
 
 
-class _SegmentPostings:
-    """One segment's postings of the query's terms, each read once."""
-
-    def __init__(self, reader):
-        self.reader = reader
-        self._lists: dict[tuple[str, str], _PostingList] = {}
-
-    def whole(self, term: Term) -> _PostingList:
-        """The term's postings with their encoded positions, as flat arrays."""
-        key = (term.fieldname, term.text)
-        if key not in self._lists:
-            self._lists[key] = _PostingList(self.reader, key)
-        return self._lists[key]
-
-
-class _PostingList:
-    """A term's postings in one segment as arrays: ids (ascending), frequencies,
-    and every posting's encoded positions in one byte string. Deleted documents
-    are still in (the caller's :data:`_Keep` leaves them out)."""
-
-    def __init__(self, reader, key: tuple[str, str]) -> None:
-        self.format = reader.schema[key[0]].format
-        self.ids, self.tfs, lengths, blobs = array("I"), array("f"), array("I"), []
-        matcher = reader.postings(*key) if key in reader else None
-        if isinstance(matcher, FilterMatcher) and matcher._exclude:
-            matcher = matcher.child
-        if isinstance(matcher, ArrayLeafMatcher):
-            while matcher.is_active():
-                matcher._read_data()
-                ids, weights, values = matcher._data
-                self.ids.extend(ids)
-                self.tfs.extend(weights if weights is not None else [1.0] * len(ids))
-                lengths.extend(values[0])
-                blobs.append(values[1])
-                if matcher._lastblock:
-                    break
-                matcher._next_block()
-        elif matcher is not None:  # inline lists or another codec: one posting at a time
-            while matcher.is_active():
-                value = matcher.value()
-                self.ids.append(matcher.id())
-                self.tfs.append(matcher.weight())
-                lengths.append(len(value))
-                blobs.append(value)
-                matcher.next()
-        self.lengths = lengths
-        self.ends = list(accumulate(lengths))
-        self.blob = b"".join(blobs)
-
-    def tf(self, docnum: int) -> float:
-        return self.tfs[bisect_left(self.ids, docnum)]
-
-    def positions(self, docnum: int) -> list[int]:
-        i = bisect_left(self.ids, docnum)
-        return self.format.decode_positions(self.blob[self.ends[i - 1] if i else 0 : self.ends[i]])
-
-
-def _clause_docs(postings: _SegmentPostings, clause: Clause, keep: _Keep = _KEEP_ALL) -> list[int]:
+def _clause_docs(postings: SegmentPostings, clause: Clause, keep: _Keep = _KEEP_ALL) -> list[int]:
     """The documents of a segment matching a clause (of those ``keep`` allows), ascending."""
     # Rarest word first, then only documents holding every word have their positions read.
     lists = [postings.whole(term) for term, _ in clause]
@@ -255,7 +221,7 @@ def _clause_docs(postings: _SegmentPostings, clause: Clause, keep: _Keep = _KEEP
             if (inside is None or inside(docnum)) and _phrase_in(lists, offsets, docnum)]
 
 
-def _phrase_in(lists: list[_PostingList], offsets: list[int], docnum: int) -> bool:
+def _phrase_in(lists: list[PostingList], offsets: list[int], docnum: int) -> bool:
     others = [(set(found.positions(docnum)), offset) for found, offset in zip(lists[1:], offsets[1:])]
     return any(all(start + offset in found for found, offset in others)
                for start in lists[0].positions(docnum))

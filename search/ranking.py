@@ -46,13 +46,17 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
 
 
 def term_gain(searcher, fieldname: str, text: str) -> float:
-    """In_expB2's per-term factor, from collection statistics (not one segment's):
-    ``(F + 1) / n · log2((N + 1) / (n_e + 0.5))``, with ``n_e`` the number of
-    documents F occurrences thrown at random would land in."""
+    """In_expB2's per-term factor, from collection statistics (not one segment's)."""
     parent = searcher.get_parent()
-    docs = parent.doc_count_all()
-    n = parent.doc_frequency(fieldname, text) or 1
-    total = parent.frequency(fieldname, text) or 1  # F, occurrences in the collection
+    return dfr_gain(parent.doc_count_all(), parent.doc_frequency(fieldname, text) or 1,
+                    parent.frequency(fieldname, text) or 1)
+
+
+def dfr_gain(docs: int, n: int, total: int) -> float:
+    """``(F + 1) / n · log2((N + 1) / (n_e + 0.5))`` for something found ``total`` (F)
+    times in ``n`` of ``docs`` (N) documents, with ``n_e`` the number of documents
+    F occurrences thrown at random would land in. A word, or a pair of words
+    near each other (:mod:`search.proximity`)."""
     expected = docs * (1 - ((docs - 1) / docs) ** total) if docs > 1 else 1.0
     return (total + 1) / n * log2((docs + 1) / (expected + 0.5))
 

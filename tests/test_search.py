@@ -188,8 +188,9 @@ def test_sort_by_date_newest_first_undated_last_and_no_score(tmp_path):
 
 @pytest.mark.parametrize("text", ["کرونا", '"ویروس کرونا"~3'])  # the fast path, and Whoosh's matchers
 def test_a_date_range_does_not_change_an_articles_score(bundled_index, text):
-    everything = {hit.id: hit.score for hit in search(bundled_index, text, limit=500).hits}
-    dated = search(bundled_index, text, date_from="1399/01", limit=500)
+    # Without feedback: its words come from the best hits inside the range, so they may differ.
+    everything = {hit.id: hit.score for hit in search(bundled_index, text, limit=500, expand=False).hits}
+    dated = search(bundled_index, text, date_from="1399/01", limit=500, expand=False)
     assert dated.hits
     for hit in dated.hits:
         assert hit.score == pytest.approx(everything[hit.id])

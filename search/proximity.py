@@ -1,0 +1,132 @@
+"""Articles where the query's words stand close together score more.
+
+A query of several words is mostly noun phrases: «کمبود آب در تهران» asks
+about a shortage of water, not about any article that names کمبود, آب and
+تهران somewhere. For each word of the query and the word typed after it, an
+article earns a bonus for every time the second follows the first within
+``PAIR_WINDOW`` positions. The pair is scored like a word of its own: In_expB2
+over the pair's own counts (in how many articles, how many times), at
+``PAIR_WEIGHT`` of a word's weight. Only articles that already match get it:
+the bonus reorders results and never adds one.
+
+On the Hamshahri judgments, alone, it moved MAP / nDCG@10 from 0.845 / 0.915
+to 0.852 / 0.924; weights 0.1-0.3 and windows 2-8 score alike, 1.0 loses
+(docs/ranking.md).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from whoosh.query import AndNot, Not, Phrase, Query, Term
+from whoosh.query.spans import SpanQuery
+
+from indexer.codec import CompactPositions
+
+from .dense import DENSE_MIN_POSTINGS
+from .postings import PostingList, SegmentPostings
+from .ranking import dfr_gain
+
+PAIR_WINDOW = 8  # the second word at most this many positions after the first
+PAIR_WEIGHT = 0.2
+
+Pair = tuple[str, str, str]  # field, first word, the word after it
+
+
+def word_pairs(query: Query, schema) -> list[Pair]:
+    """Each plain word of ``query`` with the next one, in the order typed.
+
+    Words of quoted phrases (already held together), excluded words and
+    fields without positions take no part.
+    """
+    words: list[Term] = []
+    _plain_words(query, words)
+    pairs: list[Pair] = []
+    for first, second in zip(words, words[1:]):
+        if (first.fieldname == second.fieldname and first.text != second.text
+                and first.fieldname in schema
+                and isinstance(schema[first.fieldname].format, CompactPositions)):
+            pair = (first.fieldname, first.text, second.text)
+            if pair not in pairs:
+                pairs.append(pair)
+    return pairs
+
+
+def _plain_words(query: Query, words: list[Term]) -> None:
+    if isinstance(query, AndNot):
+        _plain_words(query.a, words)
+    elif type(query) is Term:
+        if isinstance(query.text, str):
+            words.append(query)
+    elif not isinstance(query, (Not, Phrase, SpanQuery)):
+        for child in query.children():
+            _plain_words(child, words)
+
+
+def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
+    """Each article's bonus (by index-wide docnum) for the pairs it holds close together."""
+    from .fastpath import _norms  # the scorers' per-segment length normalisation
+
+    bonus: dict[int, float] = {}
+    if not pairs:
+        return bonus
+    segments = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
+    postings = [SegmentPostings(reader) for reader, _ in segments]
+    documents = searcher.get_parent().doc_count_all()
+    for fieldname, first, second in pairs:
+        found = [_pair_counts(segment, reader, fieldname, first, second)
+                 for segment, (reader, _) in zip(postings, segments)]
+        holding = sum(len(counts) for counts in found)
+        if not holding:
+            continue
+        gain = PAIR_WEIGHT * dfr_gain(documents, holding, sum(sum(counts.values()) for counts in found))
+        for counts, (reader, offset) in zip(found, segments):
+            norms = _norms(searcher, reader, fieldname)
+            for docnum, count in counts.items():
+                tfn = count * norms[docnum]
+                key = docnum + offset
+                bonus[key] = bonus.get(key, 0.0) + gain * tfn / (tfn + 1)
+    return bonus
+
+
+def _pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, second: str) -> dict[int, int]:
+    """``{docnum: times second follows first within the window}`` for the segment's live articles."""
+    lead, follow = postings.whole(Term(fieldname, first)), postings.whole(Term(fieldname, second))
+    if not len(lead.ids) or not len(follow.ids):
+        return {}
+    if len(lead.ids) + len(follow.ids) >= DENSE_MIN_POSTINGS:
+        return _pair_counts_dense(reader, lead, follow)
+    both = set(lead.ids).intersection(follow.ids)
+    if reader.has_deletions():
+        both -= set(reader.deleted_docs_set)
+    counts: dict[int, int] = {}
+    for docnum in sorted(both):
+        later = follow.positions(docnum)  # ascending
+        count = sum(bisect_right(later, start + PAIR_WINDOW) - bisect_right(later, start)
+                    for start in lead.positions(docnum))
+        if count:
+            counts[docnum] = count
+    return counts
+
+
+def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[int, int]:
+    """:func:`_pair_counts` with numpy, on (article << 32 | position) codes."""
+    import numpy as np
+
+    from .dense import _live, _position_codes
+
+    docs = np.intersect1d(np.frombuffer(lead.ids, dtype=np.uint32),
+                          np.frombuffer(follow.ids, dtype=np.uint32), assume_unique=True).astype(np.int64)
+    if reader.has_deletions():
+        docs = docs[_live(np, reader)[docs]]
+    if not len(docs):
+        return {}
+    starts = _position_codes(np, lead, docs, 0)
+    later = _position_codes(np, follow, docs, 0)  # ascending: by article, then position
+    # A window never crosses into the next article: positions stay far below 2**32.
+    near = np.searchsorted(later, starts + PAIR_WINDOW, side="right") - np.searchsorted(later, starts, side="right")
+    owners = starts >> 32
+    firsts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    totals = np.add.reduceat(near, firsts)
+    held = totals > 0
+    return dict(zip(owners[firsts][held].tolist(), totals[held].tolist()))

@@ -1,0 +1,62 @@
+"""Blind relevance feedback reorders matches by words their best hits share (search/feedback.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.persian.analyzer import PersianAnalyzer
+from search.engine import search
+from search.feedback import FEEDBACK_DOCS, feedback_query, feedback_terms
+from search.query import parse_query
+from search.searchers import shared_searcher
+
+
+@pytest.mark.parametrize("text", ["بورس", "واکسن کرونا", "ستاد ملی مقابله"])
+def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text):
+    searcher = shared_searcher(bundled_index)
+    query = parse_query(text, searcher.schema)
+    top = [hit.docnum for hit in searcher.search(query, limit=FEEDBACK_DOCS)]
+    asked = {word for _, word in query.iter_all_terms()}
+    terms = feedback_terms(searcher, top, asked)
+    assert terms and not asked & {term for term, _ in terms}
+    analyzer = PersianAnalyzer()
+    texts = [analyzer.term_positions(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+             for stored in map(searcher.stored_fields, top)]
+    for term, _ in terms:
+        assert sum(term in found for found in texts) * 2 >= len(top), term
+    weights = [weight for _, weight in terms]
+    assert weights == sorted(weights, reverse=True)
+    strongest = feedback_query(terms).subqueries[0]
+    assert strongest.boost == pytest.approx(0.2)
+
+
+def test_a_word_of_one_article_is_never_a_feedback_word(bundled_index):
+    searcher = shared_searcher(bundled_index)
+    top = [hit.docnum for hit in searcher.search(parse_query("بورس", searcher.schema), limit=4)]
+    analyzer = PersianAnalyzer()
+    only_first = set(analyzer.term_positions(searcher.stored_fields(top[0])["body"]))
+    for docnum in top[1:]:
+        only_first -= set(analyzer.term_positions(searcher.stored_fields(docnum)["body"]))
+    assert only_first
+    assert not only_first & {term for term, _ in feedback_terms(searcher, top, {"بورس"})}
+
+
+@pytest.mark.parametrize("text", ["بورس", "بورس -کرونا", "بورس AND تهران", "title:کرونا", '"ویروس کرونا"'])
+def test_feedback_never_adds_or_drops_an_article(bundled_index, text):
+    with_feedback = search(bundled_index, text, limit=300)
+    without = search(bundled_index, text, limit=300, expand=False)
+    assert with_feedback.total == without.total > 0
+    assert {hit.id for hit in with_feedback.hits} == {hit.id for hit in without.hits}
+
+
+def test_feedback_changes_the_order(bundled_index):
+    with_feedback = search(bundled_index, "واکسن کرونا", limit=50)
+    without = search(bundled_index, "واکسن کرونا", limit=50, expand=False)
+    assert [hit.id for hit in with_feedback.hits] != [hit.id for hit in without.hits]
+
+
+def test_too_few_hits_give_no_feedback_words(bundled_index):
+    searcher = shared_searcher(bundled_index)
+    top = [hit.docnum for hit in searcher.search(parse_query("کرونا", searcher.schema), limit=1)]
+    assert feedback_terms(searcher, top, {"کرونا"}) == []
+    assert feedback_query([]) is None

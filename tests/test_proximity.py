@@ -1,0 +1,79 @@
+"""Query words that stand close together in an article raise its rank (search/proximity.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from search import proximity
+from search.engine import search
+from search.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
+from search.postings import SegmentPostings
+from search.query import parse_query
+from search.searchers import shared_searcher
+from indexer.update import update_index
+from whoosh.query import Term
+
+# A sentence of the bundled ir-news corpus, and the same words in another order:
+# «ستاد» and «کرونا» together in the first, «کرونا» before «ستاد» in the second.
+TOGETHER = "ستاد ملی مقابله با کرونا چه تصمیماتی اتخاذ کنند"
+APART = "کرونا ملی مقابله با ستاد چه تصمیماتی اتخاذ کنند"
+
+
+@pytest.fixture
+def two_articles(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    articles = [{"id": "together", "title": "خبر", "body": TOGETHER, "date": "1399/01/05"},
+                {"id": "apart", "title": "خبر", "body": APART, "date": "1399/01/05"}]
+    (folder / "a.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
+                                    encoding="utf-8")
+    update_index(tmp_path / "ix", [folder])
+    return tmp_path / "ix"
+
+
+def pairs_of(index_dir, text):
+    searcher = shared_searcher(index_dir)
+    return word_pairs(parse_query(text, searcher.schema), searcher.schema)
+
+
+def test_pairs_are_each_word_and_the_next_in_the_order_typed(bundled_index):
+    # «در» is a stopword: آب and تهران still form a pair.
+    assert pairs_of(bundled_index, "کمبود آب در تهران") == [("all", "کمبود", "اب"), ("all", "اب", "تهران")]
+    # A phrase already holds its words together; excluded words are not wanted near anything.
+    assert pairs_of(bundled_index, '"ویروس کرونا" ماسک') == []
+    assert pairs_of(bundled_index, "بورس تهران -کرونا") == [("all", "بورس", "تهران")]
+    assert pairs_of(bundled_index, "کرونا") == []
+
+
+def test_words_together_rank_above_the_same_words_apart(two_articles, monkeypatch):
+    hits = search(two_articles, "ستاد کرونا", expand=False).hits
+    assert [hit.id for hit in hits] == ["together", "apart"]
+    assert hits[0].score > hits[1].score
+    # The same two articles without the bonus: same words, same length, same score.
+    monkeypatch.setattr(proximity, "PAIR_WEIGHT", 0.0)
+    plain = search(two_articles, "ستاد کرونا", expand=False).hits
+    assert plain[0].score == pytest.approx(plain[1].score)
+    assert plain[1].score == pytest.approx(hits[1].score)
+
+
+def test_the_bonus_reorders_but_never_adds_an_article(bundled_index, monkeypatch):
+    with_bonus = search(bundled_index, "ویروس کرونا چین", expand=False, limit=300)
+    monkeypatch.setattr(proximity, "PAIR_WEIGHT", 0.0)
+    without = search(bundled_index, "ویروس کرونا چین", expand=False, limit=300)
+    assert with_bonus.total == without.total
+    assert {hit.id for hit in with_bonus.hits} == {hit.id for hit in without.hits}
+    assert [hit.id for hit in with_bonus.hits] != [hit.id for hit in without.hits]
+
+
+@pytest.mark.parametrize("first, second", [("ویروس", "کرونا"), ("ستاد", "کرونا"), ("کرونا", "ویروس"), ("وزیر", "بهداشت")])
+def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
+    searcher = shared_searcher(bundled_index)
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        postings = SegmentPostings(reader)
+        counts = _pair_counts(postings, reader, "all", first, second)
+        dense = _pair_counts_dense(reader, postings.whole(Term("all", first)), postings.whole(Term("all", second)))
+        assert counts == dense
+    assert pair_bonus(searcher, [("all", first, second)])
