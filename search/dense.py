@@ -24,7 +24,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
     import numpy as np
 
     from .fastpath import _clause_docs
-    from .postings import SegmentPostings
+    from .postings import postings_of
     from .filters import day_bounds, jalali_days
 
     total = 0
@@ -32,7 +32,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
         count = reader.doc_count_all()
-        postings = SegmentPostings(reader)
+        postings = postings_of(reader)
         keep = np.ones(count, dtype=bool)
         if plan.day_range is not None:
             days = np.frombuffer(jalali_days(reader), dtype=np.uint32)

@@ -12,6 +12,7 @@ from whoosh.query import And, NumericRange, Query
 from .fastpath import fast_query, ranked
 from .feedback import FEEDBACK_DOCS, feedback_query, feedback_terms
 from .filters import jalali_range
+from .postings import shared_postings
 from .proximity import pair_bonus, word_pairs
 from .query import parse_query
 from .searchers import shared_searcher
@@ -95,13 +96,14 @@ def search(
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
     query = _within(asked, date_filter)
-    bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
-    reorder = None
-    if expand:
-        _, top = _ranked(searcher, query, bonus, FEEDBACK_DOCS)
-        asked_words = {word for _field, word in asked.iter_all_terms()}
-        reorder = feedback_query(feedback_terms(searcher, [docnum for _, docnum in top], asked_words))
-    total, best = _ranked(searcher, query, bonus, first + limit, reorder)
+    with shared_postings(searcher):
+        bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
+        reorder = None
+        if expand:
+            _, top = _ranked(searcher, query, bonus, FEEDBACK_DOCS)
+            asked_words = {word for _field, word in asked.iter_all_terms()}
+            reorder = feedback_query(feedback_terms(searcher, [docnum for _, docnum in top], asked_words))
+        total, best = _ranked(searcher, query, bonus, first + limit, reorder)
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get("body") or "", terms, marks, together))
             for score, docnum in best[first:]]

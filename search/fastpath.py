@@ -22,10 +22,10 @@ from indexer.codec import CompactPositions
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from . import dense
-from .postings import PostingList, SegmentPostings
+from .postings import PostingList, SegmentPostings, postings_of
 from .filters import day_bounds, jalali_days
 from .phrases import ExactNear
-from .ranking import field_lengths, length_norm, term_gain
+from .ranking import field_lengths, length_norm, term_gain, term_stats
 
 # A clause is one word, or a phrase: words at fixed distances from the first.
 Clause = tuple[tuple[Term, int], ...]
@@ -121,7 +121,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
-        postings = SegmentPostings(reader)
+        postings = postings_of(reader)
         keep = _keep(subsearcher, plan, postings)
         for clause in plan.clauses:
             norms = _norms(searcher, reader, clause[0][0].fieldname)
@@ -141,8 +141,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
 
 
 def _postings_count(searcher, plan: FastQuery) -> int:
-    parent = searcher.get_parent()
-    return sum(parent.doc_frequency(term.fieldname, term.text)
+    return sum(term_stats(searcher, term.fieldname, term.text)[0]
                for clause in [*plan.clauses, *plan.excluded, *plan.optional] for term, _ in clause)
 
 

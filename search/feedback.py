@@ -24,9 +24,12 @@ from math import log2
 
 from whoosh.query import Or, Query, Term
 
+from .ranking import term_stats
+
 FEEDBACK_DOCS = 10
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.2
+CANDIDATES = 30
 FIELD = "all"
 
 
@@ -45,12 +48,14 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
         holding.update(positions.keys())
         occurrences.update({term: len(where) for term, where in positions.items()})
     needed = (len(docnums) + 1) // 2
+    shared = [(count, term) for term, count in occurrences.items() if holding[term] >= needed and term not in asked]
+    # Each index-wide frequency is a lookup in every segment: only the words
+    # these articles use most are weighed (on 16x, 75 lookups took 100 ms).
+    shared = sorted(shared, reverse=True)[:CANDIDATES]
     documents = searcher.doc_count_all() or 1
     weights = []
-    for term, count in occurrences.items():
-        if holding[term] < needed or term in asked:
-            continue
-        share = searcher.frequency(FIELD, term) / documents  # Bo1's expected occurrences per article
+    for count, term in shared:
+        share = term_stats(searcher, FIELD, term)[1] / documents  # Bo1's expected occurrences per article
         if share > 0:
             weights.append((count * log2((1 + share) / share) + log2(1 + share), term))
     weights.sort(key=lambda found: (-found[0], found[1]))

@@ -9,11 +9,36 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import accumulate
 
 from indexer.codec import ArrayLeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.query import Term
+
+_SHARED = "_khabar_postings"
+
+
+@contextmanager
+def shared_postings(searcher) -> Iterator[None]:
+    """Inside the block, each segment's lists are read once for every pass of a
+    search (proximity bonus, first pass, feedback pass), then let go."""
+    readers = [subsearcher.reader() for subsearcher, _ in searcher.leaf_searchers()]
+    for reader in readers:
+        reader.__dict__[_SHARED] = SegmentPostings(reader)
+    try:
+        yield
+    finally:
+        for reader in readers:
+            reader.__dict__.pop(_SHARED, None)
+
+
+def postings_of(reader) -> SegmentPostings:
+    """The segment's lists shared by the current search, or a fresh reading."""
+    shared = reader.__dict__.get(_SHARED)
+    return shared if shared is not None else SegmentPostings(reader)
 
 
 class SegmentPostings:
@@ -39,7 +64,10 @@ class PostingList:
     def __init__(self, reader, key: tuple[str, str]) -> None:
         self.format = reader.schema[key[0]].format
         self.ids, self.tfs, lengths, blobs = array("I"), array("f"), array("I"), []
-        matcher = reader.postings(*key) if key in reader else None
+        try:  # one dictionary lookup, not ``key in reader`` and another
+            matcher = reader.postings(*key)
+        except TermNotFound:
+            matcher = None
         if isinstance(matcher, FilterMatcher) and matcher._exclude:
             matcher = matcher.child
         if isinstance(matcher, ArrayLeafMatcher):

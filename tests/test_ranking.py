@@ -6,7 +6,7 @@ from math import log2
 
 import pytest
 
-from search.ranking import DFR_C, in_exp_b2, length_norm, term_gain
+from search.ranking import DFR_C, dfr_gain, in_exp_b2, length_norm, term_gain, term_stats
 
 
 def test_more_occurrences_score_higher_with_diminishing_returns():
@@ -27,34 +27,27 @@ def test_an_empty_length_is_treated_as_one_word():
     assert length_norm(0, 300.0) == length_norm(1, 300.0)
 
 
-class _Collection:
-    """Collection statistics as Whoosh's searcher gives them (term_gain asks the parent)."""
-
-    def __init__(self, docs: int, stats: dict[str, tuple[int, int]]):
-        self.docs, self.stats = docs, stats
-
-    def get_parent(self):
-        return self
-
-    def doc_count_all(self) -> int:
-        return self.docs
-
-    def doc_frequency(self, fieldname: str, text: str) -> int:
-        return self.stats[text][0]
-
-    def frequency(self, fieldname: str, text: str) -> int:
-        return self.stats[text][1]
-
-
 def test_rare_words_weigh_more_than_common_ones():
     # 9k articles: a name in 12 of them (15 times), a common word in 4,000 (9,000 times).
-    collection = _Collection(9000, {"رومشکان": (12, 15), "ایران": (4000, 9000)})
-    rare, common = term_gain(collection, "all", "رومشکان"), term_gain(collection, "all", "ایران")
+    rare, common = dfr_gain(9000, 12, 15), dfr_gain(9000, 4000, 9000)
     assert rare > 5 * common > 0
     # In_expB2's gain worked by hand: (F+1)/n · log2((N+1)/(n_e+0.5)), n_e = N(1-((N-1)/N)^F).
     expected_ne = 9000 * (1 - (8999 / 9000) ** 15)
     assert rare == pytest.approx(16 / 12 * log2(9001 / (expected_ne + 0.5)))
     assert rare == pytest.approx(12.24, abs=0.01)
+
+
+def test_a_terms_gain_comes_from_the_whole_index(bundled_index):
+    """Statistics summed over every segment, as Whoosh's own doc_frequency and frequency give them."""
+    from search.searchers import shared_searcher
+
+    searcher = shared_searcher(bundled_index)
+    for word in ("رومشکان", "کرونا", "ایران", "نبودهرگز"):
+        holding, total = term_stats(searcher, "all", word)
+        assert (holding, total) == (searcher.doc_frequency("all", word), searcher.frequency("all", word))
+        assert term_gain(searcher, "all", word) == pytest.approx(
+            dfr_gain(searcher.doc_count_all(), holding or 1, total or 1))
+    assert term_stats(searcher, "all", "کرونا")[0] > 50
 
 
 def test_the_bundled_corpus_ranks_a_rare_word_above_a_common_one(bundled_index):
