@@ -61,7 +61,7 @@ DATED = [("کرونا", "1398/12/01", "1398/12/29"), ("بورس", "1399/01", "13
          ("قیمت دلار", None, "1388/12/29"), ('"ویروس کرونا"', "1399/02", "1399/02"), ("تحریم", "1398", "1399"),
          ("استقلال", "1395", "1399"), ("خودرو", "1398/09/01", "1398/09/30"), ('"رئیس جمهور"', "1398", None),
          ("قرنطینه", "1399/01/01", "1399/01/15")]
-CLI_QUERIES = [["کرونا"], ['"سهام عدالت"'], ["بورس", "--from", "1399/01", "--to", "1399/03"]]
+CLI_QUERIES = [["کرونا"], ['"سهام عدالت"'], ["بورس", "--from", "1399/01", "--to", "1399/03"], ["واکسن", "کرونا", "آمریکا"]]
 
 
 def query_set() -> list[dict]:
@@ -96,9 +96,12 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
     }
 
 
-def _worker_queries(index_dir: str, reps: int) -> dict:
+def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
     import search.engine as engine
-    from search.engine import search
+    from search.engine import search as engine_search
+
+    def search(*args, **options):
+        return engine_search(*args, **options, expand=expand)
 
     queries = query_set()
     real_snippet = engine.snippet
@@ -248,7 +251,7 @@ def run_one(code: Path, corpus, work: Path, args) -> dict:
 
     if not args.no_queries:
         print(f"[x{corpus.scale} {label}] queries …", file=sys.stderr, flush=True)
-        raw, _ = _run_worker(code, ["_queries", str(index_dir), str(args.reps)])
+        raw, _ = _run_worker(code, ["_queries", str(index_dir), str(args.reps), *(["--no-expand"] if args.no_expand else [])])
         row["queries"] = _summarise_queries(raw)
         if args.keep_raw:
             row["queries"]["raw"] = raw
@@ -304,7 +307,7 @@ def main() -> None:
         print(json.dumps(_worker_index(index_dir, None if root == "-" else root, "--rebuild" in sys.argv)))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "_queries":
-        print(json.dumps(_worker_queries(sys.argv[2], int(sys.argv[3]))))
+        print(json.dumps(_worker_queries(sys.argv[2], int(sys.argv[3]), "--no-expand" not in sys.argv)))
         return
 
     parser = argparse.ArgumentParser(description="khabar speed and scale benchmark",
@@ -320,6 +323,7 @@ def main() -> None:
     parser.add_argument("--no-incremental", action="store_true")
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--no-cli", action="store_true")
+    parser.add_argument("--no-expand", action="store_true", help="time queries without blind relevance feedback")
     parser.add_argument("--keep-raw", action="store_true", help="keep every query timing in the JSON")
     args = parser.parse_args()
 

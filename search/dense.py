@@ -46,11 +46,6 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
             keep &= _live(np, reader)
         for clause in plan.clauses:
             matched[_add_clause(np, scores, searcher, reader, postings, clause, gains, keep)] = True
-        if plan.optional:  # feedback words: only matching documents score them
-            extra = np.zeros(count)
-            for clause in plan.optional:
-                _add_clause(np, extra, searcher, reader, postings, clause, gains, keep & matched)
-            scores += extra
         docnums = np.flatnonzero(matched)
         total += len(docnums)
         found_scores.append(scores[docnums])

@@ -10,7 +10,7 @@ from indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from whoosh.query import And, NumericRange, Query
 
 from .fastpath import fast_query, ranked
-from .feedback import FEEDBACK_DOCS, feedback_query, feedback_terms
+from .feedback import FEEDBACK_DOCS, RERANK_DEPTH, feedback_terms, reorder
 from .filters import jalali_range
 from .postings import shared_postings
 from .proximity import pair_bonus, word_pairs
@@ -98,37 +98,30 @@ def search(
     query = _within(asked, date_filter)
     with shared_postings(searcher):
         bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
-        reorder = None
+        total, best = _ranked(searcher, query, bonus, max(first + limit, RERANK_DEPTH) if expand else first + limit)
         if expand:
-            _, top = _ranked(searcher, query, bonus, FEEDBACK_DOCS)
             asked_words = {word for _field, word in asked.iter_all_terms()}
-            reorder = feedback_query(feedback_terms(searcher, [docnum for _, docnum in top], asked_words))
-        total, best = _ranked(searcher, query, bonus, first + limit, reorder)
+            words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
+            best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get("body") or "", terms, marks, together))
-            for score, docnum in best[first:]]
+            for score, docnum in best[first : first + limit]]
     return SearchResults(text, total, hits)
 
 
-def _ranked(searcher, query: Query, bonus: dict[int, float], wanted: int,
-            reorder: Query | None = None) -> tuple[int, list[tuple[float, int]]]:
-    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``query``,
-    each with its ``bonus`` and its score for ``reorder`` added."""
-    plan = fast_query(query, reorder)
+def _ranked(searcher, query: Query, bonus: dict[int, float], wanted: int) -> tuple[int, list[tuple[float, int]]]:
+    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``query``, each with its ``bonus`` added."""
+    plan = fast_query(query)
     found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
     if found is not None:
         return found
     # One unlimited pass: a top-N search skips blocks by quality and then
     # runs the query again to count the total, which costs more.
     results = searcher.search(query, limit=None)
-    # Not Whoosh's AndMaybe: in whoosh3 3.54.0 it misses some documents the
-    # second query matches (below a phrase, in the bundled corpus).
-    extra = {docnum: score for score, docnum in searcher.search(reorder, limit=None).top_n} if reorder else {}
     # The date range is a conjunct scoring a constant: take it out, so that an
     # article's score does not depend on the path or on whether a range was given.
     constant = _range_boost(query)
-    scored = [(score - constant + extra.get(docnum, 0.0) + bonus.get(docnum, 0.0), docnum)
-              for score, docnum in results.top_n]
+    scored = [(score - constant + bonus.get(docnum, 0.0), docnum) for score, docnum in results.top_n]
     scored.sort(key=lambda found: (-found[0], found[1]))
     return len(scored), scored[:wanted]
 

@@ -36,22 +36,15 @@ class FastQuery:
     clauses: list[Clause]  # documents matching any clause, scored by their sum
     excluded: list[Clause]  # documents matching any of these are left out
     day_range: NumericRange | None
-    optional: list[Clause] = ()  # add to the score of a matching document, never match one
 
 
-def fast_query(query: Query, reorder: Query | None = None) -> FastQuery | None:
-    """The plan for a query of words and phrases (``-excluded``, a Jalali range), or None.
-
-    ``reorder`` (words, phrases) adds to the score of documents ``query`` matches.
-    """
+def fast_query(query: Query) -> FastQuery | None:
+    """The plan for a query of words and phrases (``-excluded``, a Jalali range), or None."""
     day_range = None
     if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
         query, day_range = query.subqueries
         if day_range.fieldname != "jalali_day":
             return None
-    optional = _clauses(reorder) if reorder is not None else []
-    if optional is None:
-        return None
     excluded: list[Clause] | None = []
     if isinstance(query, AndNot):
         query, negative = query.a, query.b
@@ -61,7 +54,7 @@ def fast_query(query: Query, reorder: Query | None = None) -> FastQuery | None:
     clauses = _clauses(query)
     if clauses is None:
         return None
-    return FastQuery(clauses, excluded, day_range, optional)
+    return FastQuery(clauses, excluded, day_range)
 
 
 def _clauses(query: Query) -> list[Clause] | None:
@@ -105,7 +98,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     None when a segment's field lengths or Jalali days cannot be read in bulk:
     the caller then searches through Whoosh.
     """
-    fieldnames = {term.fieldname for clause in [*plan.clauses, *plan.excluded, *plan.optional] for term, _ in clause}
+    fieldnames = {term.fieldname for clause in [*plan.clauses, *plan.excluded] for term, _ in clause}
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
     for subsearcher, _ in segments:
         reader = subsearcher.reader()
@@ -114,7 +107,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
                 return None
         if plan.day_range is not None and jalali_days(reader) is None:
             return None
-    gains = {_key(term): _gain(searcher, term) for clause in [*plan.clauses, *plan.optional] for term, _ in clause}
+    gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
         return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
@@ -126,13 +119,6 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
         for clause in plan.clauses:
             norms = _norms(searcher, reader, clause[0][0].fieldname)
             _add_clause(scores, offset, postings, clause, gains, norms, keep)
-        if plan.optional:
-            extra: dict[int, float] = {}
-            for clause in plan.optional:
-                _add_clause(extra, offset, postings, clause, gains, _norms(searcher, reader, clause[0][0].fieldname), keep)
-            for key, score in extra.items():
-                if key in scores:
-                    scores[key] += score
     for key, score in (bonus or {}).items():
         if key in scores:
             scores[key] += score
@@ -142,7 +128,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
 
 def _postings_count(searcher, plan: FastQuery) -> int:
     return sum(term_stats(searcher, term.fieldname, term.text)[0]
-               for clause in [*plan.clauses, *plan.excluded, *plan.optional] for term, _ in clause)
+               for clause in [*plan.clauses, *plan.excluded] for term, _ in clause)
 
 
 def _add_clause(scores: dict[int, float], offset: int, postings: SegmentPostings, clause: Clause,

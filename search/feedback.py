@@ -12,24 +12,28 @@ inspectors steered «ناامنی‌های پس از جنگ در عراق» to w
 Hamshahri judgments feedback helped only from exactly 3 documents. With it,
 5 to 20 documents all gain (docs/ranking.md).
 
-The added words only reorder articles that match the query: they never bring
-in an article the query does not match, so totals, ``-excluded`` words,
-``AND`` and fields keep their meaning.
+The added words only reorder the first pass's best ``RERANK_DEPTH`` matches:
+they never bring in an article the query does not match, so totals,
+``-excluded`` words, ``AND`` and fields keep their meaning, and the first
+pass is not run again. Reordering 300 or all 1000 of an evaluation run's
+hits scores the same; 100 loses 0.2 MAP points.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from math import log2
 
-from whoosh.query import Or, Query, Term
+from whoosh.query import Term
 
-from .ranking import term_stats
+from .ranking import term_gain, term_stats
 
 FEEDBACK_DOCS = 10
+RERANK_DEPTH = 300
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.2
-CANDIDATES = 30
+CANDIDATES = 30  # words weighed by Bo1, the most frequent in the feedback articles
 FIELD = "all"
 
 
@@ -62,9 +66,36 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
     return [(term, weight) for weight, term in weights[:FEEDBACK_TERMS]]
 
 
-def feedback_query(terms: list[tuple[str, float]]) -> Query | None:
-    """The words of :func:`feedback_terms` as one query, the strongest at full ``FEEDBACK_WEIGHT``."""
-    if not terms:
-        return None
+def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, float]]) -> list[tuple[float, int]]:
+    """``best`` (``(score, docnum)``, from a first pass) with each article's
+    score for ``terms`` added, the strongest word at ``FEEDBACK_WEIGHT`` of a
+    query word; best first again (ties: lower docnum first)."""
+    from .fastpath import _norms
+    from .postings import postings_of
+
+    if not terms or not best:
+        return best
     strongest = terms[0][1]
-    return Or([Term(FIELD, term, boost=FEEDBACK_WEIGHT * weight / strongest) for term, weight in terms])
+    segments = list(searcher.leaf_searchers())
+    starts = [offset for _, offset in segments]
+    members: dict[int, list[tuple[int, int]]] = {}  # segment → (place in best, its docnum)
+    for place, (_, docnum) in enumerate(best):
+        segment = bisect_right(starts, docnum) - 1
+        members.setdefault(segment, []).append((place, docnum - starts[segment]))
+    added = [0.0] * len(best)
+    for segment, found in members.items():
+        reader = segments[segment][0].reader()
+        norms = _norms(searcher, reader, FIELD)
+        postings = postings_of(reader)
+        for term, weight in terms:
+            gain = term_gain(searcher, FIELD, term) * FEEDBACK_WEIGHT * weight / strongest
+            listed = postings.whole(Term(FIELD, term))
+            ids, tfs, count = listed.ids, listed.tfs, len(listed.ids)
+            for place, docnum in found:
+                at = bisect_left(ids, docnum)
+                if at < count and ids[at] == docnum:
+                    tfn = tfs[at] * norms[docnum]
+                    added[place] += gain * tfn / (tfn + 1)
+    rescored = [(score + extra, docnum) for (score, docnum), extra in zip(best, added)]
+    rescored.sort(key=lambda scored: (-scored[0], scored[1]))
+    return rescored

@@ -39,7 +39,7 @@ def scoring(request, monkeypatch):
 
 def whoosh_path(monkeypatch, *args, **options):
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "fast_query", lambda query, reorder=None: None)
+        patch.setattr(engine, "fast_query", lambda query: None)
         return search(*args, **options)
 
 
@@ -59,8 +59,8 @@ def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
     taken: list[bool] = []
     real = engine.fast_query
 
-    def spy(query, reorder=None):
-        found = real(query, reorder)
+    def spy(query):
+        found = real(query)
         taken.append(found is not None)
         return found
 

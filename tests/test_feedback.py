@@ -6,7 +6,7 @@ import pytest
 
 from indexer.persian.analyzer import PersianAnalyzer
 from search.engine import search
-from search.feedback import FEEDBACK_DOCS, feedback_query, feedback_terms
+from search.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
 from search.query import parse_query
 from search.searchers import shared_searcher
 
@@ -26,8 +26,37 @@ def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text)
         assert sum(term in found for found in texts) * 2 >= len(top), term
     weights = [weight for _, weight in terms]
     assert weights == sorted(weights, reverse=True)
-    strongest = feedback_query(terms).subqueries[0]
-    assert strongest.boost == pytest.approx(0.2)
+
+
+def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_index):
+    from search.ranking import in_exp_b2, length_norm, term_gain
+
+    searcher = shared_searcher(bundled_index)
+    best = [(1.0, hit.docnum) for hit in searcher.search(parse_query("بورس", searcher.schema), limit=30)]
+    assert reorder(searcher, best, []) == best
+    word = "سهام"  # the only feedback word, at full weight
+    rescored = dict((docnum, score) for score, docnum in reorder(searcher, best, [(word, 3.0)]))
+    average = searcher.avg_field_length("all")
+    gain = term_gain(searcher, "all", word) * FEEDBACK_WEIGHT
+    for _, docnum in best:
+        vector = dict(searcher.vector_as("weight", docnum, "all")) if searcher.has_vector(docnum, "all") else None
+        tf = vector.get(word, 0) if vector is not None else _tf(searcher, docnum, word)
+        length = searcher.doc_field_length(docnum, "all")
+        expected = 1.0 + (in_exp_b2(gain, tf, length_norm(length, average)) if tf else 0.0)
+        assert rescored[docnum] == pytest.approx(expected, rel=0.02)  # lengths are stored in one byte
+    assert any(score > 1.0 for score in rescored.values()) and any(score == 1.0 for score in rescored.values())
+
+
+def _tf(searcher, docnum: int, word: str) -> float:
+    matcher = searcher.postings("all", word)
+    matcher.skip_to(docnum)
+    return matcher.weight() if matcher.is_active() and matcher.id() == docnum else 0.0
+
+
+def test_pages_follow_the_reordered_ranking(bundled_index):
+    twenty = search(bundled_index, "واکسن کرونا", limit=20)
+    second = search(bundled_index, "واکسن کرونا", limit=10, page=2)
+    assert [hit.id for hit in second.hits] == [hit.id for hit in twenty.hits[10:]]
 
 
 def test_a_word_of_one_article_is_never_a_feedback_word(bundled_index):
@@ -59,4 +88,3 @@ def test_too_few_hits_give_no_feedback_words(bundled_index):
     searcher = shared_searcher(bundled_index)
     top = [hit.docnum for hit in searcher.search(parse_query("کرونا", searcher.schema), limit=1)]
     assert feedback_terms(searcher, top, {"کرونا"}) == []
-    assert feedback_query([]) is None
