@@ -8,8 +8,9 @@ arrays and scored in one loop, with field lengths and Jalali days from
 per-segment lists; a phrase checks the positions of only the documents that
 hold all of its words. Scores are the numbers Whoosh gives for the same query
 (:class:`search.ranking.KhabarInExpB2`; a phrase scores the sum of its words, as
-Whoosh's span queries do), hits and totals too — ``tests/test_fastpath.py``
-compares both paths. Any other query goes through Whoosh.
+Whoosh's span queries do), hits and totals too, before the proximity bonus
+that both paths add the same way — ``tests/test_fastpath.py`` compares
+them. Any other query goes through Whoosh.
 """
 
 from __future__ import annotations

@@ -3,10 +3,10 @@
 The top ``FEEDBACK_DOCS`` hits of a first pass are taken as relevant. Bo1
 (divergence from randomness) weighs each of their words by how much more
 often it occurs in them than in the whole index, and the best
-``FEEDBACK_TERMS`` are added to the query at ``FEEDBACK_WEIGHT`` of a query
-word, the strongest getting all of it.
+``FEEDBACK_TERMS`` add to the score of the articles holding them, the
+strongest at ``FEEDBACK_WEIGHT`` of a query word.
 
-Only words found in at least half of those hits qualify. Without that rule a
+Only words found in at least half of those hits (and in two at least) qualify. Without that rule a
 single long article among them picks the words (an article on arms
 inspectors steered «ناامنی‌های پس از جنگ در عراق» to weapons), and on the
 Hamshahri judgments feedback helped only from exactly 3 documents. With it,
@@ -21,19 +21,20 @@ hits scores the same; 100 loses 0.2 MAP points.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import Counter
 from math import log2
 
 from whoosh.query import Term
 
-from .ranking import term_gain, term_stats
+from .ranking import field_lengths, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
 RERANK_DEPTH = 300
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.2
 CANDIDATES = 30  # words weighed by Bo1, the most frequent in the feedback articles
+SKIP_RATIO = 20  # above this many postings per article to score, skip through a list
 FIELD = "all"
 
 
@@ -51,7 +52,7 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
         positions = analyzer.term_positions(f"{stored.get('title', '')}\n{stored.get('body', '')}")
         holding.update(positions.keys())
         occurrences.update({term: len(where) for term, where in positions.items()})
-    needed = (len(docnums) + 1) // 2
+    needed = max(2, (len(docnums) + 1) // 2)
     shared = [(count, term) for term, count in occurrences.items() if holding[term] >= needed and term not in asked]
     # Each index-wide frequency is a lookup in every segment: only the words
     # these articles use most are weighed (on 16x, 75 lookups took 100 ms).
@@ -83,18 +84,24 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
         segment = bisect_right(starts, docnum) - 1
         members.setdefault(segment, []).append((place, docnum - starts[segment]))
     added = [0.0] * len(best)
+    documents = searcher.doc_count_all() or 1
     for segment, found in members.items():
         reader = segments[segment][0].reader()
+        if field_lengths(reader, FIELD) is None:  # another codec: no bulk lengths, no feedback
+            return best
         norms = _norms(searcher, reader, FIELD)
         postings = postings_of(reader)
+        ascending = sorted(docnum for _, docnum in found)
+        share = reader.doc_count_all() / documents  # of the index, to guess the word's postings here
         for term, weight in terms:
             gain = term_gain(searcher, FIELD, term) * FEEDBACK_WEIGHT * weight / strongest
-            listed = postings.whole(Term(FIELD, term))
-            ids, tfs, count = listed.ids, listed.tfs, len(listed.ids)
+            # Skipping costs a Python step per article, reading ~0.3 µs a posting.
+            skip = term_stats(searcher, FIELD, term)[0] * share > SKIP_RATIO * len(ascending)
+            frequencies = postings.frequencies_at(Term(FIELD, term), ascending, skip)
             for place, docnum in found:
-                at = bisect_left(ids, docnum)
-                if at < count and ids[at] == docnum:
-                    tfn = tfs[at] * norms[docnum]
+                tf = frequencies.get(docnum)
+                if tf:
+                    tfn = tf * norms[docnum]
                     added[place] += gain * tfn / (tfn + 1)
     rescored = [(score + extra, docnum) for (score, docnum), extra in zip(best, added)]
     rescored.sort(key=lambda scored: (-scored[0], scored[1]))

@@ -48,6 +48,39 @@ class SegmentPostings:
         self.reader = reader
         self._lists: dict[tuple[str, str], PostingList] = {}
 
+    def frequencies_at(self, term: Term, docnums: list[int], skip: bool) -> dict[int, float]:
+        """``{docnum: term frequency}`` for those of ``docnums`` (ascending) holding the term.
+
+        With ``skip`` (a long list, few documents) the matcher skips from one
+        document to the next and decodes only the blocks holding them; the
+        whole list is read otherwise, or searched when already read.
+        """
+        key = (term.fieldname, term.text)
+        listed = self._lists.get(key)
+        if listed is None and not skip:
+            listed = self.whole(term)
+        if listed is not None:
+            ids, tfs, count = listed.ids, listed.tfs, len(listed.ids)
+            found = {}
+            for docnum in docnums:
+                at = bisect_left(ids, docnum)
+                if at < count and ids[at] == docnum:
+                    found[docnum] = tfs[at]
+            return found
+        try:
+            matcher = self.reader.postings(*key)
+        except TermNotFound:
+            return {}
+        found = {}
+        for docnum in docnums:
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+            if matcher.id() == docnum:
+                found[docnum] = matcher.weight()
+        return found
+
     def whole(self, term: Term) -> PostingList:
         """The term's postings with their encoded positions, as flat arrays."""
         key = (term.fieldname, term.text)

@@ -25,7 +25,7 @@ from indexer.codec import CompactPositions
 
 from .dense import DENSE_MIN_POSTINGS
 from .postings import PostingList, SegmentPostings, postings_of
-from .ranking import dfr_gain, term_stats
+from .ranking import dfr_gain, field_lengths, term_stats
 
 PAIR_WINDOW = 8  # the second word at most this many positions after the first
 PAIR_WEIGHT = 0.2
@@ -34,10 +34,12 @@ Pair = tuple[str, str, str]  # field, first word, the word after it
 
 
 def word_pairs(query: Query, schema) -> list[Pair]:
-    """Each plain word of ``query`` with the next one, in the order typed.
+    """Each plain word of ``query`` with the next plain word, in the order typed.
 
-    Words of quoted phrases (already held together), excluded words and
-    fields without positions take no part.
+    Words of quoted phrases (already held together) and excluded words are
+    passed over; a pair of words in different fields, or in a field without
+    positions, is not a pair. A repeated word counts once (Whoosh's parser
+    drops the repeat).
     """
     words: list[Term] = []
     _plain_words(query, words)
@@ -71,6 +73,8 @@ def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
     if not pairs:
         return bonus
     segments = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
+    if any(field_lengths(reader, fieldname) is None for reader, _ in segments for fieldname, _, _ in pairs):
+        return bonus  # another codec, no bulk lengths: the search goes through Whoosh, without the bonus
     postings = [postings_of(reader) for reader, _ in segments]
     parent = searcher.get_parent()
     documents = parent.doc_count_all()

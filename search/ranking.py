@@ -21,6 +21,7 @@ from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
 DFR_C = 0.5
+_STATS_KEPT = 100_000
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
@@ -64,6 +65,8 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
     cache = parent.__dict__.setdefault("_khabar_term_stats", {})
     key = (fieldname, text)
     if key not in cache:
+        if len(cache) >= _STATS_KEPT:  # a long-lived process: forget, rather than grow without end
+            cache.clear()
         holding = total = 0
         for subsearcher, _ in parent.leaf_searchers():
             try:

@@ -28,9 +28,12 @@ def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text)
     assert weights == sorted(weights, reverse=True)
 
 
-def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_index):
+@pytest.mark.parametrize("skip_ratio", [0, 10**9])  # skipping through every list, reading every list
+def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_index, monkeypatch, skip_ratio):
+    from search import feedback
     from search.ranking import in_exp_b2, length_norm, term_gain
 
+    monkeypatch.setattr(feedback, "SKIP_RATIO", skip_ratio)
     searcher = shared_searcher(bundled_index)
     best = [(1.0, hit.docnum) for hit in searcher.search(parse_query("بورس", searcher.schema), limit=30)]
     assert reorder(searcher, best, []) == best

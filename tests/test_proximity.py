@@ -77,3 +77,14 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
         dense = _pair_counts_dense(reader, postings.whole(Term("all", first)), postings.whole(Term("all", second)))
         assert counts == dense
     assert pair_bonus(searcher, [("all", first, second)])
+
+
+def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):
+    """Another codec (no lengths column to read whole): the search goes through Whoosh, unranked by pairs."""
+    from search import fastpath, feedback
+    import search.proximity as proximity_module
+
+    for module in (fastpath, feedback, proximity_module):
+        monkeypatch.setattr(module, "field_lengths", lambda reader, fieldname: None)
+    found = search(bundled_index, "ویروس کرونا", limit=5)
+    assert found.total > 0 and len(found.hits) == 5
