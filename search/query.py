@@ -7,6 +7,8 @@ Persian chain as the index, so letter variants, ZWNJ and digits meet.
 
 from __future__ import annotations
 
+import re
+
 from whoosh import qparser
 from whoosh.query import NullQuery, Query
 
@@ -38,10 +40,43 @@ def make_parser(schema) -> qparser.QueryParser:
     return parser
 
 
+# ``name:`` before a word, as a field prefix. A Latin name only: Persian text
+# and times (۱۰:۳۰, 10:30) have colons that are not fields.
+_FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:])")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def malformed(text: str, schema) -> str | None:
+    """What is wrong with the syntax of ``text``, in a few words, or None.
+
+    Whoosh's parser takes these silently and searches something else: an
+    unclosed quote becomes plain words, ``foo:`` finds nothing at all.
+    """
+    if text.count('"') % 2:
+        return 'a quote (") is not closed'
+    plain = _QUOTED.sub(" ", text)
+    depth = 0
+    for char in plain:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            return "a ')' has no '(' before it"
+    if depth:
+        return "a '(' is not closed"
+    known = {name for name, field in schema.items() if field.indexed}
+    known.update(alias for aliases in FIELD_ALIASES.values() for alias in aliases)
+    for match in _FIELD_PREFIX.finditer(plain):
+        if match.group(1) not in known:
+            return f"there is no field '{match.group(1)}:' (search title:, keywords: or body:)"
+    return None
+
+
 def parse_query(text: str, schema) -> Query:
     """Parse ``text``; raise :class:`QueryError` when nothing searchable is left."""
     if not text.strip():
         raise QueryError("the query is empty")
+    problem = malformed(text, schema)
+    if problem:
+        raise QueryError(f"cannot understand the query {text!r}: {problem}")
     try:
         query = make_parser(schema).parse(text)
     except Exception as error:  # whoosh's parser raises assorted errors on odd input

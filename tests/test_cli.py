@@ -69,6 +69,7 @@ def test_nothing_found_exits_1(runner, indexed):
     ["رومشکان", "--to", "1401/12/30"],
     ["و از"],
     ["search", "--limit", "0", "x"],
+    ['"ویروس کرونا'], ["(کرونا OR ماسک"], ["کرونا)"], ["foo:کرونا"],
 ])
 def test_bad_input_exits_2_with_one_line(runner, indexed, arguments):
     result = runner.invoke(cli.main, arguments)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,22 @@ def test_a_date_range_does_not_change_an_articles_score(bundled_index, text):
     assert dated.hits
     for hit in dated.hits:
         assert hit.score == pytest.approx(everything[hit.id])
+
+
+@pytest.mark.parametrize("text, problem", [
+    ('"ویروس کرونا', "quote"), ('کرونا "ستاد ملی" "ماسک', "quote"),
+    ("(کرونا OR ماسک", "'(' is not closed"), ("کرونا) ماسک", "')' has no '('"),
+    ("foo:کرونا", "no field 'foo:'"), ("Title:کرونا", "no field 'Title:'"),
+])
+def test_malformed_syntax_is_named_not_searched(bundled_index, text, problem):
+    """Whoosh's parser would search these as something else (plain words, or a field that finds nothing)."""
+    with pytest.raises(QueryError, match=re.escape(problem)):
+        search(bundled_index, text)
+
+
+@pytest.mark.parametrize("text", [
+    "ساعت 10:30 کرونا", "ساعت ۱۰:۳۰ کرونا", "title:کرونا", "keywords:بورس", "body:بورس",
+    '"ستاد ملی" (کرونا OR ماسک)', '"foo:bar" کرونا', "کرونا: ماسک",
+])
+def test_well_formed_syntax_with_colons_and_brackets_is_searched(bundled_index, text):
+    assert search(bundled_index, text).total > 0
