@@ -95,10 +95,10 @@ def search(
                                 snippet=snippet(stored.get("body") or "", terms, marks, together))
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
-    query = _within(asked, date_filter)
     with shared_postings(searcher):
         bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
-        total, best = _ranked(searcher, query, bonus, max(first + limit, RERANK_DEPTH) if expand else first + limit)
+        total, best = _ranked(searcher, asked, date_filter, bonus,
+                              max(first + limit, RERANK_DEPTH) if expand else first + limit)
         if expand:
             asked_words = {word for _field, word in asked.iter_all_terms()}
             words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
@@ -109,8 +109,11 @@ def search(
     return SearchResults(text, total, hits)
 
 
-def _ranked(searcher, query: Query, bonus: dict[int, float], wanted: int) -> tuple[int, list[tuple[float, int]]]:
-    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``query``, each with its ``bonus`` added."""
+def _ranked(searcher, asked: Query, date_filter: NumericRange | None, bonus: dict[int, float],
+            wanted: int) -> tuple[int, list[tuple[float, int]]]:
+    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``asked``
+    inside the date range, each with its ``bonus`` added."""
+    query = _within(asked, date_filter)
     plan = fast_query(query)
     found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
     if found is not None:
@@ -120,7 +123,7 @@ def _ranked(searcher, query: Query, bonus: dict[int, float], wanted: int) -> tup
     results = searcher.search(query, limit=None)
     # The date range is a conjunct scoring a constant: take it out, so that an
     # article's score does not depend on the path or on whether a range was given.
-    constant = _range_boost(query)
+    constant = date_filter.boost if date_filter is not None else 0.0
     scored = [(score - constant + bonus.get(docnum, 0.0), docnum) for score, docnum in results.top_n]
     scored.sort(key=lambda found: (-found[0], found[1]))
     return len(scored), scored[:wanted]
@@ -148,9 +151,3 @@ def _within(query: Query, date_filter: Query | None) -> Query:
     # unchanged.
     return query if date_filter is None else And([query, date_filter])
 
-
-def _range_boost(query: Query) -> float:
-    """The constant a :func:`_within` date range adds to every score."""
-    if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
-        return query.subqueries[1].boost
-    return 0.0
