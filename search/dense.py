@@ -77,12 +77,12 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
 
 
 def _array_norms(np, searcher, reader, fieldname: str):
-    from .fastpath import _norms
+    from .ranking import length_norms
 
     cache = reader.__dict__.setdefault("_khabar_array_norms", {})
     key = (fieldname, searcher.avg_field_length(fieldname))
     if key not in cache:
-        cache[key] = np.asarray(_norms(searcher, reader, fieldname))
+        cache[key] = np.asarray(length_norms(searcher, reader, fieldname))
     return cache[key]
 
 

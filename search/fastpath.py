@@ -26,7 +26,7 @@ from . import dense
 from .postings import PostingList, SegmentPostings, postings_of
 from .filters import day_bounds, jalali_days
 from .phrases import ExactNear
-from .ranking import field_lengths, length_norm, term_gain, term_stats
+from .ranking import field_lengths, length_norms, term_gain, term_stats
 
 # A clause is one word, or a phrase: words at fixed distances from the first.
 Clause = tuple[tuple[Term, int], ...]
@@ -118,7 +118,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
         postings = postings_of(reader)
         keep = _keep(subsearcher, plan, postings)
         for clause in plan.clauses:
-            norms = _norms(searcher, reader, clause[0][0].fieldname)
+            norms = length_norms(searcher, reader, clause[0][0].fieldname)
             _add_clause(scores, offset, postings, clause, gains, norms, keep)
     for key, score in (bonus or {}).items():
         if key in scores:
@@ -163,16 +163,6 @@ def _key(term: Term) -> tuple:
 
 def _gain(searcher, term: Term) -> float:
     return term_gain(searcher, term.fieldname, term.text) * term.boost
-
-
-def _norms(searcher, reader, fieldname: str) -> list[float]:
-    """Per document of a segment, its length normalisation (kept on the reader)."""
-    average = searcher.avg_field_length(fieldname) or 1
-    cache = reader.__dict__.setdefault("_khabar_norms", {})
-    key = (fieldname, average)
-    if key not in cache:
-        cache[key] = [length_norm(length, average) for length in field_lengths(reader, fieldname)]
-    return cache[key]
 
 
 # Which documents of a segment may be counted: none of ``dropped`` (deleted or

@@ -27,14 +27,13 @@ from math import log2
 
 from whoosh.query import Term
 
-from .ranking import field_lengths, term_gain, term_stats
+from .ranking import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
 RERANK_DEPTH = 300
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.2
 CANDIDATES = 30  # words weighed by Bo1, the most frequent in the feedback articles
-SKIP_RATIO = 100  # skip through a list longer than this many postings per article to score
 FIELD = "all"
 
 
@@ -71,7 +70,6 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
     """``best`` (``(score, docnum)``, from a first pass) with each article's
     score for ``terms`` added, the strongest word at ``FEEDBACK_WEIGHT`` of a
     query word; best first again (ties: lower docnum first)."""
-    from .fastpath import _norms
     from .postings import postings_of
 
     if not terms or not best:
@@ -84,22 +82,17 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
         segment = bisect_right(starts, docnum) - 1
         members.setdefault(segment, []).append((place, docnum - starts[segment]))
     added = [0.0] * len(best)
-    documents = searcher.doc_count_all() or 1
     for segment, found in members.items():
         reader = segments[segment][0].reader()
-        if field_lengths(reader, FIELD) is None:  # another codec: no bulk lengths, no feedback
+        norms = length_norms(searcher, reader, FIELD)
+        if norms is None:  # another codec: no bulk lengths, no feedback
             return best
-        norms = _norms(searcher, reader, FIELD)
         postings = postings_of(reader)
-        ascending = sorted(docnum for _, docnum in found)
-        share = reader.doc_count_all() / documents  # of the index, to guess the word's postings here
         for term, weight in terms:
             gain = term_gain(searcher, FIELD, term) * FEEDBACK_WEIGHT * weight / strongest
-            # Skipping to an article costs ~40 µs (a block decoded), reading ~0.3 µs a posting.
-            skip = term_stats(searcher, FIELD, term)[0] * share > SKIP_RATIO * len(ascending)
-            frequencies = postings.frequencies_at(Term(FIELD, term), ascending, skip)
+            frequency = postings.whole(Term(FIELD, term)).tf
             for place, docnum in found:
-                tf = frequencies.get(docnum)
+                tf = frequency(docnum)
                 if tf:
                     tfn = tf * norms[docnum]
                     added[place] += gain * tfn / (tfn + 1)

@@ -48,39 +48,6 @@ class SegmentPostings:
         self.reader = reader
         self._lists: dict[tuple[str, str], PostingList] = {}
 
-    def frequencies_at(self, term: Term, docnums: list[int], skip: bool) -> dict[int, float]:
-        """``{docnum: term frequency}`` for those of ``docnums`` (ascending) holding the term.
-
-        With ``skip`` (a long list, few documents) the matcher skips from one
-        document to the next and decodes only the blocks holding them; the
-        whole list is read otherwise, or searched when already read.
-        """
-        key = (term.fieldname, term.text)
-        listed = self._lists.get(key)
-        if listed is None and not skip:
-            listed = self.whole(term)
-        if listed is not None:
-            ids, tfs, count = listed.ids, listed.tfs, len(listed.ids)
-            found = {}
-            for docnum in docnums:
-                at = bisect_left(ids, docnum)
-                if at < count and ids[at] == docnum:
-                    found[docnum] = tfs[at]
-            return found
-        try:
-            matcher = self.reader.postings(*key)
-        except TermNotFound:
-            return {}
-        found = {}
-        for docnum in docnums:
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-            if matcher.id() == docnum:
-                found[docnum] = matcher.weight()
-        return found
-
     def whole(self, term: Term) -> PostingList:
         """The term's postings with their encoded positions, as flat arrays."""
         key = (term.fieldname, term.text)
@@ -127,7 +94,9 @@ class PostingList:
         self.blob = b"".join(blobs)
 
     def tf(self, docnum: int) -> float:
-        return self.tfs[bisect_left(self.ids, docnum)]
+        """The document's term frequency; 0 when it does not hold the term."""
+        at = bisect_left(self.ids, docnum)
+        return self.tfs[at] if at < len(self.ids) and self.ids[at] == docnum else 0.0
 
     def positions(self, docnum: int) -> list[int]:
         i = bisect_left(self.ids, docnum)

@@ -25,7 +25,7 @@ from indexer.codec import CompactPositions
 
 from .dense import DENSE_MIN_POSTINGS
 from .postings import PostingList, SegmentPostings, postings_of
-from .ranking import dfr_gain, field_lengths, term_stats
+from .ranking import dfr_gain, length_norms, term_stats
 
 PAIR_WINDOW = 8  # the second word at most this many positions after the first
 PAIR_WEIGHT = 0.2
@@ -67,13 +67,13 @@ def _plain_words(query: Query, words: list[Term]) -> None:
 
 def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
     """Each article's bonus (by index-wide docnum) for the pairs it holds close together."""
-    from .fastpath import _norms  # the scorers' per-segment length normalisation
-
     bonus: dict[int, float] = {}
     if not pairs:
         return bonus
     segments = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
-    if any(field_lengths(reader, fieldname) is None for reader, _ in segments for fieldname, _, _ in pairs):
+    norms = {(fieldname, offset): length_norms(searcher, reader, fieldname)
+             for reader, offset in segments for fieldname, _, _ in pairs}
+    if None in norms.values():
         return bonus  # another codec, no bulk lengths: the search goes through Whoosh, without the bonus
     postings = [postings_of(reader) for reader, _ in segments]
     parent = searcher.get_parent()
@@ -88,10 +88,10 @@ def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
         if not holding:
             continue
         gain = PAIR_WEIGHT * dfr_gain(documents, holding, sum(sum(counts.values()) for counts in found))
-        for counts, (reader, offset) in zip(found, segments):
-            norms = _norms(searcher, reader, fieldname)
+        for counts, (_, offset) in zip(found, segments):
+            segment_norms = norms[fieldname, offset]
             for docnum, count in counts.items():
-                tfn = count * norms[docnum]
+                tfn = count * segment_norms[docnum]
                 key = docnum + offset
                 bonus[key] = bonus.get(key, 0.0) + gain * tfn / (tfn + 1)
     return bonus

@@ -88,6 +88,20 @@ def dfr_gain(docs: int, n: int, total: int) -> float:
     return (total + 1) / n * log2((docs + 1) / (expected + 0.5))
 
 
+def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
+    """Per document of a segment, its :func:`length_norm` (kept on the reader);
+    None when the segment's lengths cannot be read in bulk (another codec)."""
+    lengths = field_lengths(reader, fieldname)
+    if lengths is None:
+        return None
+    average = searcher.avg_field_length(fieldname) or 1  # the collection's, not the segment's
+    cache = reader.__dict__.setdefault("_khabar_norms", {})
+    key = (fieldname, average)
+    if key not in cache:
+        cache[key] = [length_norm(length, average) for length in lengths]
+    return cache[key]
+
+
 def length_norm(length: int, average: float) -> float:
     """Normalisation 2: a term frequency counts ``log2(1 + c · average / length)`` times."""
     return log2(1 + DFR_C * average / (length or 1))

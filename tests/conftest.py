@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,13 @@ def news_folder(tmp_path) -> Path:
     for path in sorted((FIXTURES / "text").glob("*.txt")):
         shutil.copyfile(path, folder / path.name)
     return folder
+
+
+def write_articles(path: Path, articles: list[dict]) -> Path:
+    """``articles`` as a JSON Lines file at ``path``, its folder made if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(article, ensure_ascii=False) + "\n" for article in articles), encoding="utf-8")
+    return path
 
 
 def shared_corpus(relative: str) -> Path:

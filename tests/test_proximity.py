@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from conftest import write_articles
 from search import proximity
 from search.engine import search
 from search.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
@@ -23,13 +22,9 @@ APART = "کرونا ملی مقابله با ستاد چه تصمیماتی ات
 
 @pytest.fixture
 def two_articles(tmp_path):
-    folder = tmp_path / "news"
-    folder.mkdir()
     articles = [{"id": "together", "title": "خبر", "body": TOGETHER, "date": "1399/01/05"},
                 {"id": "apart", "title": "خبر", "body": APART, "date": "1399/01/05"}]
-    (folder / "a.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
-                                    encoding="utf-8")
-    update_index(tmp_path / "ix", [folder])
+    update_index(tmp_path / "ix", [write_articles(tmp_path / "news" / "a.jsonl", articles).parent])
     return tmp_path / "ix"
 
 
@@ -81,10 +76,9 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
 
 def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):
     """Another codec (no lengths column to read whole): the search goes through Whoosh, unranked by pairs."""
-    from search import fastpath, feedback
-    import search.proximity as proximity_module
+    from search import fastpath, ranking
 
-    for module in (fastpath, feedback, proximity_module):
+    for module in (fastpath, ranking):
         monkeypatch.setattr(module, "field_lengths", lambda reader, fieldname: None)
     found = search(bundled_index, "ویروس کرونا", limit=5)
     assert found.total > 0 and len(found.hits) == 5
