@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
+from conftest import write_articles
 import search.engine as engine
 from search import dense
 from indexer.update import update_index
@@ -18,13 +17,11 @@ def index_dir(tmp_path, news_folder):
     # Two runs and a deletion: several segments, one with deleted documents.
     extra = [{"title": f"خبر بورس {n}", "body": f"شاخص بورس تهران امروز {n} واحد بالا رفت و کرونا", "id": f"b{n}",
               "date": f"1399/03/{n + 1:02d}"} for n in range(6)]
-    (news_folder / "bourse.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n",
-                                             encoding="utf-8")
+    write_articles(news_folder / "bourse.jsonl", extra)
     update_index(tmp_path / "ix", [news_folder])
     (news_folder / "tabnak_data_1347.txt").unlink()
     extra[0]["body"] += " و دوباره بورس"
-    (news_folder / "bourse.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n",
-                                             encoding="utf-8")
+    write_articles(news_folder / "bourse.jsonl", extra)
     update_index(tmp_path / "ix", None)
     return tmp_path / "ix"
 
@@ -100,7 +97,7 @@ def test_a_segment_without_dates_or_keywords(tmp_path, news_folder, monkeypatch,
     """A later run may add a segment where no article has a date or keywords: no column is written."""
     update_index(tmp_path / "ix", [news_folder])
     plain = {"title": "بورس بدون تاریخ", "body": "شاخص بورس تهران و کرونا", "id": "undated"}
-    (news_folder / "undated.jsonl").write_text(json.dumps(plain, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_articles(news_folder / "undated.jsonl", [plain])
     update_index(tmp_path / "ix", None)
     fast = search(tmp_path / "ix", text, date_from=start, limit=50)
     slow = whoosh_path(monkeypatch, tmp_path / "ix", text, date_from=start, limit=50)
@@ -111,14 +108,10 @@ def test_a_segment_without_dates_or_keywords(tmp_path, news_folder, monkeypatch,
 def test_undated_articles_amid_dated_ones_are_outside_an_open_range(tmp_path, monkeypatch, scoring):
     """Whoosh fills the day column of an undated article that precedes dated ones with its
     maximum value: an open-ended --from must not take it for a date."""
-    folder = tmp_path / "news"
-    folder.mkdir()
     articles = [{"title": f"بورس بی تاریخ {n}", "body": "شاخص بورس تهران", "id": f"u{n}"} for n in range(2)]
     articles += [{"title": f"بورس {n}", "body": "شاخص بورس تهران", "id": f"b{n}", "date": f"1399/02/0{n + 1}"}
                  for n in range(3)]
-    (folder / "mixed.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
-                                        encoding="utf-8")
-    update_index(tmp_path / "ix", [folder])
+    update_index(tmp_path / "ix", [write_articles(tmp_path / "news" / "mixed.jsonl", articles).parent])
     fast = search(tmp_path / "ix", "بورس", date_from="1399")
     slow = whoosh_path(monkeypatch, tmp_path / "ix", "بورس", date_from="1399")
     assert fast.total == slow.total == 3

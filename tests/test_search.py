@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pytest
 
+from conftest import write_articles
 from indexer.dates import InvalidDate
 from indexer.update import update_index
 from search.engine import search
@@ -27,8 +27,7 @@ def index_dir(tmp_path, news_folder) -> Path:
         {"title": "وزیر تهران", "body": "گفت‌وگو با وزیر تهران.\x1b[31m رنگ \x07 زنگ", "date": "1398/12/01",
          "source": "آزمون", "id": "x3"},
     ]
-    (news_folder / "extra.jsonl").write_text(
-        "\n".join(json.dumps(a, ensure_ascii=False) for a in extra) + "\n", encoding="utf-8")
+    write_articles(news_folder / "extra.jsonl", extra)
     update_index(tmp_path / "ix", [news_folder])
     return tmp_path / "ix"
 
@@ -172,14 +171,10 @@ def test_not_excludes_like_minus(bundled_index):
 
 
 def test_sort_by_date_newest_first_undated_last_and_no_score(tmp_path):
-    folder = tmp_path / "news"
-    folder.mkdir()
     articles = [{"title": "بورس بی تاریخ", "body": "شاخص بورس", "id": "undated"}]
     articles += [{"title": f"بورس {n}", "body": "شاخص بورس تهران", "id": f"d{n}", "date": f"1399/02/0{n + 1}"}
                  for n in range(3)]
-    (folder / "mixed.jsonl").write_text("\n".join(json.dumps(a, ensure_ascii=False) for a in articles) + "\n",
-                                        encoding="utf-8")
-    update_index(tmp_path / "ix", [folder])
+    update_index(tmp_path / "ix", [write_articles(tmp_path / "news" / "mixed.jsonl", articles).parent])
     results = search(tmp_path / "ix", "بورس", sort="date")
     assert [hit.id for hit in results.hits] == ["d2", "d1", "d0", "undated"]
     # Ranked by date, not relevance: there is no relevance score to report.
