@@ -18,7 +18,7 @@ import click
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from search.terminal import Style
+    from khabar.search.render.terminal import Style
 
 EXIT_FOUND = 0
 EXIT_NOTHING_FOUND = 1
@@ -55,7 +55,7 @@ def index_option(function):
 
 def resolve_index(index_dir: Path | None) -> tuple[Path, bool]:
     """The index folder, and whether it is the default (which may be built from the bundled corpus)."""
-    from indexer.store import default_index_dir
+    from khabar.indexer.store import default_index_dir
 
     return (index_dir, False) if index_dir else (default_index_dir(), True)
 
@@ -116,7 +116,7 @@ def output_options(function: Callable[..., None]) -> Callable[..., None]:
 
 
 def make_output(fmt: str, color: str, bidi: bool) -> Output:
-    from search.terminal import Style
+    from khabar.search.render.terminal import Style
 
     table = fmt == "table"
     # Reordering is for a person's terminal only: never for a pipe or a machine format.
@@ -154,12 +154,12 @@ def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, l
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
     """
-    from indexer.dates import InvalidDate
-    from indexer.store import IndexMissing
-    from search.engine import search as run_search
-    from search.output import MATCH, RESET, results_chunks
-    from search.query import QueryError
-    from search.snippets import SnippetMarks
+    from khabar.indexer.dates import InvalidDate
+    from khabar.indexer.store import IndexMissing
+    from khabar.search.engine import search as run_search
+    from khabar.search.render.formats import MATCH, RESET, results_chunks
+    from khabar.search.query.parse import QueryError
+    from khabar.search.snippets import SnippetMarks
 
     index_dir = readable_index(index_dir)
     # Marks inside a line would not survive bidi reordering: only whole lines are styled then.
@@ -204,12 +204,12 @@ def keywords(keywords: tuple[str, ...], from_stdin: bool, top: int | None, by: s
         raise click.UsageError("give KEYWORD..., --stdin or --top N (one of them)")
     if by and top is None:
         raise click.UsageError("--by goes with --top")
-    from indexer.dates import InvalidDate
-    from indexer.store import IndexMissing
-    from search.filters import jalali_range
-    from search.keywords import KeywordError, KeywordIndex, lookup_key, read_keywords
-    from search.output import Counted
-    from search.views import lookup_chunks, top_chunks
+    from khabar.indexer.dates import InvalidDate
+    from khabar.indexer.store import IndexMissing
+    from khabar.search.query.dates import jalali_range
+    from khabar.search.keywords import KeywordError, KeywordIndex, lookup_key, read_keywords
+    from khabar.search.render.formats import Counted
+    from khabar.search.render.views import lookup_chunks, top_chunks
 
     try:
         date_filter = jalali_range(date_from, date_to)
@@ -246,9 +246,9 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
 
     Exit status: 0 shown, 1 no such article, 3 no index.
     """
-    from indexer.store import IndexMissing
-    from search.inspect import find_article
-    from search.views import article_chunks
+    from khabar.indexer.store import IndexMissing
+    from khabar.search.articles import find_article
+    from khabar.search.render.views import article_chunks
 
     try:
         article = find_article(readable_index(index_dir), article_id)
@@ -268,9 +268,9 @@ def stats(out: Output, index_dir: Path | None) -> None:
 
     Exit status: 0 the index has articles, 1 it is empty, 3 no index.
     """
-    from indexer.store import IndexMissing
-    from search.inspect import index_stats
-    from search.views import stats_chunks
+    from khabar.indexer.store import IndexMissing
+    from khabar.search.articles import index_stats
+    from khabar.search.render.views import stats_chunks
 
     try:
         description = index_stats(readable_index(index_dir))
@@ -292,7 +292,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, quiet: bool, verbose: bool, in
     Runs are incremental: new and changed files are indexed, deleted ones
     removed. With no PATHS, the folders indexed before are updated.
     """
-    from indexer.update import IndexBusy, NothingToIndex
+    from khabar.indexer.update import IndexBusy, NothingToIndex
 
     index_dir, _ = resolve_index(index_dir)
     try:
@@ -308,7 +308,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, quiet: bool, verbose: bool, in
 
 def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = False, quiet: bool = False,
                verbose: bool = False):
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     def report(message: str) -> None:
         click.echo(f"skipped {message}", err=True)
@@ -340,11 +340,11 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
 
 def build_bundled_index_if_missing(index_dir: Path) -> None:
     """First run: index the bundled sample corpus into the default index."""
-    from indexer.store import is_current
+    from khabar.indexer.store import is_current
 
     if is_current(index_dir):
         return
-    from indexer.store import IndexMeta
+    from khabar.indexer.store import IndexMeta
 
     meta = IndexMeta.load(index_dir)
     roots = None if meta and meta.roots else [BUNDLED_CORPUS]

@@ -80,7 +80,7 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
     import resource
 
     start = time.perf_counter()
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     problems: list[str] = []
     summary = update_index(Path(index_dir), [Path(root)] if root else None, rebuild=rebuild,
@@ -97,8 +97,8 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
 
 
 def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
-    import search.engine as engine
-    from search.engine import search as engine_search
+    import khabar.search.engine as engine
+    from khabar.search.engine import search as engine_search
 
     def search(*args, **options):
         return engine_search(*args, **options, expand=expand)

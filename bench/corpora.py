@@ -215,7 +215,7 @@ def prepare(shared: Path, dest: Path, scale: int = 1, *, reuse: bool = True) -> 
 
 def measure_text(folder: Path) -> tuple[int, int]:
     """(unique articles, UTF-8 bytes of their title + body) as khabar's readers see them."""
-    from indexer.readers import read_file
+    from khabar.indexer.readers import read_file
 
     articles = text_bytes = 0
     seen: set[str] = set()  # khabar indexes an article found twice once

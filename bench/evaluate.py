@@ -122,7 +122,7 @@ def convert(collection: Path, out_dir: Path, shard_docs: int = _SHARD_DOCS) -> i
 
 def code_stamp(collection: Path | None = None) -> str:
     """Hash of the code that decides index terms, plus the collection's file list."""
-    import indexer
+    from khabar import indexer
 
     digest = hashlib.blake2b(digest_size=16)
     package = Path(indexer.__file__).resolve().parent
@@ -139,7 +139,7 @@ def code_stamp(collection: Path | None = None) -> str:
 
 def build_index(jsonl_dir: Path, index_dir: Path) -> list[str]:
     """Index ``jsonl_dir`` into a fresh ``index_dir``; returns the problems reported."""
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     problems: list[str] = []
     update_index(index_dir, [jsonl_dir], rebuild=True, on_problem=problems.append, on_duplicate=problems.append)
@@ -148,7 +148,7 @@ def build_index(jsonl_dir: Path, index_dir: Path) -> list[str]:
 
 def prepare_index(collection: Path, index_dir: Path, log: Callable[[str], None] = lambda m: None) -> None:
     """Build ``index_dir`` from the collection unless its stamp says it is current."""
-    from indexer.store import is_current
+    from khabar.indexer.store import is_current
 
     stamp = code_stamp(collection)
     stamp_path = index_dir / _STAMP_FILE
@@ -190,8 +190,8 @@ def run(index_dir: Path, topics: Mapping[str, str], limit: int = 1000,
     import contextlib
     from unittest import mock
 
-    from search import engine
-    from search.query import QueryError
+    from khabar.search import engine
+    from khabar.search.query.parse import QueryError
 
     results: Run = {}
     no_snippets = contextlib.nullcontext() if snippets else mock.patch.object(engine, "snippet", lambda *args, **kwargs: "")

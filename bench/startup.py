@@ -32,7 +32,7 @@ def khabar_command() -> list[str]:
     if script.exists():
         return [str(script)]
     found = shutil.which("khabar")
-    return [found] if found else [sys.executable, "-m", "cli"]
+    return [found] if found else [sys.executable, "-m", "khabar.cli"]
 
 
 def timed(command: list[str], *, stdin: str | None = None, ok: tuple[int, ...] = (0, 1)) -> tuple[float, str]:

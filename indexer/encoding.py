@@ -23,7 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from indexer.article import UnreadableArticle
+from khabar.indexer.article import UnreadableArticle
 
 __all__ = ["decode_text", "declared_charset"]
 

@@ -6,17 +6,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from indexer.dates import format_iso_utc, format_jalali, format_jalali_day
+from khabar.indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from whoosh.query import And, NumericRange, Query
 
-from .fastpath import fast_query, ranked
-from .feedback import FEEDBACK_DOCS, RERANK_DEPTH, feedback_terms, reorder
-from .filters import jalali_range
-from .postings import shared_postings
-from .proximity import pair_bonus, word_pairs
-from .query import parse_query
-from .searchers import shared_searcher
-from .snippets import SnippetMarks, has_phrase, query_terms, snippet
+from khabar.search.scoring.sparse import fast_query, ranked
+from khabar.search.scoring.feedback import FEEDBACK_DOCS, RERANK_DEPTH, feedback_terms, reorder
+from khabar.search.query.dates import jalali_range
+from khabar.search.scoring.postings import shared_postings
+from khabar.search.scoring.proximity import pair_bonus, word_pairs
+from khabar.search.query.parse import parse_query
+from khabar.search.searchers import shared_searcher
+from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
 
 
 @dataclass(slots=True)

@@ -14,13 +14,13 @@ from itertools import islice
 from pathlib import Path
 from types import TracebackType
 
-from indexer.persian.folding import keyword_key
-from indexer.store import open_for_search
+from khabar.indexer.persian.folding import keyword_key
+from khabar.indexer.store import open_for_search
 from whoosh.query import And, Query, Term
 
-from .engine import Hit, newest_first
-from .snippets import opening
-from .terminal import clean_text
+from khabar.search.engine import Hit, newest_first
+from khabar.search.snippets import opening
+from khabar.search.render.terminal import clean_text
 
 TAGS = "tags"
 GROUPINGS = ("month", "source")

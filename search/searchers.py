@@ -14,9 +14,9 @@ import os
 import re
 from pathlib import Path
 
-from indexer.store import open_for_search
+from khabar.indexer.store import open_for_search
 
-from .ranking import weighting
+from khabar.search.scoring.weighting import weighting
 
 _TOC = re.compile(r"^_MAIN_\d+\.toc$")
 _open: dict[Path, tuple[tuple, object, object]] = {}

@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from whoosh.query import Not, Phrase, Query
 
-from indexer.persian.terms import cached_terms, index_term
-from indexer.persian.tokenizer import _MARKS, WORD_PATTERN
+from khabar.indexer.persian.terms import cached_terms, index_term
+from khabar.indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
-from .phrases import ExactNear
-from .terminal import clean_text
+from khabar.search.query.phrases import ExactNear
+from khabar.search.render.terminal import clean_text
 
 SNIPPET_CHARS = 220
 _SURROUND = 70

@@ -26,7 +26,7 @@ MADE = [
 
 
 def build_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     root = tmp_path_factory.mktemp("cli-corpus")
     news = root / "news"

@@ -53,7 +53,7 @@ def shared_corpus(relative: str) -> Path:
 @pytest.fixture(scope="session")
 def bundled_index(tmp_path_factory):
     """The bundled sample corpus (301 real articles) indexed once: common words, many matches."""
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     index_dir = tmp_path_factory.mktemp("bundled") / "ix"
     update_index(index_dir, [REPO / "corpus"])

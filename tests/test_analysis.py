@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.persian.analyzer import persian_analyzer
-from indexer.persian.folding import fold, keyword_key
-from indexer.persian.stemmer import stem
+from khabar.indexer.persian.analyzer import persian_analyzer
+from khabar.indexer.persian.folding import fold, keyword_key
+from khabar.indexer.persian.stemmer import stem
 
 from conftest import SEED
 

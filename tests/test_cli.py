@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import cli
+from khabar import cli
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_index_without_folders_or_history_exits_2(runner, tmp_path):
 
 
 def test_index_while_another_indexer_runs_exits_3(runner, tmp_path, news_folder):
-    from indexer.update import _exclusive_writer
+    from khabar.indexer.update import _exclusive_writer
 
     index_dir = tmp_path / "ix"
     with _exclusive_writer(index_dir):

@@ -9,12 +9,12 @@ from whoosh import fields as wfields
 from whoosh.formats import Positions
 from whoosh.index import create_in
 
-from indexer.codec import CompactPositions, KhabarCodec
-from indexer.persian.analyzer import persian_analyzer
-from indexer.readers import read_file
-from indexer.schema import build_schema
-from indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
-from indexer.update import _document, _ReadFile
+from khabar.indexer.codec import CompactPositions, KhabarCodec
+from khabar.indexer.persian.analyzer import persian_analyzer
+from khabar.indexer.readers import read_file
+from khabar.indexer.schema import build_schema
+from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
+from khabar.indexer.update import _document, _ReadFile
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -173,8 +173,8 @@ def test_a_failed_parallel_build_stops_its_workers_and_raises(tmp_path):
     script = textwrap.dedent(f"""
         from pathlib import Path
         from whoosh.index import create_in
-        from indexer.schema import build_schema
-        from indexer.update import _write_once
+        from khabar.indexer.schema import build_schema
+        from khabar.indexer.update import _write_once
         if __name__ == "__main__":
             ix = create_in({str(tmp_path)!r}, build_schema())
             def work(writer):

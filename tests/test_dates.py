@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from indexer.dates import (
+from khabar.indexer.dates import (
     InvalidDate,
     format_iso_utc,
     format_jalali,

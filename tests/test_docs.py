@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-import cli
+from khabar import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.main.commands)

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from indexer.article import UnreadableArticle
-from indexer.encoding import declared_charset, decode_text
+from khabar.indexer.article import UnreadableArticle
+from khabar.indexer.encoding import declared_charset, decode_text
 
 # Real sentences: ir-news asriran_2_data_252.txt (written with the Arabic yeh,
 # so windows-1256 can encode it) and asriran_1_data_656.txt.

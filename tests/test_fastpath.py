@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_articles
-import search.engine as engine
-from search import dense
-from indexer.update import update_index
-from search.engine import search
+import khabar.search.engine as engine
+from khabar.search.scoring import dense
+from khabar.indexer.update import update_index
+from khabar.search.engine import search
 
 
 

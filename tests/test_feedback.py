@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.persian.analyzer import PersianAnalyzer
-from search.engine import search
-from search.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
-from search.query import parse_query
-from search.searchers import shared_searcher
+from khabar.indexer.persian.analyzer import PersianAnalyzer
+from khabar.search.engine import search
+from khabar.search.scoring.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
+from khabar.search.query.parse import parse_query
+from khabar.search.searchers import shared_searcher
 
 
 @pytest.mark.parametrize("text", ["بورس", "واکسن کرونا", "ستاد ملی مقابله"])
@@ -29,7 +29,7 @@ def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text)
 
 
 def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_index):
-    from search.ranking import in_exp_b2, length_norm, term_gain
+    from khabar.search.scoring.weighting import in_exp_b2, length_norm, term_gain
 
     searcher = shared_searcher(bundled_index)
     best = [(1.0, hit.docnum) for hit in searcher.search(parse_query("بورس", searcher.schema), limit=30)]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.article import Article, UnreadableArticle
-from indexer.readers.html import read_html
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.readers.html import read_html
 
 FIXTURES = Path(__file__).parent / "fixtures" / "html"
 

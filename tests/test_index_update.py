@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.store import IndexMeta, open_for_search
-from indexer.update import IndexBusy, NothingToIndex, update_index
+from khabar.indexer.store import IndexMeta, open_for_search
+from khabar.indexer.update import IndexBusy, NothingToIndex, update_index
 
 from conftest import FIXTURES
 
@@ -146,7 +146,7 @@ def test_interrupted_rebuild_keeps_the_old_index(tmp_path, news_folder):
 
 
 def test_second_indexer_gets_a_clear_message(tmp_path, news_folder):
-    from indexer.update import _exclusive_writer
+    from khabar.indexer.update import _exclusive_writer
 
     index_dir = tmp_path / "ix"
     update_index(index_dir, [news_folder])
@@ -198,7 +198,7 @@ def test_killed_indexer_leaves_a_usable_index(tmp_path, news_folder):
     bundled = Path(__file__).resolve().parents[1] / "corpus" / "ir-news"
     shutil.copytree(bundled, news_folder / "more")
     process = subprocess.Popen(
-        [sys.executable, "-c", "import cli; cli.main()", "index", "-q", "--index", str(index_dir)],
+        [sys.executable, "-c", "from khabar import cli; cli.main()", "index", "-q", "--index", str(index_dir)],
         cwd=Path(__file__).resolve().parents[1], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     # Kill it while it writes: Whoosh's temporary folder exists from the

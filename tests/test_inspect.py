@@ -9,9 +9,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import cli
+from khabar import cli
 from cli_corpus import build_index
-from search.inspect import find_article, index_stats
+from khabar.search.articles import find_article, index_stats
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_stats_delimited_is_field_value_rows(index_dir, fmt):
 
 
 def test_stats_of_an_empty_index_exits_1(tmp_path):
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     (tmp_path / "empty").mkdir()
     update_index(tmp_path / "ix", [tmp_path / "empty"])

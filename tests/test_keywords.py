@@ -9,11 +9,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-import cli
+from khabar import cli
 from cli_corpus import build_index
-from indexer.persian.folding import keyword_key
-from search.filters import jalali_range
-from search.keywords import KeywordError, KeywordIndex, read_keywords
+from khabar.indexer.persian.folding import keyword_key
+from khabar.search.query.dates import jalali_range
+from khabar.search.keywords import KeywordError, KeywordIndex, read_keywords
 
 
 @pytest.fixture(scope="module")
@@ -146,11 +146,11 @@ def test_stdin_json_and_table(index_dir):
 
 
 def test_stdin_opens_the_index_once(index_dir, monkeypatch):
-    import search.keywords
+    from khabar.search import keywords
 
     opened = []
-    real_open = search.keywords.open_for_search
-    monkeypatch.setattr(search.keywords, "open_for_search", lambda path: opened.append(path) or real_open(path))
+    real_open = keywords.open_for_search
+    monkeypatch.setattr(keywords, "open_for_search", lambda path: opened.append(path) or real_open(path))
     result = run(index_dir, "--stdin", "--format", "jsonl", stdin="کرونا\n" * 200)
     assert len(result.stdout.splitlines()) == 200 and len(opened) == 1
 
@@ -209,7 +209,7 @@ def test_a_missing_index_exits_3_and_says_how_to_build_one(tmp_path):
 
 def test_counts_are_right_across_segments_and_deletions(tmp_path, news_folder):
     """An index grown in several runs, with an article removed, counts like a fresh one."""
-    from indexer.update import update_index
+    from khabar.indexer.update import update_index
 
     later = tmp_path / "later"
     later.mkdir()

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli
+from khabar import cli
 from cli_corpus import build_index
-from search.terminal import RESET, Style, to_visual
+from khabar.search.render.terminal import RESET, Style, to_visual
 
 ROOT = Path(__file__).resolve().parents[1]
 # One invocation per command that prints records (search, keywords, show, stats).
@@ -118,7 +118,7 @@ def test_style_keeps_line_styles_through_reordering():
 
 
 def test_cli_formats_match_the_library():
-    from search.output import FORMATS
+    from khabar.search.render.formats import FORMATS
 
     assert cli.FORMATS == FORMATS
 
@@ -127,7 +127,7 @@ def test_help_and_completion_do_not_load_the_index_or_the_analysis():
     script = """
 import os, sys
 from click.testing import CliRunner
-import cli
+from khabar import cli
 runner = CliRunner()
 assert runner.invoke(cli.main, ["--help"]).exit_code == 0
 for command in cli.main.commands:
@@ -135,7 +135,7 @@ for command in cli.main.commands:
 done = runner.invoke(cli.main, [], prog_name="khabar",
                      env={"_KHABAR_COMPLETE": "bash_complete", "COMP_WORDS": "khabar keywords --b", "COMP_CWORD": "2"})
 assert "--bidi" in done.output and "--by" in done.output, done.output
-heavy = [name for name in ("whoosh", "hazm", "nltk", "indexer.persian.stemmer", "indexer.store", "bs4", "bidi")
+heavy = [name for name in ("whoosh", "hazm", "nltk", "khabar.indexer.persian.stemmer", "khabar.indexer.store", "bs4", "bidi")
          if name in sys.modules]
 assert not heavy, heavy
 """

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_articles
-from search import proximity
-from search.engine import search
-from search.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
-from search.postings import SegmentPostings
-from search.query import parse_query
-from search.searchers import shared_searcher
-from indexer.update import update_index
+from khabar.search.scoring import proximity
+from khabar.search.engine import search
+from khabar.search.scoring.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
+from khabar.search.scoring.postings import SegmentPostings
+from khabar.search.query.parse import parse_query
+from khabar.search.searchers import shared_searcher
+from khabar.indexer.update import update_index
 from whoosh.query import Term
 
 # A sentence of the bundled ir-news corpus, and the same words in another order:
@@ -76,9 +76,10 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
 
 def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):
     """Another codec (no lengths column to read whole): the search goes through Whoosh, unranked by pairs."""
-    from search import fastpath, ranking
+    from khabar.search.scoring import sparse
+    from khabar.search.scoring import weighting
 
-    for module in (fastpath, ranking):
+    for module in (sparse, weighting):
         monkeypatch.setattr(module, "field_lengths", lambda reader, fieldname: None)
     found = search(bundled_index, "ویروس کرونا", limit=5)
     assert found.total > 0 and len(found.hits) == 5

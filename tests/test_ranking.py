@@ -6,7 +6,7 @@ from math import log2
 
 import pytest
 
-from search.ranking import DFR_C, dfr_gain, in_exp_b2, length_norm, term_gain, term_stats
+from khabar.search.scoring.weighting import DFR_C, dfr_gain, in_exp_b2, length_norm, term_gain, term_stats
 
 
 def test_more_occurrences_score_higher_with_diminishing_returns():
@@ -39,7 +39,7 @@ def test_rare_words_weigh_more_than_common_ones():
 
 def test_a_terms_gain_comes_from_the_whole_index(bundled_index):
     """Statistics summed over every segment, as Whoosh's own doc_frequency and frequency give them."""
-    from search.searchers import shared_searcher
+    from khabar.search.searchers import shared_searcher
 
     searcher = shared_searcher(bundled_index)
     for word in ("رومشکان", "کرونا", "ایران", "نبودهرگز"):
@@ -52,7 +52,7 @@ def test_a_terms_gain_comes_from_the_whole_index(bundled_index):
 
 def test_the_bundled_corpus_ranks_a_rare_word_above_a_common_one(bundled_index):
     """Two words, one in few articles: articles with the rare word come first."""
-    from search.engine import search
+    from khabar.search.engine import search
 
     rare_only = {hit.id for hit in search(bundled_index, "رومشکان", limit=50).hits}
     both = search(bundled_index, "رومشکان ایران", limit=5)

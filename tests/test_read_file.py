@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.article import Article, UnreadableArticle
-from indexer.readers import SUPPORTED_SUFFIXES, ReadResult, is_supported, read_file
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.readers import SUPPORTED_SUFFIXES, ReadResult, is_supported, read_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 
@@ -228,7 +228,7 @@ def test_unsupported_suffix(tmp_path: Path) -> None:
 def test_unexpected_error_in_reader_becomes_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.readers as readers
+    import khabar.indexer.readers as readers
 
     def explode(text: str) -> Article:
         raise KeyError("boom\nsecond line")
@@ -241,7 +241,7 @@ def test_unexpected_error_in_reader_becomes_unreadable(
 def test_multiline_reason_from_reader_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import indexer.readers as readers
+    import khabar.indexer.readers as readers
 
     def refuse(text: str) -> Article:
         raise UnreadableArticle("first\n  second")

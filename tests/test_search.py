@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from conftest import write_articles
-from indexer.dates import InvalidDate
-from indexer.update import update_index
-from search.engine import search
-from search.query import QueryError
-from search.snippets import SnippetMarks
+from khabar.indexer.dates import InvalidDate
+from khabar.indexer.update import update_index
+from khabar.search.engine import search
+from khabar.search.query.parse import QueryError
+from khabar.search.snippets import SnippetMarks
 
 SEED_URL_PART = "Azari-Online.ir/Fa/News/546150"
 

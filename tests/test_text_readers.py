@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from indexer.article import Article, UnreadableArticle
-from indexer.readers.irnews import looks_like_irnews, read_irnews, source_name
-from indexer.readers.jsonl import read_jsonl
-from indexer.readers.printview import read_printview
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews, source_name
+from khabar.indexer.readers.jsonl import read_jsonl
+from khabar.indexer.readers.printview import read_printview
 
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
 SEED_FIRST_PARAGRAPH = (

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.article import Article, UnreadableArticle
-from indexer.encoding import decode_text
-from indexer.readers.irnews import looks_like_irnews, read_irnews
-from indexer.readers.jsonl import read_jsonl
-from indexer.readers.printview import read_printview
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.encoding import decode_text
+from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews
+from khabar.indexer.readers.jsonl import read_jsonl
+from khabar.indexer.readers.printview import read_printview
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "is_supported", "read_file"]
 
@@ -83,7 +83,7 @@ def _read(path: Path, data: bytes | None) -> ReadResult:
         data = path.read_bytes()
 
     if suffix in _HTML_SUFFIXES:
-        from indexer.readers.html import read_html  # bs4 is slow to import
+        from khabar.indexer.readers.html import read_html  # bs4 is slow to import
 
         return ReadResult(articles=[("", read_html(data, path=str(path)))])
 

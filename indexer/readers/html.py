@@ -32,9 +32,9 @@ from datetime import datetime
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, Tag
 
-from indexer.article import Article, UnreadableArticle
-from indexer.dates import InvalidDate, parse_date
-from indexer.encoding import declared_charset, decode_text
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.dates import InvalidDate, parse_date
+from khabar.indexer.encoding import declared_charset, decode_text
 
 __all__ = ["read_html"]
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import ast
 import re
 
-from indexer.article import Article, UnreadableArticle
-from indexer.dates import parse_date
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.dates import parse_date
 
 __all__ = ["looks_like_irnews", "read_irnews", "source_name"]
 

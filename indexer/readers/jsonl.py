@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import json
 
-from indexer.article import Article, UnreadableArticle
-from indexer.dates import parse_date
-from indexer.readers.printview import split_keywords
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.dates import parse_date
+from khabar.indexer.readers.printview import split_keywords
 
 __all__ = ["read_jsonl"]
 

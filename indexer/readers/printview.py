@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from indexer.article import Article, UnreadableArticle
-from indexer.dates import parse_date
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.dates import parse_date
 
 __all__ = ["read_printview", "split_keywords"]
 

@@ -21,11 +21,11 @@ from bisect import bisect_right
 from whoosh.query import AndNot, Not, Phrase, Query, Term
 from whoosh.query.spans import SpanQuery
 
-from indexer.codec import CompactPositions
+from khabar.indexer.codec import CompactPositions
 
-from .dense import DENSE_MIN_POSTINGS
-from .postings import PostingList, SegmentPostings, postings_of
-from .ranking import dfr_gain, length_norms, term_stats
+from khabar.search.scoring.dense import DENSE_MIN_POSTINGS
+from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
+from khabar.search.scoring.weighting import dfr_gain, length_norms, term_stats
 
 PAIR_WINDOW = 8  # the second word at most this many positions after the first
 PAIR_WEIGHT = 0.2
@@ -122,7 +122,7 @@ def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[i
     """:func:`_pair_counts` with numpy, on (article << 32 | position) codes."""
     import numpy as np
 
-    from .dense import _live, _position_codes
+    from khabar.search.scoring.dense import _live, _position_codes
 
     docs = np.intersect1d(np.frombuffer(lead.ids, dtype=np.uint32),
                           np.frombuffer(follow.ids, dtype=np.uint32), assume_unique=True).astype(np.int64)

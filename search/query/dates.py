@@ -7,7 +7,7 @@ from array import array
 
 from whoosh.query import NumericRange, Query
 
-from indexer.dates import InvalidDate, parse_jalali_bound
+from khabar.indexer.dates import InvalidDate, parse_jalali_bound
 
 
 def jalali_range(start: str | None, end: str | None) -> Query | None:

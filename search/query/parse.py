@@ -12,7 +12,7 @@ import re
 from whoosh import qparser
 from whoosh.query import NullQuery, Query
 
-from .phrases import ExactPhrasePlugin
+from khabar.search.query.phrases import ExactPhrasePlugin
 
 # Words without a field prefix search the combined field; ``body:`` is an
 # alias of it (the body is not indexed on its own).

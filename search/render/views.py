@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from .inspect import ARTICLE_FIELDS, Article, IndexStats
-from .keywords import KeywordCount, KeywordResults, result_dict
-from .output import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
-from .terminal import Style, clean_lines, clean_text
+from khabar.search.articles import ARTICLE_FIELDS, Article, IndexStats
+from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
+from khabar.search.render.formats import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
+from khabar.search.render.terminal import Style, clean_lines, clean_text
 
 # tsv/csv columns of ``keywords --stdin``: one row per keyword, its article ids space-separated.
 PER_KEYWORD_FIELDS = ("keyword", "total", "ids")

@@ -23,9 +23,9 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
                  bonus: dict[int, float] | None = None) -> tuple[int, list]:
     import numpy as np
 
-    from .fastpath import _clause_docs
-    from .postings import postings_of
-    from .filters import day_bounds, jalali_days
+    from khabar.search.scoring.sparse import _clause_docs
+    from khabar.search.scoring.postings import postings_of
+    from khabar.search.query.dates import day_bounds, jalali_days
 
     total = 0
     found_scores, found_docs = [], []
@@ -63,7 +63,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
 
 def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, keep):
     """Add a word's or a phrase's score to the kept documents matching it; returns those documents."""
-    from .fastpath import _key
+    from khabar.search.scoring.sparse import _key
 
     norms = _array_norms(np, searcher, reader, clause[0][0].fieldname)
     lists = [postings.whole(term) for term, _ in clause]
@@ -77,7 +77,7 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
 
 
 def _array_norms(np, searcher, reader, fieldname: str):
-    from .ranking import length_norms
+    from khabar.search.scoring.weighting import length_norms
 
     cache = reader.__dict__.setdefault("_khabar_array_norms", {})
     key = (fieldname, searcher.avg_field_length(fieldname))

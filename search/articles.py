@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from indexer.dates import format_iso_utc, format_jalali
-from indexer.store import IndexMeta, open_for_search
+from khabar.indexer.dates import format_iso_utc, format_jalali
+from khabar.indexer.store import IndexMeta, open_for_search
 
 # Field order of ``show`` records (json keys, tsv/csv columns).
 ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")

@@ -27,7 +27,7 @@ from math import log2
 
 from whoosh.query import Term
 
-from .ranking import length_norms, term_gain, term_stats
+from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
 RERANK_DEPTH = 300
@@ -39,7 +39,7 @@ FIELD = "all"
 
 def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[str, float]]:
     """The best Bo1 words of the articles ``docnums``, strongest first, not in ``asked``."""
-    from indexer.persian.analyzer import PersianAnalyzer
+    from khabar.indexer.persian.analyzer import PersianAnalyzer
 
     if len(docnums) < 2:
         return []
@@ -70,7 +70,7 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
     """``best`` (``(score, docnum)``, from a first pass) with each article's
     score for ``terms`` added, the strongest word at ``FEEDBACK_WEIGHT`` of a
     query word; best first again (ties: lower docnum first)."""
-    from .postings import postings_of
+    from khabar.search.scoring.postings import postings_of
 
     if not terms or not best:
         return best

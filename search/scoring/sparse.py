@@ -19,14 +19,14 @@ import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from indexer.codec import CompactPositions
+from khabar.indexer.codec import CompactPositions
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
-from . import dense
-from .postings import PostingList, SegmentPostings, postings_of
-from .filters import day_bounds, jalali_days
-from .phrases import ExactNear
-from .ranking import field_lengths, length_norms, term_gain, term_stats
+from khabar.search.scoring import dense
+from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
+from khabar.search.query.dates import day_bounds, jalali_days
+from khabar.search.query.phrases import ExactNear
+from khabar.search.scoring.weighting import field_lengths, length_norms, term_gain, term_stats
 
 # A clause is one word, or a phrase: words at fixed distances from the first.
 Clause = tuple[tuple[Term, int], ...]
