@@ -20,10 +20,8 @@ if TYPE_CHECKING:
 
     from khabar.search.render.terminal import Style
 
-EXIT_FOUND = 0
-EXIT_NOTHING_FOUND = 1
-EXIT_USAGE = 2
-EXIT_NO_INDEX = 3
+from khabar.indexer.errors import (EXIT_FAILED, EXIT_FOUND, EXIT_INTERRUPTED, EXIT_NO_INDEX, EXIT_NOTHING_FOUND,
+                                   EXIT_USAGE, KhabarError)
 
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "corpus"
 # The same as search.output.FORMATS (a test checks): that module imports Whoosh.
@@ -40,9 +38,30 @@ class DefaultCommandGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context):
+        """Every command's errors end here: one line on stderr, and the error's exit status."""
+        try:
+            return super().invoke(ctx)
+        except (KhabarError, KeyboardInterrupt, OSError) as error:
+            # click names the command before it runs it; only ``index`` writes.
+            fail(*message_and_status(error, writing=ctx.invoked_subcommand == "index"))
+
+
+def message_and_status(error: BaseException, *, writing: bool) -> tuple[str, int]:
+    intact = "; the index is as it was before this run" if writing else ""
+    if isinstance(error, KhabarError):
+        return str(error), error.exit_status
+    if isinstance(error, KeyboardInterrupt):
+        return f"interrupted{intact}", EXIT_INTERRUPTED
+    assert isinstance(error, OSError)  # disk full, read-only, no permission: the system's words, and where
+    where = f": {error.filename}" if error.filename else ""
+    return f"{error.strerror or error}{where}{intact}", EXIT_FAILED
+
 
 def fail(message: str, status: int) -> NoReturn:
-    click.echo(f"khabar: {message}", err=True)
+    from khabar.indexer.safe_text import clean_text
+
+    click.echo(f"khabar: {clean_text(message)}", err=True)
     sys.exit(status)
 
 
@@ -154,24 +173,16 @@ def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, l
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
     """
-    from khabar.indexer.dates import InvalidDate
-    from khabar.indexer.store import IndexMissing
     from khabar.search.engine import search as run_search
     from khabar.search.render.formats import MATCH, RESET, results_chunks
-    from khabar.search.query.parse import QueryError
     from khabar.search.snippets import SnippetMarks
 
     index_dir = readable_index(index_dir)
     # Marks inside a line would not survive bidi reordering: only whole lines are styled then.
     highlight = out.style.color and not out.style.bidi
     marks = SnippetMarks(MATCH, RESET) if highlight else SnippetMarks()
-    try:
-        results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                             page=page, sort=sort, marks=marks, expand=expand)
-    except (QueryError, InvalidDate) as error:
-        fail(str(error), EXIT_USAGE)
-    except IndexMissing as error:
-        fail(str(error), EXIT_NO_INDEX)
+    results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
+                         page=page, sort=sort, marks=marks, expand=expand)
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
     sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
 
@@ -204,34 +215,25 @@ def keywords(keywords: tuple[str, ...], from_stdin: bool, top: int | None, by: s
         raise click.UsageError("give KEYWORD..., --stdin or --top N (one of them)")
     if by and top is None:
         raise click.UsageError("--by goes with --top")
-    from khabar.indexer.dates import InvalidDate
-    from khabar.indexer.store import IndexMissing
     from khabar.search.query.dates import jalali_range
-    from khabar.search.keywords import KeywordError, KeywordIndex, lookup_key, read_keywords
+    from khabar.search.keywords import KeywordIndex, lookup_key, read_keywords
     from khabar.search.render.formats import Counted
     from khabar.search.render.views import lookup_chunks, top_chunks
 
-    try:
-        date_filter = jalali_range(date_from, date_to)
-        for keyword in keywords:
-            lookup_key(keyword)  # a bad keyword is a usage error before any output
-        with KeywordIndex(readable_index(index_dir)) as index:
-            if top is not None:
-                counts = index.top(top, date_filter=date_filter, by=by)
-                emit(top_chunks(counts, by, out.format, out.style), out)
-                found = bool(counts)
-            else:
-                wanted = read_keywords(sys.stdin) if from_stdin else keywords
-                answers = Counted((index.lookup(keyword, date_filter=date_filter, limit=limit) for keyword in wanted),
-                                  found=lambda answer: answer.total > 0)
-                emit(lookup_chunks(answers, out.format, out.style, per_keyword=from_stdin), out)
-                found = answers.any
-    except (InvalidDate, KeywordError) as error:
-        fail(str(error), EXIT_USAGE)
-    except UnicodeDecodeError:
-        fail("standard input is not UTF-8 text", EXIT_USAGE)
-    except IndexMissing as error:
-        fail(str(error), EXIT_NO_INDEX)
+    date_filter = jalali_range(date_from, date_to)
+    for keyword in keywords:
+        lookup_key(keyword)  # a bad keyword is a usage error before any output
+    with KeywordIndex(readable_index(index_dir)) as index:
+        if top is not None:
+            counts = index.top(top, date_filter=date_filter, by=by)
+            emit(top_chunks(counts, by, out.format, out.style), out)
+            found = bool(counts)
+        else:
+            wanted = read_keywords(sys.stdin) if from_stdin else keywords
+            answers = Counted((index.lookup(keyword, date_filter=date_filter, limit=limit) for keyword in wanted),
+                              found=lambda answer: answer.total > 0)
+            emit(lookup_chunks(answers, out.format, out.style, per_keyword=from_stdin), out)
+            found = answers.any
     sys.exit(EXIT_FOUND if found else EXIT_NOTHING_FOUND)
 
 
@@ -246,14 +248,10 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
 
     Exit status: 0 shown, 1 no such article, 3 no index.
     """
-    from khabar.indexer.store import IndexMissing
     from khabar.search.articles import find_article
     from khabar.search.render.views import article_chunks
 
-    try:
-        article = find_article(readable_index(index_dir), article_id)
-    except IndexMissing as error:
-        fail(str(error), EXIT_NO_INDEX)
+    article = find_article(readable_index(index_dir), article_id)
     if article is None:
         fail(f"no article with id {article_id!r}", EXIT_NOTHING_FOUND)
     emit(article_chunks(article, out.format, out.style), out)
@@ -268,14 +266,10 @@ def stats(out: Output, index_dir: Path | None) -> None:
 
     Exit status: 0 the index has articles, 1 it is empty, 3 no index.
     """
-    from khabar.indexer.store import IndexMissing
     from khabar.search.articles import index_stats
     from khabar.search.render.views import stats_chunks
 
-    try:
-        description = index_stats(readable_index(index_dir))
-    except IndexMissing as error:
-        fail(str(error), EXIT_NO_INDEX)
+    description = index_stats(readable_index(index_dir))
     emit(stats_chunks(description, out.format, out.style), out)
     sys.exit(EXIT_FOUND if description.articles else EXIT_NOTHING_FOUND)
 
@@ -292,17 +286,8 @@ def index(paths: tuple[Path, ...], rebuild: bool, quiet: bool, verbose: bool, in
     Runs are incremental: new and changed files are indexed, deleted ones
     removed. With no PATHS, the folders indexed before are updated.
     """
-    from khabar.indexer.update import IndexBusy, NothingToIndex
-
     index_dir, _ = resolve_index(index_dir)
-    try:
-        summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, quiet=quiet, verbose=verbose)
-    except NothingToIndex as error:
-        fail(str(error), EXIT_USAGE)
-    except IndexBusy as error:
-        fail(str(error), EXIT_NO_INDEX)
-    except KeyboardInterrupt:
-        fail("interrupted; the index is as it was before this run", 130)
+    summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, quiet=quiet, verbose=verbose)
     click.echo(summary.line(), err=True)
 
 
@@ -310,12 +295,14 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
                verbose: bool = False):
     from khabar.indexer.update import update_index
 
+    from khabar.indexer.safe_text import clean_text
+
     def report(message: str) -> None:
-        click.echo(f"skipped {message}", err=True)
+        click.echo(f"skipped {clean_text(message)}", err=True)
 
     def report_duplicate(message: str) -> None:
         if verbose:
-            click.echo(f"duplicate {message}", err=True)
+            click.echo(f"duplicate {clean_text(message)}", err=True)
 
     bar = None
 
@@ -334,7 +321,7 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
         if bar is not None:
             bar.__exit__(None, None, None)
     if summary.rebuilt_because:
-        click.echo(summary.rebuilt_because, err=True)
+        click.echo(clean_text(summary.rebuilt_because), err=True)
     return summary
 
 

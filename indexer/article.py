@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .errors import KhabarError
+
 
 @dataclass(slots=True)
 class Article:
@@ -25,5 +27,5 @@ class Article:
     id: str = ""
 
 
-class UnreadableArticle(Exception):
+class UnreadableArticle(KhabarError):
     """A file that holds no readable article; the message says why, in one line."""

@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from .errors import InputError
+
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 # A numeric year below this is Jalali (Jalali years are ~621 behind Gregorian).
@@ -66,7 +68,7 @@ _BOUND_YM_RE = re.compile(r"(?P<y>\d{4})(?:\s*[/.\-]\s*(?P<m>\d{1,2}))?(?:\s*[/.
 _BOUND_NAMED_RE = re.compile(rf"(?:(?P<d>\d{{1,2}})\s*)?{_MONTH_RE}\s*,?\s*(?P<y>\d{{4}})", re.IGNORECASE)
 
 
-class InvalidDate(ValueError):
+class InvalidDate(InputError):
     """A date string that cannot be parsed or names a day that does not exist."""
 
     def __init__(self, text: str, reason: str | None = None) -> None:

@@ -8,13 +8,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .errors import IndexUnavailable
 from .version import SCHEMA_VERSION
 
 INDEX_ENV = "KHABAR_INDEX"
 _META_FILE = "khabar.json"
 
 
-class IndexMissing(Exception):
+class IndexMissing(IndexUnavailable):
     """There is no usable index where one was expected; the message says how to build it."""
 
 

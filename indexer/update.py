@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .article import Article, UnreadableArticle
 from .dates import jalali_day
+from .errors import IndexUnavailable, InputError
 from .persian.folding import keyword_key
 from .readers import read_file
 from .schema import build_schema
@@ -32,11 +33,11 @@ _PARALLEL_MIN_FILES = 200
 _WRITER_MEMORY_MB = 256
 
 
-class IndexBusy(Exception):
+class IndexBusy(IndexUnavailable):
     """Another process is writing to the index."""
 
 
-class NothingToIndex(Exception):
+class NothingToIndex(InputError):
     """No folder was named and the index remembers none."""
 
 

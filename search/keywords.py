@@ -14,13 +14,14 @@ from itertools import islice
 from pathlib import Path
 from types import TracebackType
 
+from khabar.indexer.errors import InputError
 from khabar.indexer.persian.folding import keyword_key
 from khabar.indexer.store import open_for_search
 from whoosh.query import And, Query, Term
 
 from khabar.search.engine import Hit, newest_first
 from khabar.search.snippets import opening
-from khabar.search.render.terminal import clean_text
+from khabar.indexer.safe_text import clean_text
 
 TAGS = "tags"
 GROUPINGS = ("month", "source")
@@ -30,7 +31,7 @@ FORM_SAMPLE = 200
 BAR_REFRESH = 64
 
 
-class KeywordError(ValueError):
+class KeywordError(InputError):
     """A keyword that cannot be looked up (empty once folded)."""
 
 
@@ -69,10 +70,13 @@ def lookup_key(keyword: str) -> str:
 
 def read_keywords(lines: Iterable[str]) -> Iterator[str]:
     """Keywords one per line (blank lines skipped; a byte-order mark is ignored)."""
-    for line in lines:
-        keyword = line.lstrip("\ufeff").strip()
-        if keyword_key(keyword):
-            yield keyword
+    try:
+        for line in lines:
+            keyword = line.lstrip("\ufeff").strip()
+            if keyword_key(keyword):
+                yield keyword
+    except UnicodeDecodeError:
+        raise KeywordError("standard input is not UTF-8 text") from None
 
 
 class KeywordIndex:

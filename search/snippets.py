@@ -19,7 +19,7 @@ from khabar.indexer.persian.terms import cached_terms, index_term
 from khabar.indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
 from khabar.search.query.phrases import ExactNear
-from khabar.search.render.terminal import clean_text
+from khabar.indexer.safe_text import clean_text
 
 SNIPPET_CHARS = 220
 _SURROUND = 70

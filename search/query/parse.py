@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from whoosh import qparser
+
+from khabar.indexer.errors import InputError
 from whoosh.query import NullQuery, Query
 
 from khabar.search.query.phrases import ExactPhrasePlugin
@@ -20,7 +22,7 @@ DEFAULT_FIELD = "all"
 FIELD_ALIASES = {"all": ["body", "text"]}
 
 
-class QueryError(ValueError):
+class QueryError(InputError):
     """A query that cannot be searched; the message is one line."""
 
 

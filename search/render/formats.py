@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 from khabar.search.engine import SearchResults
-from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style, clean_text
+from khabar.indexer.safe_text import clean_text
+from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 
 __all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
            "json_document", "jsonl_line", "results_chunks", "results_json", "results_table"]

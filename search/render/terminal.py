@@ -1,39 +1,19 @@
-"""Making article text safe to print, and styling it for a terminal."""
+"""Styling text for a terminal: ANSI colour, and bidi reordering to visual order.
+
+Making outside text safe is :mod:`khabar.indexer.safe_text`'s job; this module only decorates.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from khabar.indexer.safe_text import ESCAPE_SEQUENCE, strip_escapes
 
 # ANSI styles for the terminal view; used only when colour is on.
 BOLD = "\x1b[1m"
 MATCH = "\x1b[1;33m"
 DIM = "\x1b[2m"
 RESET = "\x1b[0m"
-
-# C0/C1 controls (tabs and newlines become spaces), escape sequences, and the
-# bidi embedding/override/isolate controls that can reorder a terminal line.
-# ZWNJ/ZWJ and LRM/RLM are kept: Persian words need them.
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SPACE = re.compile(r"[\t\n\r\v\f\u2028\u2029]+")
-
-
-def clean_text(text: str) -> str:
-    """Remove escape sequences and control characters; fold line breaks into spaces."""
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    text = _SPACE.sub(" ", text)
-    return _CONTROL.sub("", text)
-
-
-def strip_escapes(text: str) -> str:
-    return _ESCAPE_SEQUENCE.sub("", text)
-
-
-def clean_lines(text: str) -> str:
-    """Like :func:`clean_text`, but paragraphs stay on their own lines (for a full article)."""
-    lines = (clean_text(line).strip() for line in text.replace("\r\n", "\n").split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +43,7 @@ class Style:
         # Escape sequences would be torn apart by reordering: take the line's
         # (first) style off, reorder the plain text, and put the style back.
         # Marks inside the line (matched words) are dropped.
-        lead = _ESCAPE_SEQUENCE.search(line)
+        lead = ESCAPE_SEQUENCE.search(line)
         visual = to_visual(strip_escapes(line))
         return f"{lead.group(0)}{visual}{RESET}" if lead and self.color else visual
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 from khabar.search.articles import ARTICLE_FIELDS, Article, IndexStats
 from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
 from khabar.search.render.formats import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
-from khabar.search.render.terminal import Style, clean_lines, clean_text
+from khabar.indexer.safe_text import clean_lines, clean_text
+from khabar.search.render.terminal import Style
 
 # tsv/csv columns of ``keywords --stdin``: one row per keyword, its article ids space-separated.
 PER_KEYWORD_FIELDS = ("keyword", "total", "ids")
