@@ -1,4 +1,7 @@
-"""The index schema, and its version."""
+"""The index schema: its fields, and what an undated article holds in them.
+
+Every module that names a field uses these constants.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,30 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .codec import CompactPositions
 from .persian.analyzer import persian_analyzer
+
+ALL = "all"  # title, keywords and body as one text: what plain query words search
+TITLE = "title"
+BODY = "body"
+KEYWORDS = "keywords"
+TAGS = "tags"  # keywords as exact folded tags (keyword_key), for lookups and counts
+KEYWORD_LIST = "keyword_list"  # keywords as written
+DATE = "date"
+JALALI_DAY = "jalali_day"
+SOURCE = "source"
+URL = "url"
+PATH = "path"
+FILE_HASH = "file_hash"
+FILE_STAMP = "file_stamp"
+
+# An undated article has no date and no Jalali day. Where articles after it
+# have them, Whoosh fills its column slots with the type's largest value;
+# readers of the columns test with these, never with numbers of their own.
+UNDATED_DATE_COLUMN = 2**64 - 1
+
+
+def is_jalali_day(value: int | None) -> bool:
+    """Whether a ``jalali_day`` column value is a day (YYYYMMDD), not an undated article's filler."""
+    return value is not None and 0 < value < 100_000_000
 
 
 def _text(analyzer, **options) -> TEXT:
