@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from khabar.indexer.dates import format_iso_utc, format_jalali
+from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
 
 # Field order of ``show`` records (json keys, tsv/csv columns).
@@ -15,7 +16,12 @@ ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywor
 
 
 @dataclass(slots=True)
-class Article:
+class StoredArticle:
+    """An article as the index gives it back for ``show``: dates formatted, keywords as written.
+
+    Not :class:`khabar.indexer.article.Article`, which is what a reader makes of a file.
+    """
+
     id: str
     url: str
     title: str
@@ -46,7 +52,7 @@ class IndexStats:
         return asdict(self)
 
 
-def find_article(index_dir: Path, article_id: str) -> Article | None:
+def find_article(index_dir: Path, article_id: str) -> StoredArticle | None:
     """The article whose ``id`` is ``article_id`` (as in search results), or None."""
     ix = open_for_search(index_dir)
     try:
@@ -56,16 +62,16 @@ def find_article(index_dir: Path, article_id: str) -> Article | None:
         ix.close()
     if stored is None:
         return None
-    moment: datetime | None = stored.get("date")
-    return Article(
+    moment: datetime | None = stored.get(DATE)
+    return StoredArticle(
         id=stored["id"],
-        url=stored.get("url", ""),
-        title=stored.get("title", ""),
-        source=stored.get("source", ""),
+        url=stored.get(URL, ""),
+        title=stored.get(TITLE, ""),
+        source=stored.get(SOURCE, ""),
         date=format_iso_utc(moment) if moment else None,
         jalali_date=format_jalali(moment) if moment else None,
-        keywords=list(stored.get("keyword_list") or []),
-        body=stored.get("body", ""),
+        keywords=list(stored.get(KEYWORD_LIST) or []),
+        body=stored.get(BODY, ""),
     )
 
 
@@ -79,9 +85,9 @@ def index_stats(index_dir: Path) -> IndexStats:
             days: list[int] = []
             sources: Counter[str] = Counter()
             if live:  # an empty index has no columns to read
-                days_column = reader.column_reader("jalali_day")
-                sources_column = reader.column_reader("source")
-                days = [day for day in (days_column[doc] for doc in live) if _is_day(day)]
+                days_column = reader.column_reader(JALALI_DAY)
+                sources_column = reader.column_reader(SOURCE)
+                days = [day for day in (days_column[doc] for doc in live) if is_jalali_day(day)]
                 sources.update(sources_column[doc] or "" for doc in live)
     finally:
         ix.close()
@@ -99,11 +105,6 @@ def index_stats(index_dir: Path) -> IndexStats:
         updated=meta.updated or None,
         roots=list(meta.roots),
     )
-
-
-def _is_day(day: int) -> bool:
-    # An undated article holds the column's filler value, not a YYYYMMDD number.
-    return 0 < day < 100_000_000
 
 
 def _jalali(day: int) -> str:

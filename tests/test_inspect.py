@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from khabar import cli
 from cli_corpus import build_index
-from khabar.search.articles import find_article, index_stats
+from khabar.search.articles import StoredArticle, find_article, index_stats
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +25,7 @@ def run(index_dir, *arguments: str):
 
 def test_find_article_gives_the_whole_article(index_dir):
     article = find_article(index_dir, "made-2")
-    assert article is not None
+    assert isinstance(article, StoredArticle)
     assert article.as_dict() == {
         "id": "made-2", "url": "https://example.com/2", "title": "خبر دوم", "source": "نمونه",
         "date": "2023-01-25T05:30:00Z", "jalali_date": "1401/11/05", "keywords": ["دانش بنیان", "کرونا", "1401"],

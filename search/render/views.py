@@ -1,4 +1,4 @@
-"""Output of ``keywords``, ``show`` and ``stats`` in every format (see output.py for ``search``).
+"""Output of ``keywords``, ``show`` and ``stats`` in every format (see formats.py for ``search``).
 
 Each function yields chunks of text, one line or block at a time, so that
 ``keywords --stdin`` writes each answer as soon as it has it.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from khabar.search.articles import ARTICLE_FIELDS, Article, IndexStats
+from khabar.search.articles import ARTICLE_FIELDS, IndexStats, StoredArticle
 from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
 from khabar.search.render.formats import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
 from khabar.indexer.safe_text import clean_lines, clean_text
@@ -71,7 +71,7 @@ def _top_table(counts: list[KeywordCount], by: str | None, style: Style) -> str:
 _NO_GROUP = {"month": "(no date)", "source": "(no source)"}
 
 
-def article_chunks(article: Article, fmt: str, style: Style) -> Iterator[str]:
+def article_chunks(article: StoredArticle, fmt: str, style: Style) -> Iterator[str]:
     """One article in full."""
     if fmt == "table":
         yield style.finish(_article_view(article, style))
@@ -79,7 +79,7 @@ def article_chunks(article: Article, fmt: str, style: Style) -> Iterator[str]:
         yield from machine_chunks([article.as_dict()], fmt, ARTICLE_FIELDS, lambda records: records[0])
 
 
-def _article_view(article: Article, style: Style) -> str:
+def _article_view(article: StoredArticle, style: Style) -> str:
     dates = " · ".join(part for part in (article.jalali_date, article.date) if part) or "no date"
     lines = [
         style.bold(clean_text(article.title) or "(untitled)"),
