@@ -209,3 +209,48 @@ def test_malformed_syntax_is_named_not_searched(bundled_index, text, problem):
 ])
 def test_well_formed_syntax_with_colons_and_brackets_is_searched(bundled_index, text):
     assert search(bundled_index, text).total > 0
+
+
+@pytest.mark.parametrize("text, field", [
+    ('date:"x"', "date"), ("date:1401", "date"), ("jalali_day:14011220", "jalali_day"),
+    ("id:made-1", "id"), ("path:news", "path"), ("file_hash:ab12", "file_hash"), ("file_stamp:1", "file_stamp"),
+    ("source:تابناک", "source"), ("url:example", "url"), ("tags:کرونا", "tags"), ("keyword_list:کرونا", "keyword_list"),
+    ("all:کرونا", "all"), ("text:کرونا", "text"), ("foo:", "foo"), ("کرونا foo:", "foo"),
+    ("https://www.tabnak.ir/fa/news/966465", "https"), ("(کرونا OR id:x)", "id"),
+])
+def test_only_the_documented_fields_are_fields(bundled_index, text, field):
+    """Internal fields (id:, path:, date:, ...) are not searchable, and any other name is named, not searched."""
+    with pytest.raises(QueryError, match=re.escape(f"there is no field '{field}:'")):
+        search(bundled_index, text)
+
+
+@pytest.mark.parametrize("text", ["title:", "(title:)", "کرونا keywords:"])
+def test_a_field_with_nothing_after_it_is_named(bundled_index, text):
+    with pytest.raises(QueryError, match="has nothing after it"):
+        search(bundled_index, text)
+
+
+@pytest.mark.parametrize("text", ["title: کرونا", "Note: کرونا", "title:(کرونا ماسک)", 'title:"ویروس کرونا"',
+                                  "body:کرونا OR keywords:ماسک"])
+def test_documented_fields_and_colons_before_a_space_are_searched(bundled_index, text):
+    assert search(bundled_index, text).total > 0
+
+
+@pytest.mark.parametrize("text", ['date:"x"', "id:x", "foo:", "title:", "https://example.com/a"])
+def test_a_bad_field_is_a_usage_error_on_one_line(bundled_index, text):
+    from click.testing import CliRunner
+
+    from khabar import cli
+
+    result = CliRunner().invoke(cli.main, ["search", text, "--index", str(bundled_index)])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1
+    assert result.stderr.startswith("khabar: cannot understand the query")
+
+
+def test_a_query_in_an_error_message_is_cleaned_and_cut_short(bundled_index):
+    with pytest.raises(QueryError) as info:
+        search(bundled_index, "\x1b]0;pwned\x07foo:x \udcff" + "کرونا " * 100)
+    message = str(info.value)
+    assert "\x1b" not in message and "\x07" not in message and "\udcff" not in message
+    assert "\ufffd" in message and "…" in message and len(message) < 400

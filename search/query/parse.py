@@ -3,6 +3,11 @@
 Syntax: words, "quoted phrases", -word to exclude, OR / AND / NOT, and field
 prefixes (title:, keywords:, body:). Words are analysed by the same
 Persian chain as the index, so letter variants, ZWNJ and digits meet.
+
+Only those three prefixes are fields: the parser is given a schema of the
+searchable text fields alone, and any other name before a colon (``id:``,
+``date:``, the ``https:`` of a pasted URL) is an error that names it, never
+a search of an internal field.
 """
 
 from __future__ import annotations
@@ -10,25 +15,81 @@ from __future__ import annotations
 import re
 
 from whoosh import qparser
-
-from khabar.indexer.errors import InputError
+from whoosh.fields import Schema
+from whoosh.qparser import syntax
 from whoosh.query import NullQuery, Query
 
+from khabar.indexer.errors import InputError
+from khabar.indexer.safe_text import clean_text
+from khabar.indexer.schema import ALL, BODY, KEYWORDS, TITLE
 from khabar.search.query.phrases import ExactPhrasePlugin
 
-# Words without a field prefix search the combined field; ``body:`` is an
-# alias of it (the body is not indexed on its own).
-DEFAULT_FIELD = "all"
-FIELD_ALIASES = {"all": ["body", "text"]}
+# Words without a field prefix search the combined field.
+DEFAULT_FIELD = ALL
+# The fields a query may name, and the index field each searches: ``body:``
+# is the whole article (the body is not indexed on its own).
+QUERY_FIELDS = {TITLE: TITLE, KEYWORDS: KEYWORDS, BODY: ALL}
+# What a user naming one of these probably wanted instead.
+_INSTEAD = {"date": "dates go in --from and --to", "jalali_day": "dates go in --from and --to",
+            "id": "khabar show ID prints one article"}
+# How much of a query an error message repeats.
+_SHOWN_CHARS = 200
 
 
 class QueryError(InputError):
     """A query that cannot be searched; the message is one line."""
 
 
-def make_parser(schema) -> qparser.QueryParser:
-    parser = qparser.QueryParser(DEFAULT_FIELD, schema, group=qparser.OrGroup)
-    parser.add_plugin(qparser.FieldAliasPlugin(FIELD_ALIASES))
+class QueryFieldsPlugin(qparser.FieldsPlugin):
+    """``name:`` before a word, where the name is one of :data:`QUERY_FIELDS`;
+    another name is a :class:`QueryError` that names it.
+
+    Whoosh's own plugin turns names that are not in the schema back into
+    words, so ``foo:`` was searched as the word «foo». Only a Latin name
+    right before its colon is a prefix: Persian text and times (۱۰:۳۰,
+    10:30) have colons that are not fields, and so has ``کرونا: ماسک``.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(expr=r"(?<![\w:/])(?P<text>[A-Za-z_][A-Za-z0-9_]*):(?=[^\s:]|$)", remove_unknown=False)
+
+    def filters(self, parser):
+        # Before FieldAliasPlugin (priority 90) renames body: to the combined field.
+        return [(self.check_fieldnames, 80), *super().filters(parser)]
+
+    def check_fieldnames(self, parser, group):
+        nodes = list(group)
+        for position, node in enumerate(nodes):
+            if isinstance(node, syntax.GroupNode):
+                self.check_fieldnames(parser, node)
+            elif isinstance(node, syntax.FieldnameNode):
+                name = clean_text(node.fieldname)
+                if node.fieldname not in QUERY_FIELDS:
+                    instead = f"; {_INSTEAD[name]}" if name in _INSTEAD else ""
+                    raise QueryError(f"there is no field '{name}:' (search title:, keywords: or body:{instead})")
+                following = nodes[position + 1] if position + 1 < len(nodes) else None
+                if following is None or following.is_ws():
+                    raise QueryError(f"'{name}:' has nothing after it to search for")
+        return group
+
+
+def query_schema(schema: Schema) -> Schema:
+    """The fields of ``schema`` a query can reach: the text fields behind :data:`QUERY_FIELDS`."""
+    fields = Schema()
+    for name in dict.fromkeys(QUERY_FIELDS.values()):
+        fields.add(name, schema[name])
+    return fields
+
+
+def make_parser(schema: Schema) -> qparser.QueryParser:
+    parser = qparser.QueryParser(DEFAULT_FIELD, query_schema(schema), group=qparser.OrGroup)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.add_plugin(QueryFieldsPlugin())
+    aliases: dict[str, list[str]] = {}
+    for name, field in QUERY_FIELDS.items():
+        if name != field:
+            aliases.setdefault(field, []).append(name)
+    parser.add_plugin(qparser.FieldAliasPlugin(aliases))
     # Plain search text should not turn into expensive or surprising queries.
     for plugin in (qparser.WildcardPlugin, qparser.BoostPlugin, qparser.RangePlugin):
         parser.remove_plugin_class(plugin)
@@ -42,17 +103,15 @@ def make_parser(schema) -> qparser.QueryParser:
     return parser
 
 
-# ``name:`` before a word, as a field prefix. A Latin name only: Persian text
-# and times (۱۰:۳۰, 10:30) have colons that are not fields.
-_FIELD_PREFIX = re.compile(r"(?<![\w:/])([A-Za-z_][A-Za-z0-9_]*):(?=[^\s:])")
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def malformed(text: str, schema) -> str | None:
-    """What is wrong with the syntax of ``text``, in a few words, or None.
+def malformed(text: str) -> str | None:
+    """What is wrong with the quotes or brackets of ``text``, in a few words, or None.
 
     Whoosh's parser takes these silently and searches something else: an
-    unclosed quote becomes plain words, ``foo:`` finds nothing at all.
+    unclosed quote becomes plain words. (Fields are checked while parsing,
+    by :class:`QueryFieldsPlugin`.)
     """
     if text.count('"') % 2:
         return 'a quote (") is not closed'
@@ -64,25 +123,29 @@ def malformed(text: str, schema) -> str | None:
             return "a ')' has no '(' before it"
     if depth:
         return "a '(' is not closed"
-    known = {name for name, field in schema.items() if field.indexed}
-    known.update(alias for aliases in FIELD_ALIASES.values() for alias in aliases)
-    for match in _FIELD_PREFIX.finditer(plain):
-        if match.group(1) not in known:
-            return f"there is no field '{match.group(1)}:' (search title:, keywords: or body:)"
     return None
 
 
-def parse_query(text: str, schema) -> Query:
-    """Parse ``text``; raise :class:`QueryError` when nothing searchable is left."""
+def shown(text: str) -> str:
+    """A query as an error message repeats it: quoted, cleaned, and cut short if long."""
+    text = " ".join(clean_text(text).split())
+    return f"'{text[:_SHOWN_CHARS]}{'…' if len(text) > _SHOWN_CHARS else ''}'"
+
+
+def parse_query(text: str, schema: Schema) -> Query:
+    """Parse ``text``; raise :class:`QueryError` when it is malformed or nothing searchable is left."""
     if not text.strip():
         raise QueryError("the query is empty")
-    problem = malformed(text, schema)
+    problem = malformed(text)
     if problem:
-        raise QueryError(f"cannot understand the query {text!r}: {problem}")
+        raise QueryError(f"cannot understand the query {shown(text)}: {problem}")
     try:
         query = make_parser(schema).parse(text)
+    except QueryError as error:
+        raise QueryError(f"cannot understand the query {shown(text)}: {error}") from None
     except Exception as error:  # whoosh's parser raises assorted errors on odd input
-        raise QueryError(f"cannot understand the query {text!r}: {error}") from error
+        raise QueryError(f"cannot understand the query {shown(text)}: {clean_text(error)}") from error
     if query is NullQuery or not any(True for _ in query.iter_all_terms()):
-        raise QueryError(f"the query {text!r} has no words to search for (only very common words, punctuation or excluded words)")
+        raise QueryError(f"the query {shown(text)} has no words to search for "
+                         "(only very common words, punctuation or excluded words)")
     return query
