@@ -15,7 +15,9 @@ class Article:
     ``date`` is a naive datetime in UTC (Whoosh drops offsets, so everything is
     normalised to UTC before it reaches the index). ``id`` is an explicit id
     from the source (JSON Lines ``id``); the indexer falls back to the URL and
-    then to the file path.
+    then to the file path. ``problems`` names, one line each, what the reader
+    found in the article and could not use (a date outside the years of news):
+    the article is indexed without it, and ``read_file`` reports the lines.
     """
 
     title: str
@@ -25,6 +27,7 @@ class Article:
     source: str = ""
     url: str = ""
     id: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
 class UnreadableArticle(KhabarError):

@@ -20,6 +20,21 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 # A numeric year below this is Jalali (Jalali years are ~621 behind Gregorian).
 JALALI_YEAR_LIMIT = 1700
 
+# The years of news: an article's date outside them is a broken date, not a
+# day of news. Persian news began with Kaghaz-e Akhbar in 1837 (Jalali 1216),
+# so the window opens at Jalali 1200 (21 March 1821) and closes a century
+# after today's news, at the end of Jalali 1499 (20 March 2121). Its years
+# are Jalali 1200-1499 or Gregorian 1821-2121, so no four-digit year can be
+# read in the wrong calendar, and every date in it converts to and from Jalali.
+NEWS_FIRST_JALALI_YEAR = 1200
+NEWS_LAST_JALALI_YEAR = 1499
+NEWS_START = jdatetime.date(NEWS_FIRST_JALALI_YEAR, 1, 1).togregorian()  # 1821-03-21
+NEWS_END = jdatetime.date(NEWS_LAST_JALALI_YEAR + 1, 1, 1).togregorian()  # 2121-03-21, not included
+NEWS_YEARS = (
+    f"Jalali {NEWS_FIRST_JALALI_YEAR}-{NEWS_LAST_JALALI_YEAR}, "
+    f"{NEWS_START.isoformat()} to {(NEWS_END - timedelta(days=1)).isoformat()}"
+)
+
 MONTH_NAMES_EN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
@@ -76,6 +91,13 @@ class InvalidDate(InputError):
         self.reason = reason
         # Without a reason the single argument is the whole message.
         super().__init__(_show(text) if reason is None else f"{_show(text)}: {reason}")
+
+
+class DateOutOfRange(InvalidDate):
+    """A date that exists but lies outside the years of news (see NEWS_START, NEWS_END)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text, f"outside the years of news ({NEWS_YEARS})")
 
 
 def _show(text: str) -> str:
@@ -164,7 +186,11 @@ def _offset(text: str, tz: str) -> timezone:
 
 
 def parse_date(text: str) -> datetime:
-    """Any date string Persian news uses -> naive UTC datetime. Raises InvalidDate."""
+    """Any date string Persian news uses -> naive UTC datetime.
+
+    Raises InvalidDate, or its subclass DateOutOfRange for a day outside the
+    years of news (``9999-12-31``, or ``0001-01-01`` read as Jalali year 1).
+    """
     if not isinstance(text, str):
         raise InvalidDate(repr(text), "not a string")
     rest = _clean(text)
@@ -200,12 +226,37 @@ def parse_date(text: str) -> datetime:
     else:
         raise InvalidDate(text, "not a recognised date")
 
+    if not (NEWS_START.year <= year <= NEWS_END.year if year >= JALALI_YEAR_LIMIT
+            else NEWS_FIRST_JALALI_YEAR <= year <= NEWS_LAST_JALALI_YEAR):
+        raise DateOutOfRange(text)  # before validation: jdatetime and datetime have limits of their own
     day_g = _to_gregorian(text, year, month, day)
+    if not NEWS_START <= day_g < NEWS_END:
+        raise DateOutOfRange(text)
     local = datetime(day_g.year, day_g.month, day_g.day, hour, minute, second, micro, tzinfo=tzinfo)
     try:
         return local.astimezone(timezone.utc).replace(tzinfo=None)
     except OverflowError:
         raise InvalidDate(text, "date is out of range") from None
+
+
+def article_date(text: object) -> tuple[datetime | None, str]:
+    """The date an article gives, as ``(date, "")``, or ``(None, problem)`` when it cannot be used.
+
+    The problem is one line for the user ("date 9999-12-31 is outside the
+    years of news (...); indexed undated"): a broken date is that article's
+    problem, never a reason to stop reading it.
+    """
+    try:
+        return parse_date(text), ""  # type: ignore[arg-type]  # non-strings are reported
+    except InvalidDate as error:
+        return None, date_problem(error)
+
+
+def date_problem(error: InvalidDate) -> str:
+    """The line that names an article's unusable date (see :func:`article_date`)."""
+    if isinstance(error, DateOutOfRange):
+        return f"date {_show(error.text)} is {error.reason}; indexed undated"
+    return f"date '{_show(error.text)}' cannot be read ({error.reason}); indexed undated"
 
 
 def _as_utc(moment_utc: datetime) -> datetime:

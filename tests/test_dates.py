@@ -5,7 +5,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from khabar.indexer.dates import (
+    NEWS_END,
+    NEWS_START,
+    DateOutOfRange,
     InvalidDate,
+    article_date,
     format_iso_utc,
     format_jalali,
     format_jalali_day,
@@ -269,3 +273,46 @@ def test_parse_jalali_bound_invalid(text, end, reason):
     assert "\n" not in message
     assert reason in message
     assert message.startswith(text or '""')
+
+
+# --- the years of news ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "9999-12-31", "9999-12-31T23:59:59Z", "2121-03-21", "3000-01-01 10:00",
+    "0001-01-01", "1000-01-01", "-0001-01-01", "0000-01-01", "1699/01/01", "1700-01-01", "1821-03-20",
+    "1199/12/29", "1500/01/01", "۹۹۹۹-۱۲-۳۱", "1 فروردین 1500", "29 اسفند 1199",
+])
+def test_dates_outside_the_years_of_news(text):
+    with pytest.raises(DateOutOfRange) as info:
+        parse_date(text)
+    assert str(info.value) == (
+        f"{text}: outside the years of news (Jalali 1200-1499, 1821-03-21 to 2121-03-20)"
+    )
+    assert article_date(text) == (
+        None, f"date {text} is outside the years of news (Jalali 1200-1499, 1821-03-21 to 2121-03-20); indexed undated"
+    )
+
+
+@pytest.mark.parametrize("text, day", [
+    ("1200/01/01", 12000101), ("1821-03-21", 12000101), ("1 فروردین 1200", 12000101),
+    ("1499/12/29", 14991229), ("2121-03-20", 14991229), ("2121-03-20T23:59:59+03:30", 14991229),
+])
+def test_the_edges_of_the_years_of_news(text, day):
+    date, problem = article_date(text)
+    assert problem == "" and jalali_day(date) == day
+    assert NEWS_START.isoformat() == "1821-03-21" and NEWS_END.isoformat() == "2121-03-21"
+
+
+def test_out_of_range_is_an_invalid_date():
+    assert issubclass(DateOutOfRange, InvalidDate)
+
+
+@pytest.mark.parametrize("value, problem", [
+    ("31 اسفند 1401",
+     "date '31 اسفند 1401' cannot be read (Esfand has only 29 days, so day 31 does not exist); indexed undated"),
+    ("hello\nworld", "date 'hello world' cannot be read (not a recognised date); indexed undated"),
+    (20230315, "date '20230315' cannot be read (not a string); indexed undated"),
+])
+def test_article_date_names_what_it_cannot_read(value, problem):
+    assert article_date(value) == (None, problem)

@@ -118,7 +118,7 @@ def test_jsonl_keys_and_problems(tmp_path: Path, suffix: str) -> None:
     assert [key for key, _ in result.articles] == ["#L1", "#L4"]
     assert [a.title for _, a in result.articles] == ["یک", "دو"]
     assert result.problems[0] == "line 3: not valid JSON"
-    assert result.problems[1].startswith("line 4: unrecognised date")
+    assert result.problems[1] == "line 4: date 'bad date' cannot be read (not a recognised date); indexed undated"
     assert len(result.problems) == 2
     assert all("\n" not in p for p in result.problems)
 

@@ -85,15 +85,18 @@ def _read(path: Path, data: bytes | None) -> ReadResult:
     if suffix in _HTML_SUFFIXES:
         from khabar.indexer.readers.html import read_html  # bs4 is slow to import
 
-        return ReadResult(articles=[("", read_html(data, path=str(path)))])
+        return _single_result(read_html(data, path=str(path)))
 
     text = decode_text(data)
     if suffix in _JSONL_SUFFIXES:
         return _jsonl_result(read_jsonl(text))
 
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    article = read_irnews(text) if looks_like_irnews(first_line) else read_printview(text)
-    return ReadResult(articles=[("", article)])
+    return _single_result(read_irnews(text) if looks_like_irnews(first_line) else read_printview(text))
+
+
+def _single_result(article: Article) -> ReadResult:
+    return ReadResult(articles=[("", article)], problems=[_one_line(p) for p in article.problems])
 
 
 def _jsonl_result(items: list[tuple[int, Article | UnreadableArticle]]) -> ReadResult:
@@ -101,6 +104,7 @@ def _jsonl_result(items: list[tuple[int, Article | UnreadableArticle]]) -> ReadR
     for number, item in items:
         if isinstance(item, Article):
             result.articles.append((f"#L{number}", item))
+            result.problems += [_one_line(f"line {number}: {problem}") for problem in item.problems]
         else:
             result.problems.append(_one_line(str(item)))
     if not result.articles:

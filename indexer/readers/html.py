@@ -33,7 +33,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 from bs4.element import NavigableString, Tag
 
 from khabar.indexer.article import Article, UnreadableArticle
-from khabar.indexer.dates import InvalidDate, parse_date
+from khabar.indexer.dates import article_date
 from khabar.indexer.encoding import declared_charset, decode_text
 
 __all__ = ["read_html"]
@@ -131,7 +131,7 @@ def _read(text: str) -> Article:
         meta.get("application-name"),
     )
     url = _canonical_url(soup, ld, meta)
-    date = _date(soup, ld, meta)
+    date, date_problem = _date(soup, ld, meta)
     keywords = _keywords(soup, ld, meta)
 
     # Headings are read before the body containers are pruned.
@@ -165,7 +165,7 @@ def _read(text: str) -> Article:
             raise UnreadableArticle("no article: no title and no body text")
         raise UnreadableArticle("no article body found in the page")
     return Article(title=title, body=body, keywords=keywords, date=date,
-                   source=source, url=url)
+                   source=source, url=url, problems=[date_problem] if date_problem else [])
 
 
 # ---------------------------------------------------------------- JSON-LD
@@ -301,27 +301,39 @@ def _canonical_url(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> str:
 # ---------------------------------------------------------------- dates
 
 
-def _date(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> datetime | None:
-    candidates = []
+def _date(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> tuple[datetime | None, str]:
+    """``(date, "")`` from the first candidate that is a date; else ``(None, problem)``
+    naming the first machine-readable date (JSON-LD, meta, ``content`` and
+    ``datetime`` attributes) that could not be used. An element's text is a
+    candidate too, but never a problem: it need not be meant as a date."""
+    machine = []
     if ld:
-        candidates += [_ld_str(ld.get("datePublished")), _ld_str(ld.get("dateCreated"))]
-    candidates += [meta.get(k, "") for k in (
+        machine += [_ld_str(ld.get("datePublished")), _ld_str(ld.get("dateCreated"))]
+    machine += [meta.get(k, "") for k in (
         "article:published_time", "og:article:published_time", "datepublished",
         "pubdate", "publishdate", "publish-date", "date", "dc.date.issued", "dc.date",
     )]
-    for tag in soup.find_all(attrs={"itemprop": "datePublished"}):
-        candidates += [tag.get("content") or "", tag.get("datetime") or "", tag.get_text()]
+    published = soup.find_all(attrs={"itemprop": "datePublished"})
     times = soup.find_all("time")
-    candidates += [t.get("datetime") or "" for t in times]
-    candidates += [t.get_text() for t in times]
-    for text in candidates:
-        if not isinstance(text, str) or not text.strip():
-            continue
-        try:
-            return parse_date(text.strip())
-        except (InvalidDate, ValueError, OverflowError):
-            continue
-    return None
+    machine += [tag.get(attr) for tag in published for attr in ("content", "datetime")]
+    machine += [t.get("datetime") for t in times]
+    problem = ""
+    for text in machine:
+        date, why = _date_in(text)
+        if date is not None:
+            return date, ""
+        problem = problem or why
+    for tag in published + times:
+        date, _ = _date_in(tag.get_text())
+        if date is not None:
+            return date, ""
+    return None, problem
+
+
+def _date_in(text: object) -> tuple[datetime | None, str]:
+    if not isinstance(text, str) or not text.strip():
+        return None, ""
+    return article_date(text.strip())
 
 
 # ---------------------------------------------------------------- keywords

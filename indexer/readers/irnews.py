@@ -9,7 +9,9 @@ Each file holds one article::
     ...
 
 The title is ``nan`` for the sobhanehonline files; the first sentence stands in.
-Dates are Gregorian Tehran local time; ``parse_date`` turns them into naive UTC.
+Dates are Gregorian Tehran local time; ``article_date`` turns them into naive UTC
+(a date that cannot be read, or lies outside the years of news, is named in the
+article's ``problems`` and the article is indexed undated).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import ast
 import re
 
 from khabar.indexer.article import Article, UnreadableArticle
-from khabar.indexer.dates import parse_date
+from khabar.indexer.dates import article_date
 
 __all__ = ["looks_like_irnews", "read_irnews", "source_name"]
 
@@ -147,10 +149,7 @@ def read_irnews(text: str) -> Article:
     if not title and not body:
         raise UnreadableArticle("IR-News file with neither title nor text")
 
-    try:
-        date = parse_date(date_text) if date_text and date_text.lower() != "nan" else None
-    except ValueError:
-        date = None
+    date, problem = article_date(date_text) if date_text and date_text.lower() != "nan" else (None, "")
 
     return Article(
         title=title,
@@ -159,4 +158,5 @@ def read_irnews(text: str) -> Article:
         date=date,
         source=source_name(code),
         url=url if url.lower() != "nan" else "",
+        problems=[problem] if problem else [],
     )

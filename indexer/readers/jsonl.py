@@ -6,8 +6,8 @@ and an optional ``id``. Unknown fields are ignored.
 
 A broken line never stops the others: it comes back as an
 :class:`UnreadableArticle` naming its line number. A line whose date cannot be
-read keeps its article (with ``date=None``) and additionally reports the date
-as an :class:`UnreadableArticle` for the same line, so the user learns why the
+read or lies outside the years of news keeps its article (with ``date=None``)
+and names the date in the article's ``problems``, so the user learns why the
 article is missing from date-filtered searches.
 """
 
@@ -16,18 +16,10 @@ from __future__ import annotations
 import json
 
 from khabar.indexer.article import Article, UnreadableArticle
-from khabar.indexer.dates import parse_date
+from khabar.indexer.dates import article_date
 from khabar.indexer.readers.printview import split_keywords
 
 __all__ = ["read_jsonl"]
-
-_MAX_SHOWN = 40
-
-
-def _shown(value: object) -> str:
-    text = " ".join(str(value).split())
-    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
-
 
 def _text(value: object) -> str:
     """A text field: strings as is, numbers as their digits, anything else empty."""
@@ -51,33 +43,25 @@ def _keywords(value: object) -> list[str]:
     return []
 
 
-def _read_line(number: int, line: str) -> list[tuple[int, Article | UnreadableArticle]]:
+def _read_line(number: int, line: str) -> Article | UnreadableArticle:
     try:
         record = json.loads(line)
     except (ValueError, RecursionError):
-        return [(number, UnreadableArticle(f"line {number}: not valid JSON"))]
+        return UnreadableArticle(f"line {number}: not valid JSON")
     if not isinstance(record, dict):
-        return [(number, UnreadableArticle(f"line {number}: not a JSON object"))]
+        return UnreadableArticle(f"line {number}: not a JSON object")
 
     title = " ".join(_text(record.get("title")).split())
     body = _text(record.get("body"))
     if not title and not body:
-        return [(number, UnreadableArticle(f"line {number}: no title or body"))]
+        return UnreadableArticle(f"line {number}: no title or body")
 
-    results: list[tuple[int, Article | UnreadableArticle]] = []
-    date = None
+    date, problem = None, ""
     raw_date = record.get("date")
     if raw_date not in (None, ""):
-        try:
-            date = parse_date(raw_date) if isinstance(raw_date, str) else None
-        except ValueError:
-            date = None
-        if date is None:
-            results.append((number, UnreadableArticle(
-                f"line {number}: unrecognised date {_shown(raw_date)!r} (article kept without a date)"
-            )))
+        date, problem = article_date(raw_date)
 
-    article = Article(
+    return Article(
         title=title,
         body=body,
         keywords=_keywords(record.get("keywords")),
@@ -85,9 +69,8 @@ def _read_line(number: int, line: str) -> list[tuple[int, Article | UnreadableAr
         source=_text(record.get("source")),
         url=_text(record.get("url")),
         id=_text(record.get("id")),
+        problems=[problem] if problem else [],
     )
-    results.insert(0, (number, article))
-    return results
 
 
 def read_jsonl(text: str) -> list[tuple[int, Article | UnreadableArticle]]:
@@ -100,5 +83,5 @@ def read_jsonl(text: str) -> list[tuple[int, Article | UnreadableArticle]]:
         line = line.strip()
         if not line:
             continue
-        results.extend(_read_line(number, line))
+        results.append((number, _read_line(number, line)))
     return results

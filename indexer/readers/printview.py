@@ -24,7 +24,7 @@ import re
 from datetime import datetime
 
 from khabar.indexer.article import Article, UnreadableArticle
-from khabar.indexer.dates import parse_date
+from khabar.indexer.dates import DateOutOfRange, InvalidDate, date_problem, parse_date
 
 __all__ = ["read_printview", "split_keywords"]
 
@@ -64,13 +64,19 @@ def _fold(line: str) -> str:
     return line.translate(_FOLD)
 
 
-def _date_of(line: str) -> datetime | None:
-    """The date when the whole line is a date, else None."""
+def _date_of(line: str) -> tuple[datetime | None, str] | None:
+    """``(date, "")`` when the whole line is a date, else None.
+
+    A date outside the years of news is still a date line (it marks the
+    header or footer), as ``(None, problem)``.
+    """
     if len(line) > _MAX_DATE_LINE or not any(ch.isdigit() for ch in line):
         return None
     try:
-        return parse_date(line)
-    except ValueError:
+        return parse_date(line), ""
+    except DateOutOfRange as error:
+        return None, date_problem(error)
+    except InvalidDate:
         return None
 
 
@@ -103,6 +109,7 @@ def read_printview(text: str) -> Article:
     keywords: list[str] = []
     url = ""
     published: datetime | None = None
+    date_problems: list[str] = []
     end = len(lines)
     while end > 1:
         line = lines[end - 1]
@@ -113,8 +120,10 @@ def read_printview(text: str) -> Article:
             url = url or match["url"]
         elif _NEWS_CODE_RE.match(folded) or _is_chrome(folded):
             pass
-        elif (date := _date_of(line)) is not None:
+        elif (found := _date_of(line)) is not None:
+            date, problem = found
             published = published or date
+            date_problems += [problem] if problem else []
         else:
             break
         end -= 1
@@ -125,7 +134,8 @@ def read_printview(text: str) -> Article:
     head = lines[:end]
     date_at = next((i for i in range(min(4, len(head))) if _date_of(head[i]) is not None), None)
     if date_at is not None:
-        printed = _date_of(head[date_at])
+        printed, problem = _date_of(head[date_at]) or (None, "")
+        date_problems += [problem] if problem else []
         before, after = head[:date_at], head[date_at + 1:]
         if len(before) >= 2:
             source, title = before[0], " ".join(before[1:])
@@ -143,11 +153,13 @@ def read_printview(text: str) -> Article:
     body = "\n".join(body_lines)
     if not title and not body:
         raise UnreadableArticle("text file has no title or body")
+    date = published or printed
     return Article(
         title=title,
         body=body,
         keywords=keywords,
-        date=published or printed,
+        date=date,
         source=source,
         url=url,
+        problems=date_problems[:1] if date is None else [],
     )
