@@ -1,44 +1,109 @@
-"""Finding the article files under the folders a user names."""
+"""Finding the article files under the folders a user names.
+
+Only regular files are articles: each one is looked at with ``os.stat``
+before anything opens it (a named pipe would block ``open`` for ever). What
+cannot be indexed comes back as a problem naming the path, never as an
+exception and never in silence: a folder the walk cannot enter (no
+permission, a path longer than the system allows), a file that is not a
+regular file, a name that is not valid UTF-8 (the index and every output
+stream hold text, and such a name would not even reach them).
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .readers import is_supported
+from .readers import is_supported, not_regular
+
+Found = tuple[Path, str | None]
 
 
-def article_files(roots: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+def article_files(roots: Iterable[Path]) -> Iterator[Found]:
     """Yield ``(absolute path, problem)`` for every article file under ``roots``.
 
     A folder is walked for supported files (hidden ones skipped); a file named
     directly is always yielded, with a problem when it cannot be an article.
+    ``problem`` is None for a regular file with a valid name, else one line
+    saying why the path is not indexed.
     """
     seen: set[Path] = set()
     for root in roots:
         root = root.absolute()
         if root.is_dir():
-            for folder, subfolders, names in os.walk(root):
-                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
-                for name in sorted(names):
-                    path = Path(folder, name)
-                    if not name.startswith(".") and is_supported(path) and path not in seen:
-                        seen.add(path)
-                        yield path, None
-        elif path_problem := _file_problem(root):
-            yield root, path_problem
-        elif root not in seen:
-            seen.add(root)
-            yield root, None
+            found: Iterable[Found] = _walk(root)
+        else:
+            found = [(root, _file_problem(root))]
+        for path, problem in found:
+            if path not in seen:
+                seen.add(path)
+                yield path, problem
+
+
+def _walk(root: Path) -> Iterator[Found]:
+    errors: list[OSError] = []
+    # os.walk passes over a folder it cannot list unless told: onerror collects it.
+    for folder, subfolders, names in os.walk(root, onerror=errors.append):
+        yield from _folder_problems(errors)
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        for name in sorted(names):
+            path = Path(folder, name)
+            if not name.startswith(".") and is_supported(path):
+                yield path, name_problem(path) or _kind_problem(path)
+    yield from _folder_problems(errors)
+
+
+def _folder_problems(errors: list[OSError]) -> Iterator[Found]:
+    for error in errors:
+        folder = error.filename if isinstance(error.filename, str) else os.fsdecode(error.filename or "")
+        yield Path(folder), "folder not read: " + _os_reason(error, folder) + "; its files are not indexed"
+    errors.clear()
 
 
 def _file_problem(path: Path) -> str | None:
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         return "no such file or folder"
     if not is_supported(path):
         return f"not an article file type ({path.suffix or 'no extension'})"
+    return name_problem(path) or _kind_problem(path)
+
+
+def _kind_problem(path: Path) -> str | None:
+    """None for a regular file (or a link to one), else why it is not read."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return _os_reason(error, str(path))
+    return not_regular(mode)
+
+
+def name_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be indexed by its name: a part of it that is not valid UTF-8.
+
+    Python hands such bytes over as lone surrogates; the part is shown with
+    its bytes escaped (``caf\\xe9.txt``) so that the user can find and rename it.
+    """
+    for part in reversed(path.parts):
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(part).decode("utf-8", errors="backslashreplace")
+            what = "file name" if part == path.name else "folder name"
+            return f"{what} {shown} is not valid UTF-8: rename it"
     return None
+
+
+def _os_reason(error: OSError, path: str) -> str:
+    if error.errno == errno.ENAMETOOLONG:
+        return f"its path is {len(os.fsencode(path))} bytes, longer than the system allows"
+    if error.errno == errno.ELOOP:
+        return "a symbolic link that leads round in a loop"
+    if error.errno == errno.ENOENT and os.path.islink(path):
+        return "a symbolic link to nothing"
+    reason = error.strerror or type(error).__name__
+    return reason[:1].lower() + reason[1:]
 
 
 def is_under(path: str, roots: Iterable[str]) -> bool:

@@ -7,6 +7,10 @@ Issue 10, items 4-7 and 16, through the command that failed (``khabar index``),
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,8 @@ from click.testing import CliRunner
 
 from khabar import cli
 from khabar.indexer.readers import read_file
+from khabar.indexer.article import UnreadableArticle
+from khabar.indexer.walk import article_files
 
 from conftest import FIXTURES, write_articles
 
@@ -26,6 +32,13 @@ def index(tmp_path: Path, *paths: Path):
     result = CliRunner().invoke(cli.main, ["index", "--index", str(tmp_path / "ix"), *map(str, paths)])
     assert "Traceback" not in result.output, result.output
     return result
+
+
+def index_in_a_process(tmp_path: Path, *paths: Path) -> subprocess.CompletedProcess:
+    """``khabar index`` as its own process, killed after a minute (a hang fails the test)."""
+    run = [sys.executable, "-c", "from khabar.cli import main; main()",
+           "index", "--index", str(tmp_path / "ix"), *map(str, paths)]
+    return subprocess.run(run, capture_output=True, text=True, errors="replace", timeout=60)
 
 
 def stats(tmp_path: Path) -> dict:
@@ -85,3 +98,132 @@ def test_printview_date_line_outside_the_years_of_news_is_named(tmp_path):
     assert article.date is None and article.title.startswith("مدیر کل تعاون")
     assert "0001/01/01" not in article.body  # still read as the footer's date line
     assert result.problems == [f"date 0001/01/01 is {WINDOW}"]
+
+
+# --- item 5: names that are not valid UTF-8 ----------------------------------------------------
+
+
+def bad_name(folder: Path, raw: bytes) -> Path:
+    """``folder / raw`` for a name that is not UTF-8 (Python holds its bytes as surrogates)."""
+    path = folder / os.fsdecode(raw)
+    try:
+        path.touch()
+        path.unlink()
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    return path
+
+
+def test_names_that_are_not_utf8_are_named_and_the_rest_indexed(tmp_path):
+    folder = seed_folder(tmp_path)
+    write_articles(bad_name(folder, b"caf\xe9.jsonl"), [{"title": "یک", "body": "متن"}])
+    inner = bad_name(folder, b"\xff\xfeold")
+    write_articles(inner / "x.jsonl", [{"title": "دو", "body": "متن"}])
+
+    result = index(tmp_path, folder)
+
+    assert result.exit_code == 0, result.output
+    assert "caf\ufffd.jsonl: file name caf\\xe9.jsonl is not valid UTF-8: rename it" in result.stderr
+    assert "x.jsonl: folder name \\xff\\xfeold is not valid UTF-8: rename it" in result.stderr
+    assert "added 1, updated 0, removed 0, skipped 2" in result.stderr
+
+
+def test_a_name_that_is_not_utf8_among_hundreds_of_files(tmp_path):
+    # 200 files and more are read and written by worker processes.
+    folder = tmp_path / "news"
+    for number in range(210):
+        write_articles(folder / f"{number:03d}.jsonl",
+                       [{"title": f"خبر {number}", "body": "متن خبر", "url": f"https://a.ir/{number}"}])
+    write_articles(bad_name(folder, b"\xe9.jsonl"), [{"title": "بد", "body": "متن"}])
+    result = index(tmp_path, folder)
+    assert result.exit_code == 0, result.output
+    assert "file name \\xe9.jsonl is not valid UTF-8: rename it" in result.stderr
+    assert "added 210, updated 0, removed 0, skipped 1" in result.stderr
+
+
+# --- item 6: only regular files are read -------------------------------------------------------
+
+
+def fifo(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    os.mkfifo(path)
+    return path
+
+
+def test_a_named_pipe_is_named_and_never_opened(tmp_path):
+    folder = seed_folder(tmp_path)
+    pipe = fifo(folder, "y.txt")
+    assert list(article_files([folder])) == [
+        (folder / "seed.txt", None), (pipe, "not a regular file (a named pipe)"),
+    ]
+    assert list(article_files([pipe])) == [(pipe, "not a regular file (a named pipe)")]
+
+    result = index_in_a_process(tmp_path, folder)
+    assert result.returncode == 0, result.stderr
+    assert f"skipped {pipe}: not a regular file (a named pipe)" in result.stderr
+    assert "added 1, updated 0, removed 0, skipped 1" in result.stderr
+
+    result = index_in_a_process(tmp_path, pipe)  # named on the command line
+    assert result.returncode == 0, result.stderr
+    assert f"skipped {pipe}: not a regular file (a named pipe)" in result.stderr
+
+
+def test_read_file_does_not_wait_on_a_named_pipe(tmp_path):
+    pipe = fifo(tmp_path, "y.html")
+
+    def unblock() -> None:  # the old reader waited in open() for a writer: give it one, late
+        with open(pipe, "wb"):
+            pass
+
+    rescue = threading.Timer(5, unblock)
+    rescue.start()
+    try:
+        with pytest.raises(UnreadableArticle) as info:
+            read_file(pipe)
+    finally:
+        rescue.cancel()
+    assert str(info.value) == "not a regular file (a named pipe)"
+
+
+# --- item 7: paths longer than the system allows -----------------------------------------------
+
+
+def deep_folder(root: Path, depth: int = 18) -> tuple[Path, str]:
+    """Folders nested past PATH_MAX (made one level at a time, relative to the one before)."""
+    name = "x" * 240
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for _ in range(depth):
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+        article = json.dumps({"title": "ژرف", "body": "متن"}, ensure_ascii=False).encode()
+        out = os.open("deep.jsonl", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(out, article + b"\n")
+        os.close(out)
+    finally:
+        os.close(fd)
+    return root.joinpath(*[name] * depth), name
+
+
+def test_a_folder_deeper_than_the_system_allows_is_named(tmp_path):
+    folder = seed_folder(tmp_path)
+    deep, name = deep_folder(folder)
+    limit = os.pathconf(folder, "PC_PATH_MAX")
+    if len(os.fsencode(deep)) <= limit:
+        pytest.skip(f"PATH_MAX is {limit} here")
+
+    found = list(article_files([folder]))
+    assert found[0] == (folder / "seed.txt", None)
+    [(path, problem)] = found[1:]
+    assert len(os.fsencode(path)) > limit and deep.is_relative_to(path)
+    assert problem.startswith("folder not read: its path is ")
+    assert problem.endswith(" bytes, longer than the system allows; its files are not indexed")
+
+    result = index(tmp_path, folder)
+    assert result.exit_code == 0, result.output
+    assert f"skipped {path}: {problem}" in result.stderr
+    assert "added 1, updated 0, removed 0, skipped 1" in result.stderr

@@ -188,10 +188,10 @@ def test_control_bytes_are_binary(tmp_path: Path) -> None:
     assert "binary" in unreadable_reason(path)
 
 
-def test_directory_is_os_error(tmp_path: Path) -> None:
+def test_directory_is_not_a_regular_file(tmp_path: Path) -> None:
     path = tmp_path / "folder.txt"
     path.mkdir()
-    assert "directory" in unreadable_reason(path).lower()
+    assert unreadable_reason(path) == "not a regular file (a folder)"
 
 
 def test_dangling_symlink_is_os_error(tmp_path: Path) -> None:

@@ -8,6 +8,8 @@ reason, so one broken file never stops the indexing of a folder.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews
 from khabar.indexer.readers.jsonl import read_jsonl
 from khabar.indexer.readers.printview import read_printview
 
-__all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "is_supported", "read_file"]
+__all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "is_supported", "not_regular", "read_bytes", "read_file"]
 
 SUPPORTED_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".jsonl", ".ndjson"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -40,6 +42,44 @@ class ReadResult:
 def is_supported(path: Path) -> bool:
     """True when ``read_file`` knows the file's suffix (case-insensitive)."""
     return Path(path).suffix.lower() in SUPPORTED_SUFFIXES
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+)
+
+
+def not_regular(mode: int) -> str | None:
+    """None for a regular file's ``st_mode``, else why it is not read ("not a regular file (a named pipe)").
+
+    Only regular files are articles: opening a named pipe waits for a writer
+    for ever, and a device can be read without end.
+    """
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _KINDS if test(mode)), "not a file")
+    return f"not a regular file ({kind})"
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of ``path`` when it is a regular file; raises UnreadableArticle for anything else.
+
+    Opened without blocking and checked on the open file, so that a named pipe
+    (or a file replaced by one after the walk looked at it) never hangs the run.
+    Raises OSError when the file cannot be opened or read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(fd)
+        if problem := not_regular(status.st_mode):
+            raise UnreadableArticle(problem)
+        chunks = []
+        while chunk := os.read(fd, max(status.st_size + 1, 1 << 16)):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _one_line(text: str) -> str:
@@ -80,7 +120,7 @@ def _read(path: Path, data: bytes | None) -> ReadResult:
     if suffix not in SUPPORTED_SUFFIXES:
         raise UnreadableArticle(f"unsupported file type {suffix or '(no suffix)'}")
     if data is None:
-        data = path.read_bytes()
+        data = read_bytes(path)
 
     if suffix in _HTML_SUFFIXES:
         from khabar.indexer.readers.html import read_html  # bs4 is slow to import
