@@ -227,3 +227,37 @@ def test_a_folder_deeper_than_the_system_allows_is_named(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"skipped {path}: {problem}" in result.stderr
     assert "added 1, updated 0, removed 0, skipped 1" in result.stderr
+
+
+# --- item 16: an unclosed <title>, ids that are not numbers ------------------------------------
+
+
+def test_an_unclosed_title_ends_at_the_next_tag(tmp_path):
+    paragraph = "این بند نخست خبر است که باید در متن خبر بیاید و در عنوان نیاید. " * 10
+    page = tmp_path / "open-title.html"
+    page.write_text(
+        f"<html><head><title>عنوان خبر<meta charset='utf-8'></head><body>"
+        f"<div class='news-text'><p>{paragraph}</p><p>بند دوم خبر.</p></div></body></html>",
+        encoding="utf-8",
+    )
+    [(_, article)] = read_file(page).articles
+    assert article.title == "عنوان خبر"
+    assert article.body == paragraph.strip() + "\n\nبند دوم خبر."
+
+
+def test_ids_nan_and_infinity_are_no_ids(tmp_path):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text(
+        '{"id": NaN, "title": "یک", "body": "متن"}\n{"id": Infinity, "title": "دو", "body": "متن"}\n'
+        '{"id": -Infinity, "title": "سه", "body": "متن"}\n{"id": 1e999, "title": "چهار", "body": "متن"}\n'
+        '{"id": 12, "title": "پنج", "body": "متن", "date": NaN}\n',
+        encoding="utf-8",
+    )
+    result = read_file(folder / "feed.jsonl")
+    assert [article.id for _, article in result.articles] == ["", "", "", "", "12"]
+    assert result.problems == ["line 5: date 'nan' cannot be read (not a string); indexed undated"]
+
+    run = index(tmp_path, folder)
+    assert run.exit_code == 0, run.output
+    assert "added 5, updated 0, removed 0, skipped 0 (" in run.stderr  # none taken for another's duplicate

@@ -90,6 +90,9 @@ _TITLE_SEP = re.compile(r"\s+[\-–—]\s+|\s*\|\s*")
 _KEYWORD_SPLIT = re.compile(r"[,،;؛]")
 # A paragraph must have this many characters to make a body on its own.
 _MIN_BODY_CHARS = 25
+# <title> holds text up to </title>: left open, it swallows the page.
+_TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
+_TITLE_END_OR_TAG = re.compile(r"</title\s*>|<[a-zA-Z/!]", re.IGNORECASE)
 
 
 def read_html(data: bytes, *, path: str = "") -> Article:
@@ -117,7 +120,7 @@ def _read(text: str) -> Article:
         # XHTML pages (with an <?xml?> prolog) are still read as HTML.
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        soup = BeautifulSoup(text, "lxml")
+        soup = BeautifulSoup(_close_title(text), "lxml")
     ld = _json_ld_article(soup)
     meta = _meta_tags(soup)
 
@@ -166,6 +169,22 @@ def _read(text: str) -> Article:
         raise UnreadableArticle("no article body found in the page")
     return Article(title=title, body=body, keywords=keywords, date=date,
                    source=source, url=url, problems=[date_problem] if date_problem else [])
+
+
+def _close_title(text: str) -> str:
+    """The page with its ``<title>`` closed before the next tag when it is left open.
+
+    The parser reads a title's content as text up to ``</title>``, so an
+    unclosed one took the rest of the page, markup and all, as the title and
+    left no body. A title holds no tags: the first one after it ends it.
+    """
+    opening = _TITLE_OPEN.search(text)
+    if opening is None:
+        return text
+    after = _TITLE_END_OR_TAG.search(text, opening.end())
+    if after is None or after.group(0).lower().startswith("</title"):
+        return text
+    return text[: after.start()] + "</title>" + text[after.start():]
 
 
 # ---------------------------------------------------------------- JSON-LD

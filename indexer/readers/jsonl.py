@@ -8,12 +8,14 @@ A broken line never stops the others: it comes back as an
 :class:`UnreadableArticle` naming its line number. A line whose date cannot be
 read or lies outside the years of news keeps its article (with ``date=None``)
 and names the date in the article's ``problems``, so the user learns why the
-article is missing from date-filtered searches.
+article is missing from date-filtered searches. ``NaN`` and ``Infinity``
+(which Python's JSON reader accepts) are no value: a field holding one is empty.
 """
 
 from __future__ import annotations
 
 import json
+import math
 
 from khabar.indexer.article import Article, UnreadableArticle
 from khabar.indexer.dates import article_date
@@ -22,10 +24,16 @@ from khabar.indexer.readers.printview import split_keywords
 __all__ = ["read_jsonl"]
 
 def _text(value: object) -> str:
-    """A text field: strings as is, numbers as their digits, anything else empty."""
+    """A text field: strings as is, numbers as their digits, anything else empty.
+
+    A float that is not finite (``NaN``, ``Infinity``, ``1e999``) names nothing:
+    as an id it would make every such line the article "nan" or "inf".
+    """
     if isinstance(value, str):
         return value.strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
         return str(value)
     return ""
 
