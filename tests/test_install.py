@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,7 +70,7 @@ class Installed:
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Installed:
+def installed(tmp_path_factory) -> Iterator[Installed]:
     root = tmp_path_factory.mktemp("install")
     assert REPO not in root.resolve().parents, "the install must happen outside the checkout"
     work = root / "elsewhere"
@@ -84,7 +85,8 @@ def installed(tmp_path_factory) -> Installed:
     ok(run([sys.executable, "-m", "venv", root / "venv"], pip_env, work))
     ok(run([root / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
             wheel], pip_env, work))
-    return Installed(venv=root / "venv", wheel=wheel, work=work)
+    yield Installed(venv=root / "venv", wheel=wheel, work=work)
+    shutil.rmtree(root, ignore_errors=True)  # ~300 MB, most of it numpy, scipy and lxml
 
 
 def installed_python(installed: Installed, code: str) -> dict:
