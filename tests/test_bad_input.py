@@ -1,7 +1,7 @@
 """Bad input never stops an indexing run: each broken date, name or file is named, the rest indexed.
 
 Issue 10, items 4-7 and 16, through the command that failed (``khabar index``),
-``article_files`` and ``read_file``.
+``article_files`` and ``read_file``; then a fuzz of every reader.
 """
 
 from __future__ import annotations
@@ -15,10 +15,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from khabar import cli
+from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.dates import jalali_day
 from khabar.indexer.readers import read_file
-from khabar.indexer.article import UnreadableArticle
+from khabar.indexer.store import open_for_search
 from khabar.indexer.walk import article_files
 
 from conftest import FIXTURES, write_articles
@@ -261,3 +265,156 @@ def test_ids_nan_and_infinity_are_no_ids(tmp_path):
     run = index(tmp_path, folder)
     assert run.exit_code == 0, run.output
     assert "added 5, updated 0, removed 0, skipped 0 (" in run.stderr  # none taken for another's duplicate
+
+
+def test_a_lone_surrogate_in_a_json_string_is_replaced(tmp_path):
+    # Found by the fuzz below: "\ud800" is valid JSON, and the index writer could not encode it.
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "feed.jsonl").write_text(
+        '{"title": "a\\ud800b", "body": "\\udcff", "keywords": ["k\\udfff"], "url": "https://a.ir/\\udb00"}\n'
+        '{"title": "دو", "body": "متن"}\n', encoding="utf-8",
+    )
+    [(_, first), _] = read_file(folder / "feed.jsonl").articles
+    assert (first.title, first.body, first.keywords, first.url) == ("a\ufffdb", "\ufffd", ["k\ufffd"], "https://a.ir/\ufffd")
+    result = index(tmp_path, folder)
+    assert result.exit_code == 0, result.output
+    assert "added 2, updated 0, removed 0, skipped 0 (" in result.stderr
+
+
+# --- every reader, fed garbage -----------------------------------------------------------------
+
+# Each reader through read_file: random bytes, real fixtures cut short or with bytes
+# overwritten, and text spliced from the pieces the readers look for. An article or
+# UnreadableArticle is the only acceptable outcome; COUNTS tells the report how many were tried.
+
+SUFFIXES = (".html", ".txt", ".jsonl")
+SAMPLES = [path.read_bytes() for path in sorted(FIXTURES.rglob("*")) if path.is_file()] + [
+    "\n".join(json.dumps(record, ensure_ascii=False) for record in [
+        {"title": "خبر یک", "body": "متن", "keywords": ["الف", "ب،ج"], "date": "1401/12/24 08:51", "id": "a"},
+        {"title": "خبر دو", "body": "متن", "keywords": "الف, ب؛ ج", "date": "2023-03-15T08:51:00+03:30"},
+    ]).encode(),
+]
+PIECES = [
+    "<title>", "</title>", "<p>", "</p>", "<h1>", "<time datetime='", "'>", "</time>", "<meta property='",
+    "article:published_time", "article:tag", "' content='", "<meta name='keywords' content='",
+    '<script type="application/ld+json">', '{"@type": "NewsArticle", "headline": "', '", "datePublished": "',
+    '", "keywords": ["', '"]}', "</script>", "<!--", "-->", "<![CDATA[", "&#xd800;", "&amp;",
+    "###", "nan", "[]", "['a', 'b,c']", "\n", "\r\n", "\t", "1\t", "کلیدواژه ها: ", "کد خبر : 302,746",
+    "http://www.example.ir/1", '{"title": "', '", "body": "', '", "date": ', '"keywords": ', "NaN",
+    "Infinity", "-Infinity", "1e999", '"\\ud800"', "}", "9999-12-31", "0001-01-01", "-0001-01-01",
+    "1000-01-01", "1401/12/30", "۲۴ اسفند ۱۴۰۱ ۰۸:۵۱", "شنبه 27 اسفند 1401 - 08:54:38", "25:61",
+    "+99:99", "\udcff", "ي", "ك", "\u200c", "\ufeff", "\u202e", "\x00", "\x1b[31m", ",", "،", "؛", ";", "٬", " ",
+]
+
+
+def _cut(sample: bytes, at: float) -> bytes:
+    return sample[: int(len(sample) * at)]
+
+
+def _overwrite(sample: bytes, changes: list[tuple[float, int]]) -> bytes:
+    data = bytearray(sample)
+    for at, value in changes:
+        data[int(at * (len(data) - 1))] = value
+    return bytes(data)
+
+
+def _encoded(text: str, codec: str) -> bytes:
+    return text.encode(codec, errors="replace")
+
+
+_words = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=6).map("".join)
+_values = st.one_of(_words, st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
+                    st.lists(_words | st.integers(), max_size=5), st.dictionaries(_words, _words, max_size=2))
+# JSON Lines records and IR-News headers of the right shape with hostile values.
+_records = st.lists(st.builds(
+    lambda record, ascii: json.dumps(record, ensure_ascii=ascii),  # ASCII: lone surrogates as \\udXXX
+    st.dictionaries(st.sampled_from(["title", "body", "keywords", "date", "url", "source", "id"]), _values,
+                    min_size=1),
+    st.booleans(),
+), min_size=1, max_size=4).map("\n".join)
+_irnews = st.builds(
+    lambda fields, body: "###".join(fields) + "\n" + body,
+    st.lists(_words, min_size=7, max_size=7), _words,
+)
+
+bad_bytes = st.one_of(
+    st.binary(max_size=3000),
+    st.builds(_encoded, _records | _irnews, st.just("utf-8")),
+    st.builds(_cut, st.sampled_from(SAMPLES), st.floats(0, 1)),
+    st.builds(_overwrite, st.sampled_from(SAMPLES),
+              st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), min_size=1, max_size=30)),
+    st.builds(_encoded, st.lists(st.sampled_from(PIECES) | st.text(max_size=12), max_size=80).map("".join),
+              st.sampled_from(["utf-8", "cp1256", "utf-16"])),
+)
+COUNTS = {"tried": 0, "articles": 0, "unreadable": 0, "runs": 0, "runs completed": 0}
+
+
+def check_read(suffix: str, data: bytes) -> None:
+    """read_file gives sound articles or an UnreadableArticle; nothing else escapes."""
+    COUNTS["tried"] += 1
+    try:
+        result = read_file(Path("fuzz" + suffix), data)
+    except UnreadableArticle as error:
+        COUNTS["unreadable"] += 1
+        assert str(error) and "\n" not in str(error)
+        return
+    COUNTS["articles"] += 1
+    assert result.articles
+    for key, article in result.articles:
+        assert isinstance(article, Article) and (article.title or article.body)
+        assert "\n" not in article.title
+        fields = [article.title, article.body, article.source, article.url, article.id, *article.keywords]
+        for text in fields:
+            assert isinstance(text, str)
+            text.encode("utf-8")  # no lone surrogates: the index is UTF-8
+        if article.date is not None:
+            assert 12000101 <= jalali_day(article.date) <= 14991230
+    assert all(problem and "\n" not in problem for problem in result.problems)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(suffix=st.sampled_from(SUFFIXES), data=bad_bytes)
+# What broke a run before, always tried first.
+@example(".jsonl", b'{"title": "\\ud800", "body": "\\udcff", "keywords": ["a\\udfff"], "url": "\\udb00"}')
+@example(".jsonl", b'{"id": NaN, "title": "t", "date": "9999-12-31"}\n{"id": Infinity, "body": "b"}')
+@example(".html", PAGE.format(date="9999-12-31T23:59:00+00:00").encode())
+@example(".txt", IRNEWS.format(date="9999-12-31 23:59:59").encode())
+@example(".html", "<title>عنوان<p>متن خبر که عنوان نیست".encode())
+def test_readers_give_articles_or_unreadable_only(suffix, data):
+    check_read(suffix, data)
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+@pytest.mark.parametrize("sample", range(len(SAMPLES)))
+def test_every_cut_of_a_real_file_reads(suffix, sample):
+    data = SAMPLES[sample]
+    for end in range(0, len(data), max(1, len(data) // 16)):
+        check_read(suffix, data[:end])
+
+
+@settings(max_examples=6, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(files=st.lists(st.tuples(st.sampled_from(SUFFIXES), bad_bytes), min_size=1, max_size=30))
+def test_an_index_run_over_bad_files_indexes_the_rest(tmp_path_factory, files):
+    from khabar.indexer.update import update_index
+
+    folder = tmp_path_factory.mktemp("bad") / "news"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes((TEXT / "seed.txt").read_bytes())
+    for number, (suffix, data) in enumerate(files):
+        (folder / f"{number}{suffix}").write_bytes(data)
+    COUNTS["runs"] += 1
+    problems: list[str] = []
+    update_index(folder.parent / "ix", [folder], procs=1, on_problem=problems.append)
+    COUNTS["runs completed"] += 1
+
+    ix = open_for_search(folder.parent / "ix")
+    try:
+        with ix.searcher() as searcher:
+            indexed = {fields["path"] for fields in searcher.all_stored_fields()}
+    finally:
+        ix.close()
+    named = {problem.split(": ", 1)[0] for problem in problems}
+    assert str(folder / "seed.txt") in indexed
+    assert all(str(path) in indexed | named for path in folder.iterdir())  # each file indexed or named

@@ -18,6 +18,7 @@ from khabar.indexer.encoding import decode_text
 from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews
 from khabar.indexer.readers.jsonl import read_jsonl
 from khabar.indexer.readers.printview import read_printview
+from khabar.indexer.safe_text import without_surrogates
 
 __all__ = ["SUPPORTED_SUFFIXES", "ReadResult", "is_supported", "not_regular", "read_bytes", "read_file"]
 
@@ -102,7 +103,10 @@ def read_file(path: Path, data: bytes | None = None) -> ReadResult:
     """
     path = Path(path)
     try:
-        return _read(path, data)
+        result = _read(path, data)
+        for _, article in result.articles:
+            _without_surrogates(article)
+        return result
     except UnreadableArticle as error:
         raise UnreadableArticle(_one_line(str(error)) or "unreadable") from error
     except ImportError:
@@ -113,6 +117,14 @@ def read_file(path: Path, data: bytes | None = None) -> ReadResult:
         detail = _one_line(str(error))
         reason = type(error).__name__ + (f": {detail}" if detail else "")
         raise UnreadableArticle(_one_line(f"could not read: {reason}")) from error
+
+
+def _without_surrogates(article: Article) -> None:
+    """Lone surrogates (a JSON ``"\\ud800"`` escape) made U+FFFD: the index holds UTF-8 only,
+    and one of them in any field stopped the whole run when the writer encoded it."""
+    for name in ("title", "body", "source", "url", "id"):
+        setattr(article, name, without_surrogates(getattr(article, name)))
+    article.keywords = [without_surrogates(keyword) for keyword in article.keywords]
 
 
 def _read(path: Path, data: bytes | None) -> ReadResult:
