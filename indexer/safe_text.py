@@ -40,6 +40,28 @@ def clean_lines(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# What json.dumps leaves raw that a terminal showing the JSON would still act on: it
+# escapes C0 controls (so every escape sequence), but not DEL, the C1 controls
+# (U+009B is a CSI on its own), the bidi controls or the line separators.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def _json_escape(match: re.Match) -> str:
+    char = match.group()
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\u{ord(char):04x}"
+
+
+def json_safe(document: str) -> str:
+    """A JSON document (``json.dumps(..., ensure_ascii=False)``) that no terminal acts on.
+
+    Every control character json.dumps left raw becomes a ``\\u`` escape
+    (losslessly: the decoded text is the same); a lone surrogate, which is not
+    text and which a strict UTF-8 stream cannot write, becomes U+FFFD as in
+    every other format. One pass, and no copy when there is nothing to escape.
+    """
+    return _JSON_UNSAFE.sub(_json_escape, document)
+
+
 def strip_escapes(text: str) -> str:
     """Only the escape sequences removed (khabar's own styling, before bidi reordering)."""
     return ESCAPE_SEQUENCE.sub("", text)

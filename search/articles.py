@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from khabar.indexer.dates import format_iso_utc, format_jalali
+from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
 
@@ -57,7 +58,9 @@ def find_article(index_dir: Path, article_id: str) -> StoredArticle | None:
     ix = open_for_search(index_dir)
     try:
         with ix.searcher() as searcher:
-            stored = searcher.document(id=article_id.strip())
+            # An argument's undecodable bytes arrive as lone surrogates, which
+            # Whoosh cannot encode as a term; no stored id holds one.
+            stored = searcher.document(id=without_surrogates(article_id.strip()))
     finally:
         ix.close()
     if stored is None:

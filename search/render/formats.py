@@ -9,12 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
 from khabar.search.engine import SearchResults
-from khabar.indexer.safe_text import clean_text
+from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 
 __all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
@@ -29,14 +28,9 @@ LIST_SEPARATOR = ", "
 T = TypeVar("T")
 
 
-# json.dumps escapes C0 controls (escape sequences included); these would still act on
-# a terminal that shows the JSON, so they are written as \u escapes too (losslessly).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-
-
 def json_document(value: object) -> str:
-    """Persian as it is (not escaped), but every control character escaped."""
-    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", json.dumps(value, ensure_ascii=False))
+    """Persian as it is (not escaped), but every control character escaped and no lone surrogate."""
+    return json_safe(json.dumps(value, ensure_ascii=False))
 
 
 def jsonl_line(record: dict) -> str:
