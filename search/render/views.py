@@ -119,7 +119,7 @@ def _stats_view(stats: IndexStats, style: Style) -> str:
         f"dates:          {span}",
         f"size on disk:   {_size(stats.size_bytes)}",
         f"schema version: {stats.schema_version}",
-        f"last updated:   {stats.updated or 'unknown'}",
+        f"last updated:   {clean_text(stats.updated or 'unknown')}",  # read from a file in the index
         f"index:          {clean_text(stats.index)}",
     ]
     lines += [f"folder:         {clean_text(root)}" for root in stats.roots]
