@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from khabar.indexer.dates import format_iso_utc, format_jalali, format_jalali_day
+from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL
 from whoosh.query import And, NumericRange, Query
 
 from khabar.search.scoring.sparse import fast_query, ranked
@@ -34,16 +35,16 @@ class Hit:
     @classmethod
     def from_stored(cls, stored: dict, *, score: float | None, snippet: str) -> Hit:
         """A hit from an article's stored fields."""
-        moment: datetime | None = stored.get("date")
-        day: int | None = stored.get("jalali_day")  # stored with the date: no calendar conversion per hit
+        moment: datetime | None = stored.get(DATE)
+        day: int | None = stored.get(JALALI_DAY)  # stored with the date: no calendar conversion per hit
         return cls(
             id=stored["id"],
-            url=stored.get("url", ""),
-            title=stored.get("title", ""),
-            source=stored.get("source", ""),
+            url=stored.get(URL, ""),
+            title=stored.get(TITLE, ""),
+            source=stored.get(SOURCE, ""),
             date=format_iso_utc(moment) if moment else "",
             jalali_date=(format_jalali_day(day) if day else format_jalali(moment)) if moment else "",
-            keywords=list(stored.get("keyword_list") or []),
+            keywords=list(stored.get(KEYWORD_LIST) or []),
             score=score,
             snippet=snippet,
         )
@@ -92,7 +93,7 @@ def search(
     if sort == "date":
         results = searcher.search(_within(asked, date_filter), limit=None, sortedby=newest_first(), reverse=True)
         hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
-                                snippet=snippet(stored.get("body") or "", terms, marks, together))
+                                snippet=snippet(stored.get(BODY) or "", terms, marks, together))
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
     with shared_postings(searcher):
@@ -104,7 +105,7 @@ def search(
             words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
             best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
-                            snippet=snippet(stored.get("body") or "", terms, marks, together))
+                            snippet=snippet(stored.get(BODY) or "", terms, marks, together))
             for score, docnum in best[first : first + limit]]
     return SearchResults(text, total, hits)
 
@@ -137,12 +138,10 @@ def newest_first():
     """
     from whoosh.sorting import FieldFacet, TranslateFacet
 
-    undated = 2**64 - 1  # the DATETIME column's default
-
     def key(moment: int) -> int:
-        return -1 if moment == undated else moment
+        return -1 if moment == UNDATED_DATE_COLUMN else moment
 
-    return TranslateFacet(key, FieldFacet("date"))
+    return TranslateFacet(key, FieldFacet(DATE))
 
 
 def _within(query: Query, date_filter: Query | None) -> Query:

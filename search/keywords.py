@@ -16,14 +16,14 @@ from types import TracebackType
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.persian.folding import keyword_key
+from khabar.indexer.safe_text import clean_text
+from khabar.indexer.schema import BODY, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
 from khabar.indexer.store import open_for_search
 from whoosh.query import And, Query, Term
 
 from khabar.search.engine import Hit, newest_first
 from khabar.search.snippets import opening
-from khabar.indexer.safe_text import clean_text
 
-TAGS = "tags"
 GROUPINGS = ("month", "source")
 # Articles read per keyword to find its most common written form.
 FORM_SAMPLE = 200
@@ -156,10 +156,10 @@ class KeywordIndex:
         if by is None:
             return lambda doc: None
         if by == "month":
-            days = self._reader.column_reader("jalali_day")
+            days = self._reader.column_reader(JALALI_DAY)
             return lambda doc: _month(days[doc])
         if by == "source":
-            sources = self._reader.column_reader("source")
+            sources = self._reader.column_reader(SOURCE)
             return lambda doc: sources[doc] or None
         raise KeywordError(f"cannot break counts down by {by!r} (choose from {', '.join(GROUPINGS)})")
 
@@ -171,7 +171,7 @@ class KeywordIndex:
             tagged = (doc for doc in self._reader.postings(TAGS, key).all_ids() if doc in docs)
             sample.update(islice(tagged, FORM_SAMPLE))
         for doc in sorted(sample):
-            for written in self._reader.stored_fields(doc).get("keyword_list") or []:
+            for written in self._reader.stored_fields(doc).get(KEYWORD_LIST) or []:
                 # Tags are split at commas when indexed; split written forms the same way.
                 for part in str(written).split(","):
                     key = keyword_key(part)
@@ -194,7 +194,7 @@ def _ranked(counter: Counter[str], n: int) -> list[tuple[str, int]]:
 
 def _month(day: int) -> str | None:
     """'1399/03' from a YYYYMMDD day number; None for an undated article (the column's filler)."""
-    if not 0 < day < 100_000_000:
+    if not is_jalali_day(day):
         return None
     return f"{day // 10000:04d}/{day // 100 % 100:02d}"
 
@@ -205,4 +205,4 @@ def _group_order(group: str | None) -> tuple[int, str]:
 
 def _hit(stored: dict) -> Hit:
     # A lookup matches tags, not words in the text: the snippet is the opening.
-    return Hit.from_stored(stored, score=0.0, snippet=opening(stored.get("body") or ""))
+    return Hit.from_stored(stored, score=0.0, snippet=opening(stored.get(BODY) or ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from khabar.indexer.persian.analyzer import PersianAnalyzer
+from khabar.indexer.schema import ALL, BODY, TITLE
 from khabar.search.engine import search
 from khabar.search.scoring.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
 from khabar.search.query.parse import parse_query
@@ -20,7 +21,7 @@ def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text)
     terms = feedback_terms(searcher, top, asked)
     assert terms and not asked & {term for term, _ in terms}
     analyzer = PersianAnalyzer()
-    texts = [analyzer.term_positions(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+    texts = [analyzer.term_positions(f"{stored.get(TITLE, '')}\n{stored.get(BODY, '')}")
              for stored in map(searcher.stored_fields, top)]
     for term, _ in terms:
         assert sum(term in found for found in texts) * 2 >= len(top), term
@@ -36,18 +37,18 @@ def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_inde
     assert reorder(searcher, best, []) == best
     word = "سهام"  # the only feedback word, at full weight
     rescored = dict((docnum, score) for score, docnum in reorder(searcher, best, [(word, 3.0)]))
-    average = searcher.avg_field_length("all")
-    gain = term_gain(searcher, "all", word) * FEEDBACK_WEIGHT
+    average = searcher.avg_field_length(ALL)
+    gain = term_gain(searcher, ALL, word) * FEEDBACK_WEIGHT
     for _, docnum in best:
         tf = _tf(searcher, docnum, word)
-        length = searcher.doc_field_length(docnum, "all")
+        length = searcher.doc_field_length(docnum, ALL)
         expected = 1.0 + (in_exp_b2(gain, tf, length_norm(length, average)) if tf else 0.0)
         assert rescored[docnum] == pytest.approx(expected, rel=0.02)  # lengths are stored in one byte
     assert any(score > 1.0 for score in rescored.values()) and any(score == 1.0 for score in rescored.values())
 
 
 def _tf(searcher, docnum: int, word: str) -> float:
-    matcher = searcher.postings("all", word)
+    matcher = searcher.postings(ALL, word)
     matcher.skip_to(docnum)
     return matcher.weight() if matcher.is_active() and matcher.id() == docnum else 0.0
 
@@ -62,9 +63,9 @@ def test_a_word_of_one_article_is_never_a_feedback_word(bundled_index):
     searcher = shared_searcher(bundled_index)
     top = [hit.docnum for hit in searcher.search(parse_query("بورس", searcher.schema), limit=4)]
     analyzer = PersianAnalyzer()
-    only_first = set(analyzer.term_positions(searcher.stored_fields(top[0])["body"]))
+    only_first = set(analyzer.term_positions(searcher.stored_fields(top[0])[BODY]))
     for docnum in top[1:]:
-        only_first -= set(analyzer.term_positions(searcher.stored_fields(docnum)["body"]))
+        only_first -= set(analyzer.term_positions(searcher.stored_fields(docnum)[BODY]))
     assert only_first
     assert not only_first & {term for term, _ in feedback_terms(searcher, top, {"بورس"})}
 

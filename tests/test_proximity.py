@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import write_articles
+from khabar.indexer.schema import ALL
 from khabar.search.scoring import proximity
 from khabar.search.engine import search
 from khabar.search.scoring.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
@@ -35,10 +36,10 @@ def pairs_of(index_dir, text):
 
 def test_pairs_are_each_word_and_the_next_in_the_order_typed(bundled_index):
     # «در» is a stopword: آب and تهران still form a pair.
-    assert pairs_of(bundled_index, "کمبود آب در تهران") == [("all", "کمبود", "اب"), ("all", "اب", "تهران")]
+    assert pairs_of(bundled_index, "کمبود آب در تهران") == [(ALL, "کمبود", "اب"), (ALL, "اب", "تهران")]
     # A phrase already holds its words together; excluded words are not wanted near anything.
     assert pairs_of(bundled_index, '"ویروس کرونا" ماسک') == []
-    assert pairs_of(bundled_index, "بورس تهران -کرونا") == [("all", "بورس", "تهران")]
+    assert pairs_of(bundled_index, "بورس تهران -کرونا") == [(ALL, "بورس", "تهران")]
     assert pairs_of(bundled_index, "کرونا") == []
 
 
@@ -68,10 +69,10 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
     for subsearcher, _ in searcher.leaf_searchers():
         reader = subsearcher.reader()
         postings = SegmentPostings(reader)
-        counts = _pair_counts(postings, reader, "all", first, second)
-        dense = _pair_counts_dense(reader, postings.whole(Term("all", first)), postings.whole(Term("all", second)))
+        counts = _pair_counts(postings, reader, ALL, first, second)
+        dense = _pair_counts_dense(reader, postings.whole(Term(ALL, first)), postings.whole(Term(ALL, second)))
         assert counts == dense
-    assert pair_bonus(searcher, [("all", first, second)])
+    assert pair_bonus(searcher, [(ALL, first, second)])
 
 
 def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):

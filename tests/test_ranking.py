@@ -6,6 +6,7 @@ from math import log2
 
 import pytest
 
+from khabar.indexer.schema import ALL
 from khabar.search.scoring.weighting import DFR_C, dfr_gain, in_exp_b2, length_norm, term_gain, term_stats
 
 
@@ -43,11 +44,11 @@ def test_a_terms_gain_comes_from_the_whole_index(bundled_index):
 
     searcher = shared_searcher(bundled_index)
     for word in ("رومشکان", "کرونا", "ایران", "نبودهرگز"):
-        holding, total = term_stats(searcher, "all", word)
-        assert (holding, total) == (searcher.doc_frequency("all", word), searcher.frequency("all", word))
-        assert term_gain(searcher, "all", word) == pytest.approx(
+        holding, total = term_stats(searcher, ALL, word)
+        assert (holding, total) == (searcher.doc_frequency(ALL, word), searcher.frequency(ALL, word))
+        assert term_gain(searcher, ALL, word) == pytest.approx(
             dfr_gain(searcher.doc_count_all(), holding or 1, total or 1))
-    assert term_stats(searcher, "all", "کرونا")[0] > 50
+    assert term_stats(searcher, ALL, "کرونا")[0] > 50
 
 
 def test_the_bundled_corpus_ranks_a_rare_word_above_a_common_one(bundled_index):

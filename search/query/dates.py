@@ -8,6 +8,7 @@ from array import array
 from whoosh.query import NumericRange, Query
 
 from khabar.indexer.dates import InvalidDate, parse_jalali_bound
+from khabar.indexer.schema import JALALI_DAY
 
 
 def jalali_range(start: str | None, end: str | None) -> Query | None:
@@ -22,7 +23,7 @@ def jalali_range(start: str | None, end: str | None) -> Query | None:
     high = parse_jalali_bound(end, end=True) if end else None
     if low is not None and high is not None and low > high:
         raise InvalidDate(f"{start} .. {end}", "the --from date is after the --to date")
-    return NumericRange("jalali_day", low, high, constantscore=True)
+    return NumericRange(JALALI_DAY, low, high, constantscore=True)
 
 
 def day_bounds(day_range: NumericRange) -> tuple[int, float]:
@@ -46,11 +47,11 @@ def jalali_days(reader) -> array | None:
         return cache[0]
     days = None
     try:
-        if not reader._perdoc.has_column("jalali_day"):  # a segment of undated articles only
+        if not reader._perdoc.has_column(JALALI_DAY):  # a segment of undated articles only
             cache.append(array("I", bytes(4 * reader.doc_count_all())))
             return cache[0]
-        field = reader.schema["jalali_day"]
-        column = reader._perdoc.column_reader("jalali_day", field.column_type)
+        field = reader.schema[JALALI_DAY]
+        column = reader._perdoc.column_reader(JALALI_DAY, field.column_type)
         raw = column._dbfile.get(column._basepos, column._count * column._fixedlen)
         days = array(column._typecode)
         days.frombytes(raw)

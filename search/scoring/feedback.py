@@ -27,6 +27,7 @@ from math import log2
 
 from whoosh.query import Term
 
+from khabar.indexer.schema import ALL, BODY, TITLE
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
@@ -34,7 +35,7 @@ RERANK_DEPTH = 300
 FEEDBACK_TERMS = 10
 FEEDBACK_WEIGHT = 0.2
 CANDIDATES = 30  # words weighed by Bo1, the most frequent in the feedback articles
-FIELD = "all"
+FIELD = ALL
 
 
 def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[str, float]]:
@@ -48,7 +49,7 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
     holding: Counter[str] = Counter()  # in how many of the articles
     for docnum in docnums:
         stored = searcher.stored_fields(docnum)
-        positions = analyzer.term_positions(f"{stored.get('title', '')}\n{stored.get('body', '')}")
+        positions = analyzer.term_positions(f"{stored.get(TITLE, '')}\n{stored.get(BODY, '')}")
         holding.update(positions.keys())
         occurrences.update({term: len(where) for term, where in positions.items()})
     needed = max(2, (len(docnums) + 1) // 2)

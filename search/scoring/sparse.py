@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from khabar.indexer.codec import CompactPositions
+from khabar.indexer.schema import JALALI_DAY
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from khabar.search.scoring import dense
@@ -44,7 +45,7 @@ def fast_query(query: Query) -> FastQuery | None:
     day_range = None
     if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
         query, day_range = query.subqueries
-        if day_range.fieldname != "jalali_day":
+        if day_range.fieldname != JALALI_DAY:
             return None
     excluded: list[Clause] | None = []
     if isinstance(query, AndNot):
