@@ -11,30 +11,25 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from .article import Article, UnreadableArticle
 from .dates import jalali_day
-from .errors import IndexUnavailable, InputError
+from .errors import InputError, KhabarError
 from .persian.folding import keyword_key
 from .readers import read_file
 from .schema import build_schema
 from .version import SCHEMA_VERSION
-from .store import IndexMeta, index_exists
+from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
+                    building_dir, remove_folder, remove_leftovers, swap_in_rebuilt, write_lock)
 from .walk import article_files, is_under
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
 _WRITER_MEMORY_MB = 256
-
-
-class IndexBusy(IndexUnavailable):
-    """Another process is writing to the index."""
 
 
 class NothingToIndex(InputError):
@@ -97,29 +92,47 @@ def update_index(
     ``progress(total)`` is called once the work is known and returns a callable
     that is told how many files were just processed.
     """
-    index_dir = Path(index_dir)
+    index_dir = _real_folder(Path(index_dir))
+    named = [Path(root).absolute() for root in roots] if roots else []
+    if missing := [path for path in named if not path.exists()]:
+        # A mistyped path named now: nothing is created or remembered.
+        raise NothingToIndex(f"{missing[0]}: no such file or folder")
+    claim(index_dir)  # before anything is written: a folder that is not khabar's is never touched
+    with write_lock(index_dir):
+        # What a killed run left: a swap cut short is finished, leftovers removed.
+        finish_interrupted_swap(index_dir)
+        remove_leftovers(index_dir)
+        return _update_locked(index_dir, named, rebuild, procs, (on_problem, on_duplicate), progress)
+
+
+def _update_locked(
+    index_dir: Path,
+    named: list[Path],
+    rebuild: bool,
+    procs: int | None,
+    sinks: tuple[ProblemSink, ProblemSink],
+    progress: Callable[[int], Progress] | None,
+) -> UpdateSummary:
     meta = IndexMeta.load(index_dir)
     summary = UpdateSummary()
-    root_paths = [Path(root).absolute() for root in roots] if roots else [Path(r) for r in (meta.roots if meta else [])]
+    root_paths = named or [Path(r) for r in (meta.roots if meta else [])]
     if not root_paths:
         raise NothingToIndex("no folder to index: name one, e.g. 'khabar index ~/news'")
-    if roots and (missing := [path for path in root_paths if not path.exists()]):
-        # A mistyped path named now: nothing is created or remembered. (A folder
-        # indexed before and gone since has its articles removed, as deleted.)
-        raise NothingToIndex(f"{missing[0]}: no such file or folder")
-
     if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
         rebuild = True
         summary.rebuilt_because = f"the index at {index_dir} was built by another version of khabar; rebuilding it"
-    sinks = (on_problem, on_duplicate)
-    with _exclusive_writer(index_dir):
-        if rebuild or not index_exists(index_dir):
-            # A rebuild takes over the folders the old index covered.
-            known_roots = meta.roots if (not roots and meta) else [str(p) for p in root_paths]
-            _build_fresh(index_dir, root_paths, known_roots, procs, sinks, progress, summary)
-        else:
-            _update_existing(index_dir, meta or IndexMeta(), root_paths, procs, sinks, progress, summary)
+    if rebuild or not index_exists(index_dir):
+        # A rebuild takes over the folders the old index covered.
+        known_roots = meta.roots if (not named and meta) else [str(p) for p in root_paths]
+        _build_fresh(index_dir, root_paths, known_roots, procs, sinks, progress, summary)
+    else:
+        _update_existing(index_dir, meta or IndexMeta(), root_paths, procs, sinks, progress, summary)
     return summary
+
+
+def _real_folder(index_dir: Path) -> Path:
+    """The folder a link names: swaps rename real folders, never links."""
+    return Path(os.path.realpath(index_dir)) if index_dir.is_symlink() else index_dir
 
 
 def _update_existing(
@@ -158,9 +171,8 @@ def _build_fresh(
     """Build into a sibling folder that replaces the index only when complete."""
     from whoosh.index import create_in
 
-    building = index_dir.with_name(index_dir.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)  # left by a killed build
-    building.mkdir(parents=True)
+    building = building_dir(index_dir)
+    make_folder(building, IndexMeta(SCHEMA_VERSION, sorted(set(known_roots)), complete=False))
     workers = procs if procs is not None else (os.cpu_count() or 1)
     writer_procs = 0
     if sum(1 for _ in article_files(root_paths)) >= _PARALLEL_MIN_FILES:
@@ -175,11 +187,20 @@ def _build_fresh(
                         writer_procs=writer_procs)
         finally:
             ix.close()
-        IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)
-        _replace_folder(building, index_dir)
+        IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)  # complete: may be swapped in
     except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+        _discard(building)
         raise
+    swap_in_rebuilt(index_dir)
+
+
+def _discard(folder: Path) -> None:
+    """Remove a failed build, keeping the error that failed it: what cannot be
+    removed now (a read-only disk) is removed by the next run."""
+    try:
+        remove_folder(folder)
+    except (OSError, KhabarError):
+        pass
 
 
 def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> None:
@@ -205,38 +226,6 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> No
         if not writer.is_closed:  # a failed commit has closed it already
             writer.cancel()
         raise
-
-
-@contextmanager
-def _exclusive_writer(index_dir: Path) -> Iterator[None]:
-    """Hold a lock beside the index for the whole run, so updates and rebuilds never overlap.
-
-    ``flock`` is released by the kernel when a process dies, so a killed run
-    never locks out the next one.
-    """
-    import fcntl
-
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(index_dir.with_name(index_dir.name + ".lock"), os.O_CREAT | os.O_RDWR, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(
-                f"another khabar process is writing to {index_dir}: try again when it has finished"
-            ) from None
-        yield
-    finally:
-        os.close(fd)
-
-
-def _replace_folder(new: Path, old: Path) -> None:
-    retired = old.with_name(old.name + ".old")
-    shutil.rmtree(retired, ignore_errors=True)
-    if old.exists():
-        old.rename(retired)
-    new.rename(old)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:

@@ -116,10 +116,10 @@ def test_index_without_folders_or_history_exits_2(runner, tmp_path):
 
 
 def test_index_while_another_indexer_runs_exits_3(runner, tmp_path, news_folder):
-    from khabar.indexer.update import _exclusive_writer
+    from khabar.indexer.store import write_lock
 
     index_dir = tmp_path / "ix"
-    with _exclusive_writer(index_dir):
+    with write_lock(index_dir):
         result = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
     assert result.exit_code == 3
     assert "another khabar process is writing" in result.stderr

@@ -146,11 +146,11 @@ def test_interrupted_rebuild_keeps_the_old_index(tmp_path, news_folder):
 
 
 def test_second_indexer_gets_a_clear_message(tmp_path, news_folder):
-    from khabar.indexer.update import _exclusive_writer
+    from khabar.indexer.store import write_lock
 
     index_dir = tmp_path / "ix"
     update_index(index_dir, [news_folder])
-    with _exclusive_writer(index_dir):  # as a running `khabar index` holds it
+    with write_lock(index_dir):  # as a running `khabar index` holds it
         with pytest.raises(IndexBusy, match="another khabar process is writing"):
             update_index(index_dir, [news_folder])
         with pytest.raises(IndexBusy):
