@@ -30,7 +30,8 @@ def test_feedback_words_are_shared_by_half_of_the_best_hits(bundled_index, text)
 
 
 def test_reordering_adds_each_articles_score_for_the_feedback_words(bundled_index):
-    from khabar.search.scoring.weighting import in_exp_b2, length_norm, term_gain
+    from khabar.search.scoring.formula import in_exp_b2, length_norm
+    from khabar.search.scoring.weighting import term_gain
 
     searcher = shared_searcher(bundled_index)
     best = [(1.0, hit.docnum) for hit in searcher.search(parse_query("بورس", searcher.schema), limit=30)]

@@ -1,4 +1,4 @@
-"""In_expB2 as khabar scores it (search/ranking.py)."""
+"""In_expB2 as khabar scores it (search/scoring/formula.py, weighting.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from math import log2
 import pytest
 
 from khabar.indexer.schema import ALL
-from khabar.search.scoring.weighting import DFR_C, dfr_gain, in_exp_b2, length_norm, term_gain, term_stats
+from khabar.search.scoring.formula import DFR_C, dfr_gain, in_exp_b2, length_norm
+from khabar.search.scoring.weighting import term_gain, term_stats
 
 
 def test_more_occurrences_score_higher_with_diminishing_returns():

@@ -14,6 +14,8 @@ costs ~0.15 s to import, more than a short query takes.
 
 from __future__ import annotations
 
+from khabar.search.scoring.formula import in_exp_b2
+
 # Below this many postings (all the query's terms together) the per-posting
 # path is faster than importing numpy.
 DENSE_MIN_POSTINGS = 50_000
@@ -71,8 +73,7 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
     for (term, _), found in zip(clause, lists):
         ids = np.frombuffer(found.ids, dtype=np.uint32)
         tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
-        tfn = tfs * norms[docs]
-        scores[docs] += gains[_key(term)] * tfn / (tfn + 1)
+        scores[docs] += in_exp_b2(gains[_key(term)], tfs, norms[docs])
     return docs
 
 

@@ -28,6 +28,7 @@ from math import log2
 from whoosh.query import Term
 
 from khabar.indexer.schema import ALL, BODY, TITLE
+from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
@@ -95,8 +96,7 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
             for place, docnum in found:
                 tf = frequency(docnum)
                 if tf:
-                    tfn = tf * norms[docnum]
-                    added[place] += gain * tfn / (tfn + 1)
+                    added[place] += in_exp_b2(gain, tf, norms[docnum])
     rescored = [(score + extra, docnum) for (score, docnum), extra in zip(best, added)]
     rescored.sort(key=lambda scored: (-scored[0], scored[1]))
     return rescored

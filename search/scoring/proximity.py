@@ -25,7 +25,8 @@ from khabar.indexer.codec import CompactPositions
 
 from khabar.search.scoring.dense import DENSE_MIN_POSTINGS
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
-from khabar.search.scoring.weighting import dfr_gain, length_norms, term_stats
+from khabar.search.scoring.formula import dfr_gain, in_exp_b2
+from khabar.search.scoring.weighting import length_norms, term_stats
 
 PAIR_WINDOW = 8  # the second word at most this many positions after the first
 PAIR_WEIGHT = 0.2
@@ -91,9 +92,8 @@ def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
         for counts, (_, offset) in zip(found, segments):
             segment_norms = norms[fieldname, offset]
             for docnum, count in counts.items():
-                tfn = count * segment_norms[docnum]
                 key = docnum + offset
-                bonus[key] = bonus.get(key, 0.0) + gain * tfn / (tfn + 1)
+                bonus[key] = bonus.get(key, 0.0) + in_exp_b2(gain, count, segment_norms[docnum])
     return bonus
 
 

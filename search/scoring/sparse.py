@@ -24,6 +24,7 @@ from khabar.indexer.schema import JALALI_DAY
 from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 
 from khabar.search.scoring import dense
+from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
 from khabar.search.query.dates import day_bounds, jalali_days
 from khabar.search.query.phrases import ExactNear
@@ -154,8 +155,7 @@ def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: li
         if docnum in dropped or (inside is not None and not inside(docnum)):
             continue
         key = docnum + offset
-        tfn = tf * norms[docnum]
-        scores[key] = get(key, 0.0) + gain * tfn / (tfn + 1)
+        scores[key] = get(key, 0.0) + in_exp_b2(gain, tf, norms[docnum])
 
 
 def _key(term: Term) -> tuple:

@@ -1,10 +1,4 @@
-"""How khabar scores a term: DFR In_expB2, with field lengths read once per segment.
-
-In_expB2 (Amati & van Rijsbergen's divergence from randomness: inverse
-expected document frequency, Bernoulli after-effect, normalisation 2) beat
-every BM25 setting tried on the Hamshahri judgments, by 1.6 MAP points over
-the best (K1 2.0, Lucene idf; docs/ranking.md). Its one knob is the length
-normalisation ``c``: 0.3-0.7 score alike there, 1.0 lower.
+"""How khabar scores a term: In_expB2 (:mod:`search.scoring.formula`), with field lengths read once per segment.
 
 Whoosh asks the segment for a document's field length at every posting it
 scores: a seek and a one-byte read each, a third of a query's time on a
@@ -14,13 +8,12 @@ read whole the first time a segment is scored and kept on the segment reader.
 
 from __future__ import annotations
 
-from math import log2
-
 from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length
 
-DFR_C = 0.5
+from khabar.search.scoring.formula import dfr_gain, in_exp_b2, length_norm
+
 _STATS_KEPT = 100_000
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
@@ -79,15 +72,6 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
     return cache[key]
 
 
-def dfr_gain(docs: int, n: int, total: int) -> float:
-    """``(F + 1) / n · log2((N + 1) / (n_e + 0.5))`` for something found ``total`` (F)
-    times in ``n`` of ``docs`` (N) documents, with ``n_e`` the number of documents
-    F occurrences thrown at random would land in. A word, or a pair of words
-    near each other (:mod:`search.proximity`)."""
-    expected = docs * (1 - ((docs - 1) / docs) ** total) if docs > 1 else 1.0
-    return (total + 1) / n * log2((docs + 1) / (expected + 0.5))
-
-
 def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
     """Per document of a segment, its :func:`length_norm` (kept on the reader);
     None when the segment's lengths cannot be read in bulk (another codec)."""
@@ -100,16 +84,6 @@ def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
     if key not in cache:
         cache[key] = [length_norm(length, average) for length in lengths]
     return cache[key]
-
-
-def length_norm(length: int, average: float) -> float:
-    """Normalisation 2: a term frequency counts ``log2(1 + c · average / length)`` times."""
-    return log2(1 + DFR_C * average / (length or 1))
-
-
-def in_exp_b2(gain: float, tf: float, norm: float) -> float:
-    tfn = tf * norm
-    return gain * tfn / (tfn + 1)
 
 
 class InExpB2Scorer(WeightLengthScorer):
