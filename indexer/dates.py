@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 
 from .errors import InputError
+from .persian.folding import LINE_FOLD_TABLE, MARKS
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -49,15 +50,10 @@ _MONTHS: dict[str, int] = {
     "dey": 10, "dei": 10, "bahman": 11, "esfand": 12,
 }
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
-# Arabic-letter spellings (دي, ك) and hamza/madda forms all map onto one spelling;
-# madda/hamza are dropped so "آبان" and "ابان" both match one key.
-_LETTERS = str.maketrans({
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "آ": "ا", "أ": "ا", "إ": "ا",
-    "ۀ": "ه", "ة": "ه", "\u200c": " ", "\u200f": " ", "\u200e": " ", "ـ": "",
-    "\u00a0": " ", "٫": "/",
-})
-_DIACRITICS = re.compile("[\u064b-\u065f\u0670]")
+# Letters and digits folded as everywhere (Arabic-letter spellings such as دي and ك,
+# madda and hamza forms, so "آبان" and "ابان" meet one key), ZWNJ and direction
+# marks as spaces, harakat and tatweel dropped.
+_FOLD = LINE_FOLD_TABLE | str.maketrans(dict.fromkeys(MARKS))
 
 _MONTH_ALT = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 # "ماه" may follow a month name ("اسفندماه", "اسفند ماه"); jdatetime rejects it.
@@ -110,8 +106,7 @@ def _show(text: str) -> str:
 
 def _fold(text: str) -> str:
     """Latin digits, one spelling per letter, single spaces."""
-    text = _DIACRITICS.sub("", text.translate(_DIGITS).translate(_LETTERS))
-    return " ".join(text.split())
+    return " ".join(text.translate(_FOLD).split())
 
 
 def _clean(text: str) -> str:

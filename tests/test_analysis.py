@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from khabar.indexer.persian.analyzer import persian_analyzer
-from khabar.indexer.persian.folding import fold, keyword_key
+from khabar.indexer.persian.folding import FOLD_TABLE, LINE_FOLD_TABLE, fold, keyword_key
 from khabar.indexer.persian.stemmer import stem
 
 from conftest import SEED
@@ -30,6 +30,17 @@ def test_zwnj_space_and_glued_plural_meet(written):
 ])
 def test_letter_digit_and_mark_variants_fold(written, folded):
     assert fold(written) == folded
+
+
+def test_line_folding_is_one_character_for_one_and_agrees_with_term_folding():
+    # Readers match patterns on a line folded with LINE_FOLD_TABLE and slice the raw line.
+    for code, replacement in LINE_FOLD_TABLE.items():
+        assert isinstance(replacement, str) and len(replacement) == 1, chr(code)
+        if replacement != " ":  # ZWNJ, no-break space and direction marks separate words there
+            assert FOLD_TABLE[code] == replacement, chr(code)
+    for code, replacement in FOLD_TABLE.items():
+        if isinstance(replacement, str):  # every letter and digit the terms fold, lines fold too
+            assert LINE_FOLD_TABLE[code] == replacement, chr(code)
 
 
 @pytest.mark.parametrize("variants", [("هیئت", "هیأت", "هیات", "هيئت"), ("مسئله", "مساله", "مسأله"), ("رئیس", "رییس")])

@@ -79,6 +79,15 @@ PARSE_CASES = [
     ("1403/12/30", datetime(2025, 3, 19, 20, 30)),
     ("1399/12/30", datetime(2021, 3, 19, 20, 30)),
     ("30 اسفند 1403", datetime(2025, 3, 19, 20, 30)),
+    # Letters folded as the index folds them (folding.py): Urdu heh, swash kaf, Arabic yeh,
+    # hamza and madda forms, harakat and tatweel.
+    ("1 مھر 1401", datetime(2022, 9, 22, 20, 30)),
+    ("1 دى 1401", datetime(2022, 12, 21, 20, 30)),
+    ("1 اَبان 1401", datetime(2022, 10, 22, 20, 30)),
+    ("1 أبان 1401", datetime(2022, 10, 22, 20, 30)),
+    ("27 اسفـــند 1401", MIDNIGHT_1401_12_27),
+    ("1401٫12٫27", MIDNIGHT_1401_12_27),
+    ("1401/12/27\u200f08:54", datetime(2023, 3, 18, 5, 24)),
 ]
 
 

@@ -85,7 +85,7 @@ def test_printview_crlf_persian_digits_no_keywords() -> None:
 
 
 def test_printview_keyword_label_variants() -> None:
-    for label in ("کلیدواژه‌ها:", "برچسب ها :", "تگ ها:", "كليدواژه ها:"):
+    for label in ("کلیدواژه‌ها:", "برچسب ها :", "تگ ها:", "كليدواژه ها:", "ڪليدواژه ها:", "كلمات كليدى:"):
         text = (
             "خبرگزاری نمونه\nعنوان خبر\n1402/01/05 10:00\nسیاسی\nمتن خبر اول.\nمتن خبر دوم.\n"
             f"{label} یک، دو ,سه ،  چهار\nhttps://example.ir/news/1\n"

@@ -1,7 +1,10 @@
-"""Character folding for index terms.
+"""Character folding: the one place that says which characters are written for one another.
 
-Applied to token text only; stored text keeps its original characters so that
-highlights land on the words as they were written.
+:data:`FOLD_TABLE` (:func:`fold`) makes index terms: applied to token text
+only; stored text keeps its original characters so that highlights land on
+the words as they were written. :data:`LINE_FOLD_TABLE` is the same letters
+and digits one character for one character, for readers that match patterns
+on a folded line and slice the raw one; the date parser adds :data:`MARKS`.
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ _LETTERS = {
     "ؤ": "و",
     "٫": ".",
 }
-# Marks that change nothing for matching: harakat, superscript alef, tatweel,
-# joiners and direction marks, soft hyphen, thousands separators in numbers.
-_DROPPED = (
-    [chr(c) for c in range(0x064B, 0x0660)]
-    + ["\u0670", "\u0640", "\u200d", "\u200e", "\u200f", "\u00ad", "\u2066", "\u2067", "\u2068", "\u2069",
-       "٬", ","]
+# Marks written on or between the letters of a word: harakat, superscript alef, tatweel.
+MARKS = tuple(chr(c) for c in range(0x064B, 0x0660)) + ("\u0670", "\u0640")
+# Marks that change nothing for matching: the above, joiners and direction marks,
+# soft hyphen, thousands separators in numbers.
+_DROPPED = MARKS + (
+    "\u200d", "\u200e", "\u200f", "\u00ad", "\u2066", "\u2067", "\u2068", "\u2069", "٬", ",",
 )
 _DIGITS = {chr(0x06F0 + i): str(i) for i in range(10)} | {chr(0x0660 + i): str(i) for i in range(10)}
+# Characters that stand between words without being spaces: ZWNJ, no-break
+# space, direction marks (a line folded for matching keeps them as spaces).
+_WORD_BREAKS = {"\u200c": " ", "\u00a0": " ", "\u200e": " ", "\u200f": " "}
 
-FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | {c: None for c in _DROPPED})
+FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | dict.fromkeys(_DROPPED))
+# One character for one character: a match on a folded line slices the raw line.
+LINE_FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | _WORD_BREAKS)
 
 
 def fold(text: str) -> str:

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from khabar.indexer.article import Article, UnreadableArticle
 from khabar.indexer.dates import DateOutOfRange, InvalidDate, date_problem, parse_date
+from khabar.indexer.persian.folding import LINE_FOLD_TABLE
 
 __all__ = ["read_printview", "split_keywords"]
 
@@ -32,8 +33,6 @@ _MAX_DATE_LINE = 80
 _MAX_HEADER_LINE = 60  # a source or service line is short
 _MAX_SERVICE_WORDS = 6
 
-# One character for one character, so a match on the folded line slices the raw line.
-_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " ", "\u00a0": " "})
 _KEYWORDS_RE = re.compile(
     r"^(?:کلید\s*واژه|کلمات\s*کلیدی|واژه\s*های\s*کلیدی|برچسب|تگ|tags?|keywords?)"
     r"(?:\s*ها)?\s*[:：]\s*(?P<list>.*)$",
@@ -61,7 +60,8 @@ def split_keywords(text: str) -> list[str]:
 
 
 def _fold(line: str) -> str:
-    return line.translate(_FOLD)
+    """One character for one character, so a match on the folded line slices the raw line."""
+    return line.translate(LINE_FOLD_TABLE)
 
 
 def _date_of(line: str) -> tuple[datetime | None, str] | None:
