@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from .errors import KhabarError
+
+# What separates keywords in every format: Latin, Arabic and Persian commas
+# (، and ٬), semicolons (; and ؛). The index joins an article's tags with "," and
+# splits them there again, so no keyword may keep a comma.
+KEYWORD_SEPARATORS = ",،٬;؛"
+_KEYWORD_SPLIT = re.compile(f"[{KEYWORD_SEPARATORS}]")
 
 
 @dataclass(slots=True)
@@ -32,3 +39,19 @@ class Article:
 
 class UnreadableArticle(KhabarError):
     """A file that holds no readable article; the message says why, in one line."""
+
+
+def split_keywords(*texts: str) -> list[str]:
+    """An article's keywords from the strings a reader found (a whole keyword line, or list items).
+
+    Each string is split on :data:`KEYWORD_SEPARATORS`; each keyword has its
+    whitespace collapsed (ZWNJ and letters untouched); empty ones and repeats
+    are dropped, the first spelling kept.
+    """
+    keywords: list[str] = []
+    for text in texts:
+        for part in _KEYWORD_SPLIT.split(text):
+            keyword = " ".join(part.split())
+            if keyword and keyword not in keywords:
+                keywords.append(keyword)
+    return keywords

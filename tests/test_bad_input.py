@@ -368,6 +368,7 @@ def check_read(suffix: str, data: bytes) -> None:
         for text in fields:
             assert isinstance(text, str)
             text.encode("utf-8")  # no lone surrogates: the index is UTF-8
+        assert all(keyword and "," not in keyword for keyword in article.keywords)  # tags are comma-joined
         if article.date is not None:
             assert 12000101 <= jalali_day(article.date) <= 14991230
     assert all(problem and "\n" not in problem for problem in result.problems)
@@ -381,6 +382,8 @@ def check_read(suffix: str, data: bytes) -> None:
 @example(".html", PAGE.format(date="9999-12-31T23:59:00+00:00").encode())
 @example(".txt", IRNEWS.format(date="9999-12-31 23:59:59").encode())
 @example(".html", "<title>عنوان<p>متن خبر که عنوان نیست".encode())
+@example(".jsonl", '{"title": "t", "keywords": ["الف,ب", "ج"]}'.encode())
+@example(".txt", "tabnak###t###https://a.ir/1###[]###2020-01-01###1###['الف,ب']\n1\tجمله.".encode())
 def test_readers_give_articles_or_unreadable_only(suffix, data):
     check_read(suffix, data)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews, source_name
 from khabar.indexer.readers.jsonl import read_jsonl
 from khabar.indexer.readers.printview import read_printview
@@ -268,3 +268,46 @@ def test_jsonl_unicode_line_separator_inside_string() -> None:
     results = read_jsonl(text)
     assert [n for n, _ in results] == [1, 2]
     assert all(isinstance(item, Article) for _, item in results)
+
+
+# --- keywords: one splitter for every reader ---------------------------------------
+
+
+def test_split_keywords_separators_whitespace_and_repeats() -> None:
+    assert split_keywords("الف، ب,ج ;  د؛ه٬و", " الف ", "ز\u200cح\n ط", "", "،،") == [
+        "الف", "ب", "ج", "د", "ه", "و", "ز\u200cح ط",
+    ]
+
+
+KEYWORD_LINE = "بانک مرکزی، نرخ ارز,بازار ارز؛ دلار; سکه٬طلا ، بانک مرکزی"
+KEYWORDS = ["بانک مرکزی", "نرخ ارز", "بازار ارز", "دلار", "سکه", "طلا"]
+
+
+def test_every_reader_splits_a_keyword_line_alike() -> None:
+    from khabar.indexer.readers.html import read_html
+
+    body = "متن خبر که به اندازه کافی بلند است تا متن خبر باشد."
+    printview = read_printview(f"منبع\nعنوان\n1402/01/05 10:00\n{body}\nکلیدواژه ها: {KEYWORD_LINE}\n")
+    [(_, jsonl_line)] = read_jsonl(jsonl({"title": "t", "body": body, "keywords": KEYWORD_LINE}))
+    html = read_html(f"<html><head><meta name='keywords' content='{KEYWORD_LINE}'></head>"
+                     f"<body><p>{body}</p></body></html>".encode())
+    irnews = read_irnews(f"tabnak###t###https://a.ir/1###[]###2020-01-01###1###['{KEYWORD_LINE}']\n1\t{body}\n")
+    irnews_cut = read_irnews(f"tabnak###t###https://a.ir/1###[]###2020-01-01###1###['{KEYWORD_LINE}\n1\t{body}\n")
+    for article in (printview, jsonl_line, html, irnews, irnews_cut):
+        assert article.keywords == KEYWORDS
+
+
+def test_keyword_list_items_are_split_too() -> None:
+    # The index joins tags with "," (KEYWORD(commas=True)): a comma left inside a keyword splits it there.
+    from khabar.indexer.readers.html import read_html
+
+    items = ["نرخ ارز, دلار", "سکه؛ طلا", "نرخ ارز"]
+    expected = ["نرخ ارز", "دلار", "سکه", "طلا"]
+    [(_, line)] = read_jsonl(jsonl({"title": "t", "body": "b", "keywords": items}))
+    assert line.keywords == expected
+    tags = repr(items)
+    assert read_irnews(f"tabnak###t###https://a.ir/1###[]###2020-01-01###1###{tags}\n1\tجمله.\n").keywords == expected
+    ld = json.dumps({"@type": "NewsArticle", "headline": "t", "articleBody": "متن خبر به اندازه کافی بلند.",
+                     "keywords": items}, ensure_ascii=False)
+    page = f"<html><head><script type='application/ld+json'>{ld}</script></head><body></body></html>"
+    assert read_html(page.encode()).keywords == expected

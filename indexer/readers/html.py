@@ -32,7 +32,7 @@ from datetime import datetime
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, Tag
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
 from khabar.indexer.encoding import declared_charset, decode_text
 
@@ -87,7 +87,6 @@ _LEAD_SELECTORS = (
 
 # Separators between a page title and the site name in <title>.
 _TITLE_SEP = re.compile(r"\s+[\-–—]\s+|\s*\|\s*")
-_KEYWORD_SPLIT = re.compile(r"[,،;؛]")
 # A paragraph must have this many characters to make a body on its own.
 _MIN_BODY_CHARS = 25
 # <title> holds text up to </title>: left open, it swallows the page.
@@ -378,17 +377,8 @@ def _keywords(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> list[str]:
 
 
 def _split_keywords(values: list) -> list[str]:
-    words: list[str] = []
-    for value in values:
-        if isinstance(value, dict):
-            value = value.get("name")
-        if not isinstance(value, str):
-            continue
-        for word in _KEYWORD_SPLIT.split(html_lib.unescape(value)):
-            word = _clean_line(word)
-            if word and word not in words:
-                words.append(word)
-    return words
+    names = (value.get("name") if isinstance(value, dict) else value for value in values)
+    return split_keywords(*(html_lib.unescape(name) for name in names if isinstance(name, str)))
 
 
 # ---------------------------------------------------------------- titles

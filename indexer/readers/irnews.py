@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 import re
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
 
 __all__ = ["looks_like_irnews", "read_irnews", "source_name"]
@@ -73,7 +73,6 @@ def _parse_list(text: str) -> list[str]:
     text = text.strip()
     if not text or text.lower() == "nan":
         return []
-    items: list[str] = []
     parsed: object = None
     if text.startswith("[") and len(text) <= _MAX_LITERAL:
         try:
@@ -81,16 +80,9 @@ def _parse_list(text: str) -> list[str]:
         except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
             parsed = None
     if isinstance(parsed, (list, tuple)):
-        items = [str(item) for item in parsed if isinstance(item, (str, int))]
-    else:
-        inner = text.strip("[]")
-        items = [part.strip().strip("'\"") for part in re.split(r"[,،]", inner)]
-    result: list[str] = []
-    for item in items:
-        item = " ".join(item.split())
-        if item and item not in result:
-            result.append(item)
-    return result
+        return split_keywords(*(str(item) for item in parsed if isinstance(item, (str, int))))
+    # Not a literal (cut short, or not Python): the items, without their quotes.
+    return split_keywords(*(item.strip("'\"") for item in split_keywords(text.strip("[]"))))
 
 
 def _join_sentences(sentences: list[str | None]) -> str:

@@ -1,7 +1,7 @@
 """Reader for JSON Lines files: one article per line.
 
-Fields: ``title``, ``body``, ``keywords`` (a list, or one string separated by
-``,`` / ``،``), ``date`` (anything ``parse_date`` accepts), ``url``, ``source``
+Fields: ``title``, ``body``, ``keywords`` (a list, or one string; either split
+by ``split_keywords``), ``date`` (anything ``parse_date`` accepts), ``url``, ``source``
 and an optional ``id``. Unknown fields are ignored.
 
 A broken line never stops the others: it comes back as an
@@ -17,9 +17,8 @@ from __future__ import annotations
 import json
 import math
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
-from khabar.indexer.readers.printview import split_keywords
 
 __all__ = ["read_jsonl"]
 
@@ -42,12 +41,7 @@ def _keywords(value: object) -> list[str]:
     if isinstance(value, str):
         return split_keywords(value)
     if isinstance(value, list):
-        result: list[str] = []
-        for item in value:
-            item_text = " ".join(_text(item).split())
-            if item_text and item_text not in result:
-                result.append(item_text)
-        return result
+        return split_keywords(*map(_text, value))
     return []
 
 

@@ -23,11 +23,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import DateOutOfRange, InvalidDate, date_problem, parse_date
 from khabar.indexer.persian.folding import LINE_FOLD_TABLE
 
-__all__ = ["read_printview", "split_keywords"]
+__all__ = ["read_printview"]
 
 _MAX_DATE_LINE = 80
 _MAX_HEADER_LINE = 60  # a source or service line is short
@@ -45,18 +45,7 @@ _CHROME_LINES = {
     "بازگشت", "بالای صفحه",
 }
 _CHROME_WORDS = {"بستن", "چاپ", "print", "close", "|", "-", "/"}
-_KEYWORD_SPLIT_RE = re.compile(r"[,،٬;؛]")
 _SENTENCE_END = (".", "!", "?", "؟", "…", ":", "؛", "»", '"', "”")
-
-
-def split_keywords(text: str) -> list[str]:
-    """Split a keyword list on ``,`` / ``،`` / ``;`` / ``؛``; trims, drops empties and repeats."""
-    result: list[str] = []
-    for part in _KEYWORD_SPLIT_RE.split(text):
-        part = " ".join(part.split())
-        if part and part not in result:
-            result.append(part)
-    return result
 
 
 def _fold(line: str) -> str:
