@@ -15,6 +15,7 @@ from khabar.search.scoring.feedback import FEEDBACK_DOCS, RERANK_DEPTH, feedback
 from khabar.search.query.dates import jalali_range
 from khabar.search.scoring.postings import shared_postings
 from khabar.search.scoring.proximity import pair_bonus, word_pairs
+from khabar.search.scoring.segments import searchable_whole
 from khabar.search.query.parse import parse_query
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
@@ -96,14 +97,17 @@ def search(
                                 snippet=snippet(stored.get(BODY) or "", terms, marks, together))
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
-    with shared_postings(searcher):
-        bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
-        total, best = _ranked(searcher, asked, date_filter, bonus,
-                              max(first + limit, RERANK_DEPTH) if expand else first + limit)
-        if expand:
-            asked_words = {word for _field, word in asked.iter_all_terms()}
-            words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
-            best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
+    wanted = max(first + limit, RERANK_DEPTH) if expand else first + limit
+    if searchable_whole(searcher):
+        with shared_postings(searcher):
+            bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
+            total, best = _ranked(searcher, asked, date_filter, bonus, wanted)
+            if expand:
+                asked_words = {word for _field, word in asked.iter_all_terms()}
+                words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
+                best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
+    else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
+        total, best = _ranked(searcher, asked, date_filter, {}, wanted, fast=False)
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get(BODY) or "", terms, marks, together))
             for score, docnum in best[first : first + limit]]
@@ -111,11 +115,12 @@ def search(
 
 
 def _ranked(searcher, asked: Query, date_filter: NumericRange | None, bonus: dict[int, float],
-            wanted: int) -> tuple[int, list[tuple[float, int]]]:
+            wanted: int, fast: bool = True) -> tuple[int, list[tuple[float, int]]]:
     """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``asked``
-    inside the date range, each with its ``bonus`` added."""
+    inside the date range, each with its ``bonus`` added (``fast``: by the fast
+    path when the query allows)."""
     query = _within(asked, date_filter)
-    plan = fast_query(query)
+    plan = fast_query(query) if fast else None
     found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
     if found is not None:
         return found

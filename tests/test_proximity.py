@@ -77,10 +77,12 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
 
 def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):
     """Another codec (no lengths column to read whole): the search goes through Whoosh, unranked by pairs."""
-    from khabar.search.scoring import sparse
-    from khabar.search.scoring import weighting
+    from khabar.search.scoring import segments
 
-    for module in (sparse, weighting):
-        monkeypatch.setattr(module, "field_lengths", lambda reader, fieldname: None)
+    monkeypatch.setattr(proximity, "PAIR_WEIGHT", 0.0)
+    plain = search(bundled_index, "ویروس کرونا", limit=5, expand=False)
+    monkeypatch.undo()
+    monkeypatch.setattr(segments, "readable_whole", lambda reader: False)
     found = search(bundled_index, "ویروس کرونا", limit=5)
     assert found.total > 0 and len(found.hits) == 5
+    assert [hit.id for hit in found.hits] == [hit.id for hit in plain.hits]

@@ -14,7 +14,11 @@ costs ~0.15 s to import, more than a short query takes.
 
 from __future__ import annotations
 
+from khabar.search.query.dates import day_bounds
 from khabar.search.scoring.formula import in_exp_b2
+from khabar.search.scoring.postings import postings_of
+from khabar.search.scoring.segments import jalali_days, kept, live_mask
+from khabar.search.scoring.weighting import length_norms
 
 # Below this many postings (all the query's terms together) the per-posting
 # path is faster than importing numpy.
@@ -26,8 +30,6 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
     import numpy as np
 
     from khabar.search.scoring.sparse import _clause_docs
-    from khabar.search.scoring.postings import postings_of
-    from khabar.search.query.dates import day_bounds, jalali_days
 
     total = 0
     found_scores, found_docs = [], []
@@ -45,7 +47,7 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
         scores = np.zeros(count)
         matched = np.zeros(count, dtype=bool)
         if reader.has_deletions():
-            keep &= _live(np, reader)
+            keep &= live_mask(reader)
         for clause in plan.clauses:
             matched[_add_clause(np, scores, searcher, reader, postings, clause, gains, keep)] = True
         docnums = np.flatnonzero(matched)
@@ -78,22 +80,9 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
 
 
 def _array_norms(np, searcher, reader, fieldname: str):
-    from khabar.search.scoring.weighting import length_norms
-
-    cache = reader.__dict__.setdefault("_khabar_array_norms", {})
-    key = (fieldname, searcher.avg_field_length(fieldname))
-    if key not in cache:
-        cache[key] = np.asarray(length_norms(searcher, reader, fieldname))
-    return cache[key]
-
-
-def _live(np, reader):
-    """False for the segment's deleted documents (kept on the reader)."""
-    if "_khabar_live" not in reader.__dict__:
-        live = np.ones(reader.doc_count_all(), dtype=bool)
-        live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
-        reader.__dict__["_khabar_live"] = live
-    return reader.__dict__["_khabar_live"]
+    average = searcher.avg_field_length(fieldname)
+    return kept(reader, ("array norms", fieldname, average),
+                lambda: np.asarray(length_norms(searcher, reader, fieldname)))
 
 
 def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:

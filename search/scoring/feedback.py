@@ -29,6 +29,7 @@ from whoosh.query import Term
 
 from khabar.indexer.schema import ALL, BODY, TITLE
 from khabar.search.scoring.formula import in_exp_b2
+from khabar.search.scoring.postings import postings_of
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
@@ -71,9 +72,8 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
 def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, float]]) -> list[tuple[float, int]]:
     """``best`` (``(score, docnum)``, from a first pass) with each article's
     score for ``terms`` added, the strongest word at ``FEEDBACK_WEIGHT`` of a
-    query word; best first again (ties: lower docnum first)."""
-    from khabar.search.scoring.postings import postings_of
-
+    query word; best first again (ties: lower docnum first). Every segment
+    must be readable whole (:func:`search.scoring.segments.searchable_whole`)."""
     if not terms or not best:
         return best
     strongest = terms[0][1]
@@ -87,8 +87,6 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
     for segment, found in members.items():
         reader = segments[segment][0].reader()
         norms = length_norms(searcher, reader, FIELD)
-        if norms is None:  # another codec: no bulk lengths, no feedback
-            return best
         postings = postings_of(reader)
         for term, weight in terms:
             gain = term_gain(searcher, FIELD, term) * FEEDBACK_WEIGHT * weight / strongest

@@ -1,8 +1,9 @@
 """A segment's postings of a few terms, read whole into flat arrays.
 
-The scorers (:mod:`search.fastpath`, :mod:`search.dense`) and the proximity
-bonus (:mod:`search.proximity`) read the same lists: ids, term frequencies and
-each posting's encoded positions, without a Whoosh matcher per posting.
+The scorers (:mod:`search.scoring.sparse`, :mod:`search.scoring.dense`), the
+proximity bonus (:mod:`search.scoring.proximity`) and feedback read the same
+lists: ids, term frequencies and each posting's encoded positions, without a
+Whoosh matcher per posting.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import accumulate
 
-from khabar.indexer.codec import ArrayLeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import TermNotFound
 from whoosh.query import Term
 
-_SHARED = "_khabar_postings"
+from khabar.search.scoring.segments import cache_of, posting_blocks
+
+_SHARED = "postings"
 
 
 @contextmanager
@@ -27,17 +27,17 @@ def shared_postings(searcher) -> Iterator[None]:
     search (proximity bonus, first pass, feedback pass), then let go."""
     readers = [subsearcher.reader() for subsearcher, _ in searcher.leaf_searchers()]
     for reader in readers:
-        reader.__dict__[_SHARED] = SegmentPostings(reader)
+        cache_of(reader)[_SHARED] = SegmentPostings(reader)
     try:
         yield
     finally:
         for reader in readers:
-            reader.__dict__.pop(_SHARED, None)
+            cache_of(reader).pop(_SHARED, None)
 
 
 def postings_of(reader) -> SegmentPostings:
     """The segment's lists shared by the current search, or a fresh reading."""
-    shared = reader.__dict__.get(_SHARED)
+    shared = cache_of(reader).get(_SHARED)
     return shared if shared is not None else SegmentPostings(reader)
 
 
@@ -63,34 +63,13 @@ class PostingList:
 
     def __init__(self, reader, key: tuple[str, str]) -> None:
         self.format = reader.schema[key[0]].format
-        self.ids, self.tfs, lengths, blobs = array("I"), array("f"), array("I"), []
-        try:  # one dictionary lookup, not ``key in reader`` and another
-            matcher = reader.postings(*key)
-        except TermNotFound:
-            matcher = None
-        if isinstance(matcher, FilterMatcher) and matcher._exclude:
-            matcher = matcher.child
-        if isinstance(matcher, ArrayLeafMatcher):
-            while matcher.is_active():
-                matcher._read_data()
-                ids, weights, values = matcher._data
-                self.ids.extend(ids)
-                self.tfs.extend(weights if weights is not None else [1.0] * len(ids))
-                lengths.extend(values[0])
-                blobs.append(values[1])
-                if matcher._lastblock:
-                    break
-                matcher._next_block()
-        elif matcher is not None:  # inline lists or another codec: one posting at a time
-            while matcher.is_active():
-                value = matcher.value()
-                self.ids.append(matcher.id())
-                self.tfs.append(matcher.weight())
-                lengths.append(len(value))
-                blobs.append(value)
-                matcher.next()
-        self.lengths = lengths
-        self.ends = list(accumulate(lengths))
+        self.ids, self.tfs, self.lengths, blobs = array("I"), array("f"), array("I"), []
+        for ids, tfs, lengths, blob in posting_blocks(reader, *key):
+            self.ids.extend(ids)
+            self.tfs.extend(tfs)
+            self.lengths.extend(lengths)
+            blobs.append(blob)
+        self.ends = list(accumulate(self.lengths))
         self.blob = b"".join(blobs)
 
     def tf(self, docnum: int) -> float:

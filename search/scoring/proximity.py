@@ -25,6 +25,7 @@ from khabar.indexer.codec import CompactPositions
 
 from khabar.search.scoring.dense import DENSE_MIN_POSTINGS
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
+from khabar.search.scoring.segments import live_mask
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2
 from khabar.search.scoring.weighting import length_norms, term_stats
 
@@ -67,15 +68,16 @@ def _plain_words(query: Query, words: list[Term]) -> None:
 
 
 def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
-    """Each article's bonus (by index-wide docnum) for the pairs it holds close together."""
+    """Each article's bonus (by index-wide docnum) for the pairs it holds close together.
+
+    Every segment must be readable whole (:func:`search.scoring.segments.searchable_whole`).
+    """
     bonus: dict[int, float] = {}
     if not pairs:
         return bonus
     segments = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
     norms = {(fieldname, offset): length_norms(searcher, reader, fieldname)
              for reader, offset in segments for fieldname, _, _ in pairs}
-    if None in norms.values():
-        return bonus  # another codec, no bulk lengths: the search goes through Whoosh, without the bonus
     postings = [postings_of(reader) for reader, _ in segments]
     parent = searcher.get_parent()
     documents = parent.doc_count_all()
@@ -122,12 +124,12 @@ def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[i
     """:func:`_pair_counts` with numpy, on (article << 32 | position) codes."""
     import numpy as np
 
-    from khabar.search.scoring.dense import _live, _position_codes
+    from khabar.search.scoring.dense import _position_codes
 
     docs = np.intersect1d(np.frombuffer(lead.ids, dtype=np.uint32),
                           np.frombuffer(follow.ids, dtype=np.uint32), assume_unique=True).astype(np.int64)
     if reader.has_deletions():
-        docs = docs[_live(np, reader)[docs]]
+        docs = docs[live_mask(reader)[docs]]
     if not len(docs):
         return {}
     starts = _position_codes(np, lead, docs, 0)

@@ -26,9 +26,10 @@ from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
 from khabar.search.scoring import dense
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
-from khabar.search.query.dates import day_bounds, jalali_days
+from khabar.search.query.dates import day_bounds
 from khabar.search.query.phrases import ExactNear
-from khabar.search.scoring.weighting import field_lengths, length_norms, term_gain, term_stats
+from khabar.search.scoring.segments import jalali_days
+from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 # A clause is one word, or a phrase: words at fixed distances from the first.
 Clause = tuple[tuple[Term, int], ...]
@@ -96,20 +97,17 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     """``(total matching, [(score, docnum), ...] best first, at most ``wanted``)``.
 
     ``bonus`` (by docnum) is added to the score of each matching document
-    that has one (:func:`search.proximity.pair_bonus`).
+    that has one (:func:`search.scoring.proximity.pair_bonus`). The caller has
+    made sure every segment can be read whole
+    (:func:`search.scoring.segments.searchable_whole`).
 
-    None when a segment's field lengths or Jalali days cannot be read in bulk:
-    the caller then searches through Whoosh.
+    None when a field of the plan is not scored: the caller then searches
+    through Whoosh.
     """
     fieldnames = {term.fieldname for clause in [*plan.clauses, *plan.excluded] for term, _ in clause}
+    if not all(searcher.schema[fieldname].scorable for fieldname in fieldnames):
+        return None
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
-    for subsearcher, _ in segments:
-        reader = subsearcher.reader()
-        for fieldname in fieldnames:
-            if field_lengths(reader, fieldname) is None or not reader.schema[fieldname].scorable:
-                return None
-        if plan.day_range is not None and jalali_days(reader) is None:
-            return None
     gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):

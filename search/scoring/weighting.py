@@ -1,43 +1,22 @@
-"""How khabar scores a term: In_expB2 (:mod:`search.scoring.formula`), with field lengths read once per segment.
+"""How khabar scores a term: In_expB2 (:mod:`search.scoring.formula`) as a Whoosh weighting model.
 
 Whoosh asks the segment for a document's field length at every posting it
 scores: a seek and a one-byte read each, a third of a query's time on a
-9k-article index. The lengths column is one byte per document, so it is
-read whole the first time a segment is scored and kept on the segment reader.
+9k-article index. The scorer takes lengths from the column read whole once
+per segment instead (:func:`search.scoring.segments.field_lengths`), and the
+per-document length norms and index-wide term statistics are worked out once
+too, for every scorer to share.
 """
 
 from __future__ import annotations
 
 from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
-from whoosh.util.numeric import byte_to_length
 
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2, length_norm
+from khabar.search.scoring.segments import field_lengths, kept
 
 _STATS_KEPT = 100_000
-
-_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
-
-
-def field_lengths(reader, fieldname: str) -> list[int] | None:
-    """Every document's length of ``fieldname`` in one segment, or None if unavailable."""
-    cache = reader.__dict__.setdefault("_khabar_lengths", {})
-    if fieldname in cache:
-        return cache[fieldname]
-    lengths = None
-    try:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
-        if not reader._perdoc.has_column(_lenfield(fieldname)):  # no document of the segment has the field
-            cache[fieldname] = [0] * reader.doc_count_all()
-            return cache[fieldname]
-        column = reader._perdoc.column_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        raw = column._dbfile.get(column._basepos, column._count)  # one byte per document
-        lengths = [_BYTE_TO_LENGTH[b] for b in raw] + [0] * (reader.doc_count_all() - len(raw))
-    except (AttributeError, KeyError, TypeError):
-        lengths = None  # another codec: keep Whoosh's per-document lookups
-    cache[fieldname] = lengths
-    return lengths
 
 
 def term_gain(searcher, fieldname: str, text: str) -> float:
@@ -55,7 +34,7 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
     feedback asks for ~50 terms (70 ms on a 20-segment index).
     """
     parent = searcher.get_parent()
-    cache = parent.__dict__.setdefault("_khabar_term_stats", {})
+    cache = kept(parent, "term stats", dict)
     key = (fieldname, text)
     if key not in cache:
         if len(cache) >= _STATS_KEPT:  # a long-lived process: forget, rather than grow without end
@@ -74,16 +53,12 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
 
 def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
     """Per document of a segment, its :func:`length_norm` (kept on the reader);
-    None when the segment's lengths cannot be read in bulk (another codec)."""
+    None when the segment's lengths cannot be read whole."""
     lengths = field_lengths(reader, fieldname)
     if lengths is None:
         return None
     average = searcher.avg_field_length(fieldname) or 1  # the collection's, not the segment's
-    cache = reader.__dict__.setdefault("_khabar_norms", {})
-    key = (fieldname, average)
-    if key not in cache:
-        cache[key] = [length_norm(length, average) for length in lengths]
-    return cache[key]
+    return kept(reader, ("norms", fieldname, average), lambda: [length_norm(length, average) for length in lengths])
 
 
 class InExpB2Scorer(WeightLengthScorer):
@@ -92,7 +67,7 @@ class InExpB2Scorer(WeightLengthScorer):
         self.average = searcher.get_parent().avg_field_length(fieldname) or 1  # the collection's, not the segment's
         self.setup(searcher, fieldname, text)  # also the block-skipping bound, from _score
         lengths = field_lengths(searcher.reader(), fieldname)
-        if lengths is not None:
+        if lengths is not None:  # else Whoosh's lookup per document
             self.dfl = lambda docnum: lengths[docnum] or 1
 
     def _score(self, weight: float, length: int) -> float:

@@ -1,0 +1,156 @@
+"""The Whoosh adapter: a segment's columns and posting blocks read whole, and kept on it.
+
+Whoosh answers one document or one posting at a time: a field length is a
+seek and a one-byte read, a Jalali range walks a dozen trie terms, a posting
+is a matcher call. khabar's scorers read a segment's columns and posting
+blocks whole instead, which takes whoosh3 3.54.0's private internals (the
+per-document reader, column readers' file and offset, the array matcher's
+blocks). This module is the only one in search/ that touches them: when
+Whoosh changes, it is the one to change.
+
+What is read is kept on the Whoosh object it came from (:func:`kept`): it
+lives as long as that segment reader (or searcher), which
+:mod:`search.searchers` keeps open across searches, and goes with it.
+
+A segment stored by another codec cannot be read whole.
+:func:`readable_whole` decides that once per segment, for every caller, and
+such a search goes through Whoosh alone (:mod:`search.engine`).
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+from khabar.indexer.codec import ArrayLeafMatcher
+from khabar.indexer.schema import JALALI_DAY
+
+_CACHE = "_khabar"  # the one attribute khabar adds to Whoosh's objects
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+
+
+def cache_of(owner) -> dict:
+    """khabar's figures kept on a Whoosh segment reader or searcher, for its life."""
+    cache = owner.__dict__.get(_CACHE)
+    if cache is None:
+        cache = owner.__dict__[_CACHE] = {}
+    return cache
+
+
+def kept(owner, key, compute: Callable[[], object]):
+    """``compute()``, worked out once per ``owner`` and ``key``."""
+    cache = cache_of(owner)
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def readable_whole(reader) -> bool:
+    """Whether a segment's columns and posting blocks can be read whole: it is
+    stored as whoosh3's codec (and khabar's, built on it) stores it."""
+    return kept(reader, "readable whole", lambda: isinstance(getattr(reader, "_perdoc", None), W3PerDocReader))
+
+
+def searchable_whole(searcher) -> bool:
+    """Whether every segment of ``searcher`` is :func:`readable_whole`."""
+    return all(readable_whole(subsearcher.reader()) for subsearcher, _ in searcher.leaf_searchers())
+
+
+def field_lengths(reader, fieldname: str) -> list[int] | None:
+    """Every document's length of ``fieldname`` in one segment (the lengths
+    column is one byte per document); None when not :func:`readable_whole`."""
+    if not readable_whole(reader):
+        return None
+    return kept(reader, ("lengths", fieldname), lambda: [
+        _BYTE_TO_LENGTH[b] for b in _column(reader, _lenfield(fieldname), LENGTHS_COLUMN)])
+
+
+def jalali_days(reader) -> array | None:
+    """Every document's Jalali day (0 when undated) in one segment; None when
+    not :func:`readable_whole`.
+
+    Checking a document against a range is then one comparison, where
+    Whoosh's range query walks the postings of a dozen trie terms per query
+    (most of a dated query's time).
+    """
+    if not readable_whole(reader):
+        return None
+
+    def read() -> array:
+        column_type = reader.schema[JALALI_DAY].column_type
+        days = _column(reader, JALALI_DAY, column_type)
+        # An undated article holds the column's default (indexer.schema): read as 0.
+        filler = column_type.default_value()
+        return array(days.typecode, [0 if day == filler else day for day in days]) if filler else days
+
+    return kept(reader, "days", read)
+
+
+def _column(reader, name: str, column_type) -> array:
+    """A fixed-width numeric column of one segment, read in one go: a value per
+    document, the column's default for those past its end (all of them when
+    no document of the segment has the column)."""
+    count = reader.doc_count_all()
+    default = column_type.default_value()
+    if not reader._perdoc.has_column(name):
+        return array(column_type._typecode, [default]) * count
+    column = reader._perdoc.column_reader(name, column_type)
+    values = array(column._typecode)
+    values.frombytes(column._dbfile.get(column._basepos, column._count * column._fixedlen))
+    if values.itemsize > 1 and sys.byteorder == "little":  # stored big-endian
+        values.byteswap()
+    values.extend(array(values.typecode, [default]) * (count - len(values)))
+    return values
+
+
+def live_mask(reader):
+    """A numpy array, False for the segment's deleted documents (kept)."""
+
+    def mask():
+        import numpy as np
+
+        live = np.ones(reader.doc_count_all(), dtype=bool)
+        live[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        return live
+
+    return kept(reader, "live", mask)
+
+
+Block = tuple[Sequence[int], Sequence[float], Sequence[int], bytes]
+
+
+def posting_blocks(reader, fieldname: str, text: str) -> Iterator[Block]:
+    """A term's postings in one segment, a block at a time: ids (ascending),
+    term frequencies, each posting's encoded value's length, and the values in
+    one byte string. Deleted documents are still in (callers leave them out)."""
+    try:  # one dictionary lookup, not ``key in reader`` and another
+        matcher = reader.postings(fieldname, text)
+    except TermNotFound:
+        return
+    if isinstance(matcher, FilterMatcher) and matcher._exclude:
+        matcher = matcher.child
+    if isinstance(matcher, ArrayLeafMatcher):
+        while matcher.is_active():
+            matcher._read_data()
+            ids, weights, values = matcher._data
+            yield ids, weights if weights is not None else [1.0] * len(ids), values[0], values[1]
+            if matcher._lastblock:
+                return
+            matcher._next_block()
+        return
+    # Inline lists or another codec: one posting at a time.
+    ids, weights, lengths, values = [], [], [], []
+    while matcher.is_active():
+        value = matcher.value()
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        lengths.append(len(value))
+        values.append(value)
+        matcher.next()
+    yield ids, weights, lengths, b"".join(values)
