@@ -8,15 +8,16 @@ from pathlib import Path
 
 from khabar.indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL
-from whoosh.query import And, NumericRange, Query
+from whoosh.query import NumericRange, Query
 
-from khabar.search.scoring.sparse import fast_query, ranked
+from khabar.search.query.dates import jalali_range, within
+from khabar.search.query.parse import parse_query
 from khabar.search.scoring.feedback import FEEDBACK_DOCS, RERANK_DEPTH, feedback_terms, reorder
-from khabar.search.query.dates import jalali_range
+from khabar.search.scoring.plan import fast_query
 from khabar.search.scoring.postings import shared_postings
 from khabar.search.scoring.proximity import pair_bonus, word_pairs
 from khabar.search.scoring.segments import searchable_whole
-from khabar.search.query.parse import parse_query
+from khabar.search.scoring.sparse import ranked
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
 
@@ -81,10 +82,10 @@ def search(
     """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
 
     Articles where the query's words stand close together rank higher
-    (:mod:`search.proximity`); ``expand`` then reorders the matches with the
-    words their best hits share (blind relevance feedback, :mod:`search.feedback`).
+    (:mod:`search.scoring.proximity`); ``expand`` then reorders the matches with the
+    words their best hits share (blind relevance feedback, :mod:`search.scoring.feedback`).
     """
-    date_filter = jalali_range(date_from, date_to)
+    day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
     asked = parse_query(text, searcher.schema)
     terms = query_terms(asked)  # mark what was asked, not the feedback words
@@ -92,44 +93,47 @@ def search(
     marks = marks or SnippetMarks()
     first = (page - 1) * limit
     if sort == "date":
-        results = searcher.search(_within(asked, date_filter), limit=None, sortedby=newest_first(), reverse=True)
+        results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
         hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
                                 snippet=snippet(stored.get(BODY) or "", terms, marks, together))
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
     wanted = max(first + limit, RERANK_DEPTH) if expand else first + limit
     if searchable_whole(searcher):
-        with shared_postings(searcher):
-            bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
-            total, best = _ranked(searcher, asked, date_filter, bonus, wanted)
-            if expand:
-                asked_words = {word for _field, word in asked.iter_all_terms()}
-                words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
-                best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
+        total, best = _ranked(searcher, asked, day_range, wanted, expand)
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
-        total, best = _ranked(searcher, asked, date_filter, {}, wanted, fast=False)
+        total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get(BODY) or "", terms, marks, together))
             for score, docnum in best[first : first + limit]]
     return SearchResults(text, total, hits)
 
 
-def _ranked(searcher, asked: Query, date_filter: NumericRange | None, bonus: dict[int, float],
-            wanted: int, fast: bool = True) -> tuple[int, list[tuple[float, int]]]:
+def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,
+            expand: bool) -> tuple[int, list[tuple[float, int]]]:
     """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``asked``
-    inside the date range, each with its ``bonus`` added (``fast``: by the fast
-    path when the query allows)."""
-    query = _within(asked, date_filter)
-    plan = fast_query(query) if fast else None
-    found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
-    if found is not None:
-        return found
+    inside the date range, with the proximity bonus, reordered by feedback if ``expand``."""
+    with shared_postings(searcher):
+        bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
+        plan = fast_query(asked, day_range)
+        found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
+        total, best = found if found is not None else _whoosh_ranked(searcher, asked, day_range, bonus, wanted)
+        if expand:
+            asked_words = {word for _field, word in asked.iter_all_terms()}
+            words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
+            best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
+    return total, best
+
+
+def _whoosh_ranked(searcher, asked: Query, day_range: NumericRange | None, bonus: dict[int, float],
+                   wanted: int) -> tuple[int, list[tuple[float, int]]]:
+    """:func:`_ranked`'s first pass through Whoosh: each match with its ``bonus`` added."""
     # One unlimited pass: a top-N search skips blocks by quality and then
     # runs the query again to count the total, which costs more.
-    results = searcher.search(query, limit=None)
+    results = searcher.search(within(asked, day_range), limit=None)
     # The date range is a conjunct scoring a constant: take it out, so that an
     # article's score does not depend on the path or on whether a range was given.
-    constant = date_filter.boost if date_filter is not None else 0.0
+    constant = day_range.boost if day_range is not None else 0.0
     scored = [(score - constant + bonus.get(docnum, 0.0), docnum) for score, docnum in results.top_n]
     scored.sort(key=lambda found: (-found[0], found[1]))
     return len(scored), scored[:wanted]
@@ -147,11 +151,4 @@ def newest_first():
         return -1 if moment == UNDATED_DATE_COLUMN else moment
 
     return TranslateFacet(key, FieldFacet(DATE))
-
-
-def _within(query: Query, date_filter: Query | None) -> Query:
-    # A conjunct, not ``filter=``: in whoosh3 3.54.0 a filtered search counts
-    # its total as if unfiltered. The range scores a constant, so ranking is
-    # unchanged.
-    return query if date_filter is None else And([query, date_filter])
 

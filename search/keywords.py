@@ -19,9 +19,10 @@ from khabar.indexer.persian.folding import keyword_key
 from khabar.indexer.safe_text import clean_text
 from khabar.indexer.schema import BODY, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
 from khabar.indexer.store import open_for_search
-from whoosh.query import And, Query, Term
+from whoosh.query import Query, Term
 
 from khabar.search.engine import Hit, newest_first
+from khabar.search.query.dates import within
 from khabar.search.snippets import opening
 
 GROUPINGS = ("month", "source")
@@ -100,10 +101,7 @@ class KeywordIndex:
 
     def lookup(self, keyword: str, *, date_filter: Query | None = None, limit: int = 10) -> KeywordResults:
         """The articles tagged ``keyword``, newest first."""
-        query: Query = Term(TAGS, lookup_key(keyword))
-        if date_filter is not None:
-            # A conjunct, not ``filter=``: whoosh3 3.54.0 miscounts filtered totals.
-            query = And([query, date_filter])
+        query = within(Term(TAGS, lookup_key(keyword)), date_filter)
         results = self._searcher.search(query, limit=limit, sortedby=newest_first(), reverse=True)
         return KeywordResults(keyword, len(results), [_hit(hit.fields()) for hit in results])
 

@@ -11,7 +11,6 @@ from khabar.indexer.update import update_index
 from khabar.search.engine import search
 
 
-
 @pytest.fixture
 def index_dir(tmp_path, news_folder):
     # Two runs and a deletion: several segments, one with deleted documents.
@@ -36,7 +35,7 @@ def scoring(request, monkeypatch):
 
 def whoosh_path(monkeypatch, *args, **options):
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "fast_query", lambda query: None)
+        patch.setattr(engine, "fast_query", lambda query, day_range: None)
         return search(*args, **options)
 
 
@@ -56,8 +55,8 @@ def test_only_plain_word_queries_take_the_fast_path(index_dir, monkeypatch):
     taken: list[bool] = []
     real = engine.fast_query
 
-    def spy(query):
-        found = real(query)
+    def spy(query, day_range):
+        found = real(query, day_range)
         taken.append(found is not None)
         return found
 

@@ -1,4 +1,4 @@
-"""Blind relevance feedback reorders matches by words their best hits share (search/feedback.py)."""
+"""Blind relevance feedback reorders matches by words their best hits share (search/scoring/feedback.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from khabar.indexer.persian.analyzer import PersianAnalyzer
 from khabar.indexer.schema import ALL, BODY, TITLE
 from khabar.search.engine import search
-from khabar.search.scoring.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
 from khabar.search.query.parse import parse_query
+from khabar.search.scoring.feedback import FEEDBACK_DOCS, FEEDBACK_WEIGHT, feedback_terms, reorder
 from khabar.search.searchers import shared_searcher
 
 

@@ -1,4 +1,4 @@
-"""Query words that stand close together in an article raise its rank (search/proximity.py)."""
+"""Query words that stand close together in an article raise its rank (search/scoring/proximity.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,13 @@ import pytest
 
 from conftest import write_articles
 from khabar.indexer.schema import ALL
-from khabar.search.scoring import proximity
-from khabar.search.engine import search
-from khabar.search.scoring.proximity import _pair_counts, _pair_counts_dense, pair_bonus, word_pairs
-from khabar.search.scoring.postings import SegmentPostings
-from khabar.search.query.parse import parse_query
-from khabar.search.searchers import shared_searcher
 from khabar.indexer.update import update_index
-from whoosh.query import Term
+from khabar.search.engine import search
+from khabar.search.query.parse import parse_query
+from khabar.search.scoring import proximity, segments
+from khabar.search.scoring.postings import SegmentPostings
+from khabar.search.scoring.proximity import pair_bonus, pair_counts, word_pairs
+from khabar.search.searchers import shared_searcher
 
 # A sentence of the bundled ir-news corpus, and the same words in another order:
 # «ستاد» and «کرونا» together in the first, «کرونا» before «ستاد» in the second.
@@ -69,16 +68,13 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
     for subsearcher, _ in searcher.leaf_searchers():
         reader = subsearcher.reader()
         postings = SegmentPostings(reader)
-        counts = _pair_counts(postings, reader, ALL, first, second)
-        dense = _pair_counts_dense(reader, postings.whole(Term(ALL, first)), postings.whole(Term(ALL, second)))
-        assert counts == dense
+        counts = pair_counts(postings, reader, ALL, first, second)
+        assert counts == pair_counts(postings, reader, ALL, first, second, dense=True)
     assert pair_bonus(searcher, [(ALL, first, second)])
 
 
 def test_no_bulk_field_lengths_means_no_bonus_and_no_crash(bundled_index, monkeypatch):
     """Another codec (no lengths column to read whole): the search goes through Whoosh, unranked by pairs."""
-    from khabar.search.scoring import segments
-
     monkeypatch.setattr(proximity, "PAIR_WEIGHT", 0.0)
     plain = search(bundled_index, "ویروس کرونا", limit=5, expand=False)
     monkeypatch.undo()

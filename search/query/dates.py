@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from whoosh.query import NumericRange, Query
+from whoosh.query import And, NumericRange, Query
 
 from khabar.indexer.dates import InvalidDate, parse_jalali_bound
 from khabar.indexer.schema import JALALI_DAY
 
 
-def jalali_range(start: str | None, end: str | None) -> Query | None:
+def jalali_range(start: str | None, end: str | None) -> NumericRange | None:
     """A filter on the Jalali day field for ``--from``/``--to`` (inclusive).
 
     ``1401`` and ``1401/12`` mean the whole year or month. Raises
@@ -23,6 +23,16 @@ def jalali_range(start: str | None, end: str | None) -> Query | None:
     return NumericRange(JALALI_DAY, low, high, constantscore=True)
 
 
+def within(query: Query, day_range: Query | None) -> Query:
+    """``query`` inside the Jalali range, for a search through Whoosh.
+
+    A conjunct, not ``filter=``: in whoosh3 3.54.0 a filtered search counts
+    its total as if unfiltered. The range scores a constant, so ranking is
+    unchanged.
+    """
+    return query if day_range is None else And([query, day_range])
+
+
 def day_bounds(day_range: NumericRange) -> tuple[int, float]:
     """``(low, high)`` of a Jalali range as :func:`search.scoring.segments.jalali_days`
     values, both inclusive.
@@ -31,4 +41,3 @@ def day_bounds(day_range: NumericRange) -> tuple[int, float]:
     """
     high = day_range.end if day_range.end is not None else float("inf")
     return max(day_range.start or 1, 1), high
-

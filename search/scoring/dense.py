@@ -2,7 +2,7 @@
 
 On a large archive a query of common words touches hundreds of thousands of
 postings, and a phrase of common words tens of thousands of candidate
-articles; :mod:`search.fastpath` spends a Python step on each. Here each
+articles; :mod:`search.scoring.sparse` spends a Python step on each. Here each
 segment is scored with whole-array operations: term scores added into a
 dense array per segment, Jalali ranges and exclusions as masks, and a
 phrase found by intersecting (article, position) codes of its words. The
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from khabar.search.query.dates import day_bounds
 from khabar.search.scoring.formula import in_exp_b2
+from khabar.search.scoring.plan import FastQuery, term_key
 from khabar.search.scoring.postings import postings_of
 from khabar.search.scoring.segments import jalali_days, kept, live_mask
 from khabar.search.scoring.weighting import length_norms
@@ -25,11 +26,10 @@ from khabar.search.scoring.weighting import length_norms
 DENSE_MIN_POSTINGS = 50_000
 
 
-def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
+def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: list,
                  bonus: dict[int, float] | None = None) -> tuple[int, list]:
+    """:func:`search.scoring.sparse.ranked` for a plan of long lists; ``gains`` by :func:`term_key`."""
     import numpy as np
-
-    from khabar.search.scoring.sparse import _clause_docs
 
     total = 0
     found_scores, found_docs = [], []
@@ -42,12 +42,12 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
             days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
             low, high = day_bounds(plan.day_range)
             keep &= (days >= low) & (days <= high)
-        for clause in plan.excluded:
-            keep[np.asarray(_clause_docs(postings, clause), dtype=np.int64)] = False
-        scores = np.zeros(count)
-        matched = np.zeros(count, dtype=bool)
         if reader.has_deletions():
             keep &= live_mask(reader)
+        for clause in plan.excluded:
+            keep[_clause_docs(np, postings, clause, keep)[1]] = False
+        scores = np.zeros(count)
+        matched = np.zeros(count, dtype=bool)
         for clause in plan.clauses:
             matched[_add_clause(np, scores, searcher, reader, postings, clause, gains, keep)] = True
         docnums = np.flatnonzero(matched)
@@ -67,16 +67,19 @@ def ranked_dense(searcher, plan, wanted: int, gains: dict, segments: list,
 
 def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, keep):
     """Add a word's or a phrase's score to the kept documents matching it; returns those documents."""
-    from khabar.search.scoring.sparse import _key
-
     norms = _array_norms(np, searcher, reader, clause[0][0].fieldname)
-    lists = [postings.whole(term) for term, _ in clause]
-    docs = _phrase_docs(np, lists, [offset for _, offset in clause], keep)
+    lists, docs = _clause_docs(np, postings, clause, keep)
     for (term, _), found in zip(clause, lists):
         ids = np.frombuffer(found.ids, dtype=np.uint32)
         tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
-        scores[docs] += in_exp_b2(gains[_key(term)], tfs, norms[docs])
+        scores[docs] += in_exp_b2(gains[term_key(term)], tfs, norms[docs])
     return docs
+
+
+def _clause_docs(np, postings, clause, keep) -> tuple[list, object]:
+    """The clause's posting lists, and the kept documents of the segment matching it."""
+    lists = [postings.whole(term) for term, _ in clause]
+    return lists, _phrase_docs(np, lists, [offset for _, offset in clause], keep)
 
 
 def _array_norms(np, searcher, reader, fieldname: str):
@@ -86,7 +89,7 @@ def _array_norms(np, searcher, reader, fieldname: str):
 
 
 def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
-    """The segment's live, kept documents where the words stand at their offsets (one word: its documents)."""
+    """The segment's kept documents where the words stand at their offsets (one word: its documents)."""
     docs = np.frombuffer(lists[0].ids, dtype=np.uint32).astype(np.int64)
     for found in lists[1:]:
         docs = np.intersect1d(docs, np.frombuffer(found.ids, dtype=np.uint32), assume_unique=True)
@@ -95,13 +98,14 @@ def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
         return docs
     codes = None
     for found, offset in zip(lists, offsets):
-        at = _position_codes(np, found, docs, offset)
+        at = position_codes(np, found, docs, offset)
         codes = at if codes is None else np.intersect1d(codes, at, assume_unique=True)
     return np.unique(codes >> 32)
 
 
-def _position_codes(np, found, docs, offset: int):
-    """``article << 32 | (position - offset)`` for every position of the word in ``docs``."""
+def position_codes(np, found, docs, offset: int):
+    """``article << 32 | (position - offset)`` for every position of the word
+    (a :class:`search.scoring.postings.PostingList`) in ``docs``, ascending."""
     ids = np.frombuffer(found.ids, dtype=np.uint32)
     at = np.searchsorted(ids, docs)
     lengths = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)

@@ -22,11 +22,10 @@ from whoosh.query import AndNot, Not, Phrase, Query, Term
 from whoosh.query.spans import SpanQuery
 
 from khabar.indexer.codec import CompactPositions
-
-from khabar.search.scoring.dense import DENSE_MIN_POSTINGS
+from khabar.search.scoring.dense import DENSE_MIN_POSTINGS, position_codes
+from khabar.search.scoring.formula import dfr_gain, in_exp_b2
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
 from khabar.search.scoring.segments import live_mask
-from khabar.search.scoring.formula import dfr_gain, in_exp_b2
 from khabar.search.scoring.weighting import length_norms, term_stats
 
 PAIR_WINDOW = 8  # the second word at most this many positions after the first
@@ -85,7 +84,7 @@ def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
         # numpy once the two words' lists are long index-wide (per article,
         # decoding positions in Python costs ~6 µs).
         dense = term_stats(searcher, fieldname, first)[0] + term_stats(searcher, fieldname, second)[0] >= DENSE_MIN_POSTINGS // 5
-        found = [_pair_counts(segment, reader, fieldname, first, second, dense)
+        found = [pair_counts(segment, reader, fieldname, first, second, dense)
                  for segment, (reader, _) in zip(postings, segments)]
         holding = sum(len(counts) for counts in found)
         if not holding:
@@ -99,9 +98,10 @@ def pair_bonus(searcher, pairs: list[Pair]) -> dict[int, float]:
     return bonus
 
 
-def _pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, second: str,
-                 dense: bool = False) -> dict[int, int]:
-    """``{docnum: times second follows first within the window}`` for the segment's live articles."""
+def pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, second: str,
+                dense: bool = False) -> dict[int, int]:
+    """``{docnum: times second follows first within the window}`` for the segment's live
+    articles; ``dense``: counted with numpy, for long lists (the same counts)."""
     lead, follow = postings.whole(Term(fieldname, first)), postings.whole(Term(fieldname, second))
     if not len(lead.ids) or not len(follow.ids):
         return {}
@@ -121,10 +121,8 @@ def _pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, 
 
 
 def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[int, int]:
-    """:func:`_pair_counts` with numpy, on (article << 32 | position) codes."""
+    """:func:`pair_counts` with numpy, on (article << 32 | position) codes."""
     import numpy as np
-
-    from khabar.search.scoring.dense import _position_codes
 
     docs = np.intersect1d(np.frombuffer(lead.ids, dtype=np.uint32),
                           np.frombuffer(follow.ids, dtype=np.uint32), assume_unique=True).astype(np.int64)
@@ -132,8 +130,8 @@ def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[i
         docs = docs[live_mask(reader)[docs]]
     if not len(docs):
         return {}
-    starts = _position_codes(np, lead, docs, 0)
-    later = _position_codes(np, follow, docs, 0)  # ascending: by article, then position
+    starts = position_codes(np, lead, docs, 0)
+    later = position_codes(np, follow, docs, 0)  # ascending: by article, then position
     # A window never crosses into the next article: positions stay far below 2**32.
     near = np.searchsorted(later, starts + PAIR_WINDOW, side="right") - np.searchsorted(later, starts, side="right")
     owners = starts >> 32

@@ -1,96 +1,32 @@
-"""Scoring the common query shapes without Whoosh's matcher tree.
+"""Scoring the common query shapes (:mod:`search.scoring.plan`) without Whoosh's matcher tree.
 
-Most queries are words and quoted phrases, perhaps with ``-excluded`` words
-and a Jalali date range. Whoosh scores them through a tree of Python matcher
-objects, ~10 µs a posting, and a phrase walks span objects for every
-document holding all its words. Here each term's posting blocks are read as
-arrays and scored in one loop, with field lengths and Jalali days from
-per-segment lists; a phrase checks the positions of only the documents that
-hold all of its words. Scores are the numbers Whoosh gives for the same query
-(:class:`search.ranking.KhabarInExpB2`; a phrase scores the sum of its words, as
-Whoosh's span queries do), hits and totals too, before the proximity bonus
-that both paths add the same way — ``tests/test_fastpath.py`` compares
-them. Any other query goes through Whoosh.
+Whoosh scores words and phrases through a tree of Python matcher objects,
+~10 µs a posting, and a phrase walks span objects for every document holding
+all its words. Here each term's posting blocks are read as arrays and scored
+in one loop, with field lengths and Jalali days from per-segment lists; a
+phrase checks the positions of only the documents that hold all of its
+words. Scores are the numbers Whoosh gives for the same query
+(:class:`search.scoring.weighting.KhabarInExpB2`; a phrase scores the sum of
+its words, as Whoosh's span queries do), hits and totals too, before the
+proximity bonus that both paths add the same way — ``tests/test_fastpath.py``
+compares them. Long lists go to the numpy scorer, :mod:`search.scoring.dense`.
 """
 
 from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from whoosh.query import NumericRange, Term
 
 from khabar.indexer.codec import CompactPositions
-from khabar.indexer.schema import JALALI_DAY
-from whoosh.query import And, AndNot, NumericRange, Or, Query, Term
-
+from khabar.search.query.dates import day_bounds
 from khabar.search.scoring import dense
 from khabar.search.scoring.formula import in_exp_b2
+from khabar.search.scoring.plan import Clause, FastQuery, term_key
 from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
-from khabar.search.query.dates import day_bounds
-from khabar.search.query.phrases import ExactNear
 from khabar.search.scoring.segments import jalali_days
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
-
-# A clause is one word, or a phrase: words at fixed distances from the first.
-Clause = tuple[tuple[Term, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FastQuery:
-    clauses: list[Clause]  # documents matching any clause, scored by their sum
-    excluded: list[Clause]  # documents matching any of these are left out
-    day_range: NumericRange | None
-
-
-def fast_query(query: Query) -> FastQuery | None:
-    """The plan for a query of words and phrases (``-excluded``, a Jalali range), or None."""
-    day_range = None
-    if isinstance(query, And) and len(query.subqueries) == 2 and isinstance(query.subqueries[1], NumericRange):
-        query, day_range = query.subqueries
-        if day_range.fieldname != JALALI_DAY:
-            return None
-    excluded: list[Clause] | None = []
-    if isinstance(query, AndNot):
-        query, negative = query.a, query.b
-        excluded = _clauses(negative)
-        if excluded is None:
-            return None
-    clauses = _clauses(query)
-    if clauses is None:
-        return None
-    return FastQuery(clauses, excluded, day_range)
-
-
-def _clauses(query: Query) -> list[Clause] | None:
-    if isinstance(query, Or):
-        if query.scale or query.minmatch:
-            return None
-        found: list[Clause] = []
-        for child in query.subqueries:
-            if isinstance(child, Or):  # nested ORs: one flat sum
-                nested = _clauses(child)
-                if nested is None or child.boost != 1.0:
-                    return None
-                found += nested
-                continue
-            clause = _clause(child)
-            if clause is None:
-                return None
-            found.append(clause)
-        return found
-    clause = _clause(query)
-    return None if clause is None else [clause]
-
-
-def _clause(query: Query) -> Clause | None:
-    if type(query) is Term:
-        return ((query, 0),) if isinstance(query.text, str) else None
-    if type(query) is ExactNear and query.ordered and query.slop == query.mindist and type(query.b) is Term:
-        head = _clause(query.a)
-        if head is None or head[0][0].fieldname != query.b.fieldname:
-            return None
-        return (*head, (query.b, head[-1][1] + query.slop))
-    return None
 
 
 def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | None = None) -> tuple[int, list] | None:
@@ -104,11 +40,11 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     None when a field of the plan is not scored: the caller then searches
     through Whoosh.
     """
-    fieldnames = {term.fieldname for clause in [*plan.clauses, *plan.excluded] for term, _ in clause}
+    fieldnames = plan.fieldnames()
     if not all(searcher.schema[fieldname].scorable for fieldname in fieldnames):
         return None
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
-    gains = {_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
+    gains = {term_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
         return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
@@ -137,12 +73,12 @@ def _add_clause(scores: dict[int, float], offset: int, postings: SegmentPostings
     """Add a word's or a phrase's score to the segment's documents matching it."""
     if len(clause) == 1:
         found = postings.whole(clause[0][0])
-        _add(scores, offset, found.ids, found.tfs, gains[_key(clause[0][0])], norms, keep)
+        _add(scores, offset, found.ids, found.tfs, gains[term_key(clause[0][0])], norms, keep)
         return
     docs = _clause_docs(postings, clause, keep)
     for term, _ in clause:
         tf_of = postings.whole(term).tf
-        _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[_key(term)], norms, _KEEP_ALL)
+        _add(scores, offset, docs, [tf_of(docnum) for docnum in docs], gains[term_key(term)], norms, _KEEP_ALL)
 
 
 def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: list[float], keep: _Keep) -> None:
@@ -154,10 +90,6 @@ def _add(scores: dict[int, float], offset: int, ids, tfs, gain: float, norms: li
             continue
         key = docnum + offset
         scores[key] = get(key, 0.0) + in_exp_b2(gain, tf, norms[docnum])
-
-
-def _key(term: Term) -> tuple:
-    return term.fieldname, term.text, term.boost
 
 
 def _gain(searcher, term: Term) -> float:
