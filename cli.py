@@ -277,22 +277,39 @@ def stats(out: Output, index_dir: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Start a fresh index instead of updating.")
+@click.option("--forget", "forget", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
+              help="Drop a folder the index holds, and its articles (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list articles skipped as duplicates.")
 @index_option
-def index(paths: tuple[Path, ...], rebuild: bool, quiet: bool, verbose: bool, index_dir) -> None:
+def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quiet: bool, verbose: bool,
+          index_dir) -> None:
     """Index article files (HTML, print-view text, JSON Lines) under PATHS.
 
     Runs are incremental: new and changed files are indexed, deleted ones
-    removed. With no PATHS, the folders indexed before are updated.
+    removed. With no PATHS, the folders indexed before are updated. A folder
+    the index holds that is missing keeps its articles (exit status 1) until
+    it is back or dropped with --forget.
+
+    Exit status: 0 done, 1 a folder is missing (the rest is done), 2 usage
+    error or not a khabar index, 3 another indexer is writing, 4 the system
+    refused (disk full, read-only, no permission), 130 interrupted.
     """
+    from khabar.indexer.safe_text import clean_text
+    from khabar.indexer.update import FolderMissing
+
     index_dir, _ = resolve_index(index_dir)
-    summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, quiet=quiet, verbose=verbose)
+    summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, forget=list(forget), quiet=quiet,
+                         verbose=verbose)
+    for kept in summary.kept:
+        click.echo(clean_text(kept.line()), err=True)
     click.echo(summary.line(), err=True)
+    if summary.kept:
+        sys.exit(FolderMissing.exit_status)
 
 
-def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = False, quiet: bool = False,
-               verbose: bool = False):
+def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = False, forget: list[Path] = (),
+               quiet: bool = False, verbose: bool = False):
     from khabar.indexer.update import update_index
 
     from khabar.indexer.safe_text import clean_text
@@ -315,7 +332,7 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
         return bar.update
 
     try:
-        summary = update_index(index_dir, roots, rebuild=rebuild, on_problem=report,
+        summary = update_index(index_dir, roots, rebuild=rebuild, forget=forget, on_problem=report,
                                on_duplicate=report_duplicate, progress=progress)
     finally:
         if bar is not None:

@@ -4,6 +4,11 @@ Incremental by default: files are compared with what the index holds by size
 and mtime, then by content hash; new and changed files are (re)indexed, files
 gone from disk are removed. Every run ends in one Whoosh commit, so an
 interrupted or killed run leaves the previous index as it was.
+
+A folder the index holds that is not there (an unplugged disk, a share not
+mounted: missing, or without a single article file) is not read as "every
+file deleted": its articles are kept and the run says so
+(:attr:`UpdateSummary.kept`); ``forget`` drops a folder and its articles.
 """
 
 from __future__ import annotations
@@ -11,14 +16,15 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shlex
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article, UnreadableArticle
 from .dates import jalali_day
-from .errors import InputError, KhabarError
+from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .persian.folding import keyword_key
 from .readers import read_file
 from .schema import build_schema
@@ -36,6 +42,39 @@ class NothingToIndex(InputError):
     """No folder was named and the index remembers none."""
 
 
+class NotAFolderHeld(InputError):
+    """``--forget`` named a folder the index does not hold."""
+
+
+class FolderMissing(KhabarError):
+    """A folder the index holds is not there, so its articles were kept as they were.
+
+    Exit status 1: the run did what it could (the other folders are up to
+    date), but the index is not a picture of every folder it holds.
+    """
+
+    exit_status = EXIT_NOTHING_FOUND
+
+
+@dataclass(slots=True, frozen=True)
+class KeptFolder:
+    """A folder the index holds that was not there: its articles are kept."""
+
+    path: str
+    articles: int
+    empty: bool = False  # there, but without one article file (a share not mounted?)
+
+    def line(self, *, rebuild: bool = False) -> str:
+        state = "folder empty (not mounted?)" if self.empty else "folder missing"
+        count = f"its {self.articles} article{'' if self.articles == 1 else 's'}"
+        forget = f"khabar index --forget {shlex.quote(self.path)}"
+        if rebuild:
+            return (f"cannot rebuild: {state}: {self.path} ({count} would be lost; "
+                    f"reconnect it, or drop them first: {forget})")
+        kept = "is kept" if self.articles == 1 else "are kept"
+        return f"{state}: {self.path} ({count} {kept}; to drop them: {forget})"
+
+
 @dataclass(slots=True)
 class UpdateSummary:
     added: int = 0
@@ -45,6 +84,7 @@ class UpdateSummary:
     duplicates: int = 0
     unchanged: int = 0
     rebuilt_because: str = ""
+    kept: list[KeptFolder] = field(default_factory=list)
 
     def line(self) -> str:
         return (
@@ -80,6 +120,7 @@ def update_index(
     roots: Iterable[Path] | None = None,
     *,
     rebuild: bool = False,
+    forget: Iterable[Path] = (),
     procs: int | None = None,
     on_problem: ProblemSink = lambda message: None,
     on_duplicate: ProblemSink = lambda message: None,
@@ -87,6 +128,10 @@ def update_index(
 ) -> UpdateSummary:
     """Index the article files under ``roots`` (default: the folders indexed before).
 
+    ``forget``: folders the index holds whose articles are dropped and which
+    are no longer updated. A held folder that is missing (or has no article
+    file at all) keeps its articles and is listed in the summary's ``kept``;
+    a rebuild that would lose such articles raises :class:`FolderMissing`.
     ``on_problem`` receives one line per file or record that could not be read;
     ``on_duplicate`` one line per article already indexed from another file.
     ``progress(total)`` is called once the work is known and returns a callable
@@ -102,12 +147,23 @@ def update_index(
         # What a killed run left: a swap cut short is finished, leftovers removed.
         finish_interrupted_swap(index_dir)
         remove_leftovers(index_dir)
-        return _update_locked(index_dir, named, rebuild, procs, (on_problem, on_duplicate), progress)
+        return _update_locked(index_dir, named, list(forget), rebuild, procs, (on_problem, on_duplicate), progress)
+
+
+@dataclass(slots=True)
+class _Roots:
+    """The folders of one run."""
+
+    walk: list[Path]  # read from disk
+    absent: dict[str, bool]  # held folders not there (→ whether the folder is there but empty): kept as they are
+    forgotten: list[str]  # dropped with their articles
+    remembered: list[str]  # what the index holds after the run
 
 
 def _update_locked(
     index_dir: Path,
     named: list[Path],
+    forget: list[Path],
     rebuild: bool,
     procs: int | None,
     sinks: tuple[ProblemSink, ProblemSink],
@@ -115,19 +171,79 @@ def _update_locked(
 ) -> UpdateSummary:
     meta = IndexMeta.load(index_dir)
     summary = UpdateSummary()
-    root_paths = named or [Path(r) for r in (meta.roots if meta else [])]
-    if not root_paths:
+    held = list(meta.roots) if meta else []
+    forgotten = [_held_folder(path, held, index_dir) for path in forget]
+    held = [root for root in held if root not in forgotten]
+    root_paths = named or [Path(root) for root in held]
+    if not root_paths and not forgotten:
         raise NothingToIndex("no folder to index: name one, e.g. 'khabar index ~/news'")
+    absent = {str(root): empty for root in root_paths if (empty := _absence(root)) is not None}
     if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
         rebuild = True
         summary.rebuilt_because = f"the index at {index_dir} was built by another version of khabar; rebuilding it"
     if rebuild or not index_exists(index_dir):
         # A rebuild takes over the folders the old index covered.
-        known_roots = meta.roots if (not named and meta) else [str(p) for p in root_paths]
-        _build_fresh(index_dir, root_paths, known_roots, procs, sinks, progress, summary)
+        known = held if not named else [str(p) for p in root_paths]
+        kept = _kept(_articles_under(index_dir, absent), absent)
+        if lost := [folder for folder in kept if folder.articles]:
+            raise FolderMissing(lost[0].line(rebuild=True))
+        roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
+        _build_fresh(index_dir, roots, procs, sinks, progress, summary)
+        summary.kept = kept
     else:
-        _update_existing(index_dir, meta or IndexMeta(), root_paths, procs, sinks, progress, summary)
+        known = sorted(set(held) | {str(p) for p in named})
+        roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
+        _update_existing(index_dir, meta or IndexMeta(), roots, procs, sinks, progress, summary)
     return summary
+
+
+def _held_folder(path: Path, held: list[str], index_dir: Path) -> str:
+    """The folder of ``held`` that ``path`` names, or :class:`NotAFolderHeld`."""
+    wanted = str(Path(path).absolute())
+    for root in held:
+        if root == wanted or os.path.realpath(root) == os.path.realpath(wanted):
+            return root
+    holds = ", ".join(held) if held else "no folder"
+    raise NotAFolderHeld(f"{wanted}: the index at {index_dir} does not hold that folder (it holds {holds})")
+
+
+def _absence(root: Path) -> bool | None:
+    """None when ``root`` is there; else whether it is an empty folder (False: missing).
+
+    A folder without a single article file is how an unmounted share looks
+    (its mount point stays): its articles are not taken to be deleted.
+    """
+    if not root.exists():
+        return False
+    if root.is_dir() and next(iter(article_files([root])), None) is None:
+        return True
+    return None
+
+
+def _articles_under(index_dir: Path, folders: Iterable[str]) -> dict[str, int]:
+    """How many articles the index at ``index_dir`` holds from each folder."""
+    folders = list(folders)
+    if not folders or not index_exists(index_dir):
+        return dict.fromkeys(folders, 0)
+    from whoosh.filedb.filestore import FileStorage
+
+    ix = FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
+    try:
+        with ix.searcher() as searcher:
+            _files, ids = _snapshot(searcher.reader())
+    finally:
+        ix.close()
+    return _count_under(ids, folders)
+
+
+def _count_under(ids: dict[str, str], folders: Iterable[str]) -> dict[str, int]:
+    return {folder: sum(1 for path in ids.values() if is_under(path, [folder])) for folder in folders}
+
+
+def _kept(counts: dict[str, int], absent: dict[str, bool]) -> list[KeptFolder]:
+    """The absent folders to report: every missing one, and empty ones that had articles."""
+    return [KeptFolder(root, counts.get(root, 0), empty) for root, empty in absent.items()
+            if not empty or counts.get(root, 0)]
 
 
 def _real_folder(index_dir: Path) -> Path:
@@ -138,7 +254,7 @@ def _real_folder(index_dir: Path) -> Path:
 def _update_existing(
     index_dir: Path,
     meta: IndexMeta,
-    root_paths: list[Path],
+    roots: _Roots,
     procs: int | None,
     sinks: tuple[ProblemSink, ProblemSink],
     progress: Callable[[int], Progress] | None,
@@ -152,17 +268,17 @@ def _update_existing(
     try:
         with ix.searcher() as searcher:
             indexed, ids = _snapshot(searcher.reader())
-        _write_once(ix, lambda writer: _apply(writer, indexed, ids, root_paths, procs, sinks, progress, summary))
+        summary.kept = _kept(_count_under(ids, roots.absent), roots.absent)
+        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, procs, sinks, progress, summary))
     finally:
         ix.close()
-    meta.roots = sorted(set(meta.roots) | {str(p) for p in root_paths})
+    meta.roots = roots.remembered
     meta.save(index_dir)
 
 
 def _build_fresh(
     index_dir: Path,
-    root_paths: list[Path],
-    known_roots: list[str],
+    roots: _Roots,
     procs: int | None,
     sinks: tuple[ProblemSink, ProblemSink],
     progress: Callable[[int], Progress] | None,
@@ -172,10 +288,11 @@ def _build_fresh(
     from whoosh.index import create_in
 
     building = building_dir(index_dir)
-    make_folder(building, IndexMeta(SCHEMA_VERSION, sorted(set(known_roots)), complete=False))
+    remembered = sorted(set(roots.remembered))
+    make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
     workers = procs if procs is not None else (os.cpu_count() or 1)
     writer_procs = 0
-    if sum(1 for _ in article_files(root_paths)) >= _PARALLEL_MIN_FILES:
+    if sum(1 for _ in article_files(roots.walk)) >= _PARALLEL_MIN_FILES:
         # Analysis and segment writing, the bulk of the cost, run in one
         # worker process per core (indexer/segment_writer.py); files are then
         # read in this process. forkserver keeps the lock out of the workers.
@@ -183,11 +300,11 @@ def _build_fresh(
     try:
         ix = create_in(str(building), build_schema())
         try:
-            _write_once(ix, lambda writer: _apply(writer, {}, {}, root_paths, procs, sinks, progress, summary),
+            _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, procs, sinks, progress, summary),
                         writer_procs=writer_procs)
         finally:
             ix.close()
-        IndexMeta(SCHEMA_VERSION, sorted(set(known_roots))).save(building)  # complete: may be swapped in
+        IndexMeta(SCHEMA_VERSION, remembered).save(building)  # complete: may be swapped in
     except BaseException:
         _discard(building)
         raise
@@ -250,7 +367,7 @@ def _apply(
     writer,
     indexed: dict[str, _FileState],
     ids: dict[str, str],
-    root_paths: list[Path],
+    roots: _Roots,
     procs: int | None,
     sinks: tuple[ProblemSink, ProblemSink],
     progress: Callable[[int], Progress] | None,
@@ -259,7 +376,7 @@ def _apply(
     on_problem, on_duplicate = sinks
     on_disk: set[str] = set()
     to_read: list[tuple[str, str]] = []
-    for path, problem in article_files(root_paths):
+    for path, problem in article_files(roots.walk):
         key = str(path)
         if problem:
             summary.skipped += 1
@@ -273,7 +390,8 @@ def _apply(
         else:
             to_read.append((key, stamp))
 
-    roots = [str(p) for p in root_paths]
+    walked = [str(p) for p in roots.walk]
+    kept = list(roots.absent)
     live_ids = dict(ids)
     ids_of: dict[str, list[str]] = {}
     for doc_id, path in ids.items():
@@ -287,7 +405,9 @@ def _apply(
             live_ids.pop(doc_id, None)
         return len(dropped)
 
-    for path in [p for p in indexed if p not in on_disk and is_under(p, roots)]:
+    # Files gone from the folders read; never the articles of a folder that is not there.
+    for path in [p for p in indexed if p not in on_disk and not is_under(p, kept)
+                 and (is_under(p, walked) or is_under(p, roots.forgotten))]:
         summary.removed += forget(path)
 
     tick = progress(len(to_read)) if progress else (lambda n: None)

@@ -131,3 +131,62 @@ def test_index_of_a_missing_folder_is_a_usage_error(runner, tmp_path):
     assert result.exit_code == 2
     assert "no-such-folder: no such file or folder" in result.stderr
     assert not index_dir.exists()  # nothing created, no folder remembered
+
+
+# --- a folder the index holds that is not there (issue 10, item 2) ---------------------------
+
+def test_a_moved_folder_keeps_its_articles_and_exits_1(runner, tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    other = tmp_path / "other"
+    other.mkdir()
+    assert runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder), str(other)]).exit_code == 0
+    news_folder.rename(tmp_path / "moved")  # as an unplugged disk looks
+    (other / "new.jsonl").write_text(json.dumps({"title": "خبر تازه", "body": "متن خبر تازه", "id": "n1"},
+                                                ensure_ascii=False) + "\n", encoding="utf-8")
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir)])
+    assert result.exit_code == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0] == (f"folder missing: {news_folder} (its 5 articles are kept; "
+                        f"to drop them: khabar index --forget {news_folder})")
+    assert lines[-1].startswith("added 1, updated 0, removed 0, skipped 0")  # the other folder is updated
+    assert "Traceback" not in result.stderr
+    found = runner.invoke(cli.main, ["search", "--index", str(index_dir), "--json", "تعاونی دانش بنیان"])
+    assert json.loads(found.stdout)["total"] == 1
+    # Forgotten only when asked; then the runs are clean again.
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), "--forget", str(news_folder)])
+    assert result.exit_code == 0, result.stderr
+    assert "removed 5" in result.stderr
+    stats = json.loads(runner.invoke(cli.main, ["stats", "--index", str(index_dir), "--json"]).stdout)
+    assert (stats["articles"], stats["roots"]) == (1, [str(other)])
+    assert runner.invoke(cli.main, ["index", "--index", str(index_dir)]).exit_code == 0
+
+
+def test_an_empty_folder_that_held_articles_is_taken_for_a_share_not_mounted(runner, tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
+    for path in news_folder.iterdir():
+        path.unlink()
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"folder empty (not mounted?): {news_folder} (its 5 articles are kept")
+    assert json.loads(runner.invoke(cli.main, ["stats", "--index", str(index_dir), "--json"]).stdout)["articles"] == 5
+
+
+def test_a_rebuild_that_would_lose_a_missing_folder_is_refused(runner, tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
+    news_folder.rename(tmp_path / "moved")
+    result = runner.invoke(cli.main, ["index", "--rebuild", "--index", str(index_dir)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"khabar: cannot rebuild: folder missing: {news_folder} (its 5 articles")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert json.loads(runner.invoke(cli.main, ["stats", "--index", str(index_dir), "--json"]).stdout)["articles"] == 5
+
+
+def test_forgetting_a_folder_the_index_does_not_hold_is_a_usage_error(runner, tmp_path, news_folder):
+    index_dir = tmp_path / "ix"
+    runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder)])
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), "--forget", str(tmp_path / "elsewhere")])
+    assert result.exit_code == 2
+    assert "does not hold that folder" in result.stderr and str(news_folder) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -67,7 +67,7 @@ def test_changed_new_and_deleted_files(tmp_path, news_folder):
     assert "راز رگبار سردرگم پمپئو" not in titles(index_dir)
 
 
-def test_deleting_a_whole_folder_removes_its_articles(tmp_path, news_folder):
+def test_a_folder_that_is_gone_keeps_its_articles_until_forgotten(tmp_path, news_folder):
     index_dir = tmp_path / "ix"
     other = tmp_path / "other"
     other.mkdir()
@@ -76,12 +76,18 @@ def test_deleting_a_whole_folder_removes_its_articles(tmp_path, news_folder):
     # The same article under another file is indexed once.
     summary = update_index(index_dir, [other])
     assert summary.duplicates == 1 and summary.added == 0
-    shutil.rmtree(news_folder)
+    shutil.rmtree(news_folder)  # as an unplugged disk looks
     summary = update_index(index_dir, None)
-    assert summary.removed == 5
-    # The copy that was left out as a duplicate now stands in for the original.
-    assert summary.added == 1
+    assert summary.removed == 0
+    assert [(kept.path, kept.articles, kept.empty) for kept in summary.kept] == [(str(news_folder), 5, False)]
+    assert doc_count(index_dir) == 5
+    assert IndexMeta.load(index_dir).roots == sorted([str(news_folder), str(other)])
+    # Forgotten when asked: its articles go, and the copy left out as a
+    # duplicate now stands in for the original.
+    summary = update_index(index_dir, None, forget=[news_folder])
+    assert (summary.removed, summary.added, summary.kept) == (5, 1, [])
     assert doc_count(index_dir) == 1
+    assert IndexMeta.load(index_dir).roots == [str(other)]
 
 
 def test_bad_files_are_named_and_the_rest_is_indexed(tmp_path, news_folder):
