@@ -254,3 +254,35 @@ def test_a_query_in_an_error_message_is_cleaned_and_cut_short(bundled_index):
     message = str(info.value)
     assert "\x1b" not in message and "\x07" not in message and "\udcff" not in message
     assert "\ufffd" in message and "…" in message and len(message) < 400
+
+
+def test_a_snippet_reads_a_bounded_prefix_of_a_huge_body(monkeypatch):
+    """A 3 MB body whose only match is at its end: the snippet scans at most SCAN_CHARS of it
+    (the whole body was scanned: 18 s and 2 GB for a 200 MB article) and shows the opening."""
+    from khabar.indexer.persian.terms import index_term
+    from khabar.search import snippets
+
+    scanned: list[tuple[int, int]] = []
+    matches = snippets._matches
+
+    def recording(body, terms, start, end):
+        scanned.append((start, end))
+        return matches(body, terms, start, end)
+
+    monkeypatch.setattr(snippets, "_matches", recording)
+    marks = SnippetMarks("[", "]")
+    filler = "متن بلند خبر درباره بازار و سهام "
+    body = filler * (3_000_000 // len(filler)) + "کرونا ماسک"
+    terms = frozenset({index_term("کرونا"), index_term("ماسک")})
+    for together in (False, True):
+        scanned.clear()
+        shown = snippets.snippet(body, terms, marks, together=together)
+        assert "[" not in shown and shown.startswith("متن بلند خبر")
+        assert scanned and max(end for _, end in scanned) <= snippets.SCAN_CHARS + 100
+    # Inside the window a match is found and marked, a phrase's words together.
+    near = filler * 1000 + "کرونا ماسک " + filler * 90_000
+    assert "[کرونا] [ماسک]" in snippets.snippet(near, terms, marks, together=True)
+    # A body without a space to end a step at.
+    scanned.clear()
+    assert "[" not in snippets.snippet("ب" * 3_000_000, terms, marks)
+    assert max(end for _, end in scanned) <= snippets.SCAN_CHARS + 100
