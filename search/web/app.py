@@ -234,8 +234,9 @@ class Site:
             facets = facet_counts(self.index_dir, form.q, **common)
         else:
             facets = facet_counts(self.index_dir, form.q, source=form.source, **common)
-            results = search_source(self.index_dir, form.q, form.source, total=facets.total, limit=form.limit,
-                                    page=form.page, sort=form.sort, marks=_WEB_MARKS, **common)
+            matches = sum(count for _, count in facets.sources)
+            results = search_source(self.index_dir, form.q, form.source, total=facets.total, matches=matches,
+                                    limit=form.limit, page=form.page, sort=form.sort, marks=_WEB_MARKS, **common)
         return results, facets
 
     def result_view(self, hit: Hit) -> dict:

@@ -14,6 +14,7 @@ Until the engine has ``--by month`` and a source filter (issue 15), they are mad
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,9 @@ from khabar.search.query.parse import parse_query
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks
 
-# Ranked hits asked from the engine at a time while filtering by source.
+# Ranked hits asked from the engine at a time while filtering by source: at least
+# SOURCE_CHUNK, and SOURCE_SCAN when the counts are not known.
+SOURCE_CHUNK = 20
 SOURCE_SCAN = 200
 # A timeline longer than this many months is drawn by year.
 MAX_MONTHS = 120
@@ -98,15 +101,22 @@ def _timeline(months: Counter[int], low: int | None, high: float | None) -> tupl
             for y in range(first // 12, last // 12 + 1)], "year"
 
 
-def search_source(index_dir: Path, text: str, source: str, *, total: int, date_from: str | None = None,
-                  date_to: str | None = None, limit: int = 10, page: int = 1, sort: str = "relevance",
-                  marks: SnippetMarks | None = None) -> SearchResults:
+def search_source(index_dir: Path, text: str, source: str, *, total: int, matches: int | None = None,
+                  date_from: str | None = None, date_to: str | None = None, limit: int = 10, page: int = 1,
+                  sort: str = "relevance", marks: SnippetMarks | None = None) -> SearchResults:
     """One page of the ranked results of ``text`` from ``source`` alone, in the engine's
-    order; ``total`` is their number (from :func:`facet_counts`)."""
+    order. ``total`` is their number and ``matches`` that of all sources (both from
+    :func:`facet_counts`): the engine is asked for about as many ranked hits as should
+    hold this page of the source, as each costs a snippet, then for more if they did not."""
+    wanted = page * limit
+    if total and matches:
+        chunk = min(matches, max(SOURCE_CHUNK, math.ceil(wanted * matches / total * 1.25) + limit))
+    else:
+        chunk = SOURCE_SCAN
     skip, kept, scanned = (page - 1) * limit, [], 0  # scanned: hits of the source seen so far
-    chunk = 1
+    number = 1
     while len(kept) < limit:
-        results = search(index_dir, text, date_from=date_from, date_to=date_to, limit=SOURCE_SCAN, page=chunk,
+        results = search(index_dir, text, date_from=date_from, date_to=date_to, limit=chunk, page=number,
                          sort=sort, marks=marks)
         for hit in results.hits:
             if hit.source != source:
@@ -116,7 +126,7 @@ def search_source(index_dir: Path, text: str, source: str, *, total: int, date_f
                 kept.append(hit)
                 if len(kept) == limit:
                     break
-        if chunk * SOURCE_SCAN >= results.total or not results.hits:
+        if number * chunk >= results.total or not results.hits:
             break
-        chunk += 1
+        number += 1
     return SearchResults(text, total, kept)
