@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar import cli
 
@@ -166,3 +168,25 @@ def test_json_escapes_c1_controls_and_replaces_lone_surrogates():
     assert not UNSAFE.search(document) and BIDI not in document and "\u2028" not in document
     assert json.loads(document) == {"text": f"a\x85b\x9bc\x7f{BIDI}\u2028\ufffd\ufffd{OSC}"}
     document.encode("utf-8")  # strict
+
+
+any_text = st.text(alphabet=st.one_of(st.characters(), st.sampled_from(["\x1b", "]", "[", "\x07", "\n", " ", "\r"])),
+                   max_size=40)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=any_text, max_chars=st.one_of(st.none(), st.integers(1, 12)))
+def test_cleaned_text_holds_nothing_a_stream_would_act_on(text, max_chars):
+    from khabar.indexer.safe_text import clean_lines, clean_text, iter_clean_lines
+
+    line = clean_text(text)
+    assert not UNSAFE.search(line) and not re.search("[\x00-\x1f\u202a-\u202e\u2066-\u2069\u2028\u2029]", line)
+    if not re.search("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]", text):
+        assert line is text  # nothing to clean: not even copied
+    pieces = list(iter_clean_lines(text, max_chars=max_chars))
+    assert all(piece and piece == piece.strip() and "\n" not in piece and not UNSAFE.search(piece)
+               for piece in pieces)
+    if max_chars is None:
+        assert "\n".join(pieces) == clean_lines(text)
+    else:
+        assert all(len(piece) <= max_chars for piece in pieces)

@@ -111,3 +111,23 @@ def test_stats_of_an_empty_index_exits_1(tmp_path):
     update_index(tmp_path / "ix", [tmp_path / "empty"])
     result = run(tmp_path / "ix", "stats", "--json")
     assert result.exit_code == 1 and json.loads(result.stdout)["articles"] == 0
+
+
+def test_show_streams_a_huge_body_in_bounded_chunks():
+    """A few-MB body is cleaned and written a piece at a time (show once held it whole, several times:
+    6-9 s and 1 GB for a 200 MB article), and the pieces are the article's cleaned paragraphs."""
+    from khabar.search.render.terminal import Style
+    from khabar.search.render.views import BODY_CHUNK_CHARS, article_chunks
+
+    paragraph = "بند خبر \x1b]0;pwned\x07با متن بلند " * 40
+    long_line = "واژه " * 60_000  # one paragraph longer than a chunk
+    article = StoredArticle(id="big", url="https://example.com/big", title="خبر بزرگ", source="آزمون",
+                            date=None, jalali_date=None, keywords=["بزرگ"],
+                            body="\n\n".join([paragraph] * 4000 + [long_line, "پایان."]))
+    chunks = list(article_chunks(article, "table", Style()))
+    assert len(chunks) > 10 and max(map(len, chunks)) <= BODY_CHUNK_CHARS
+    assert chunks[0] == "خبر بزرگ\nno date · آزمون\nhttps://example.com/big\nkeywords: بزرگ\n"
+    lines = "\n".join(chunks[1:]).split("\n")
+    assert lines[:4000] == [paragraph.replace("\x1b]0;pwned\x07", "").strip()] * 4000
+    assert " ".join(lines[4000:-1]) == long_line.strip() and lines[-1] == "پایان."
+    assert not any("\x1b" in chunk or "\x07" in chunk for chunk in chunks)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khabar import cli
 from cli_corpus import build_index
@@ -160,3 +162,20 @@ def test_shell_completion(words, expected):
 def test_completion_script_is_printed_for_bash():
     result = CliRunner().invoke(cli.main, [], prog_name="khabar", env={"_KHABAR_COMPLETE": "bash_source"})
     assert "_KHABAR_COMPLETE=bash_complete" in result.stdout
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(rows=st.lists(st.lists(st.one_of(st.none(), st.text(max_size=12), st.integers(),
+                                        st.lists(st.text(max_size=5), max_size=3)),
+                              min_size=3, max_size=3), max_size=4))
+def test_csv_lines_are_what_the_csv_module_writes(rows):
+    """delimited() writes csv itself (the csv module buffered a huge cell four bytes a character, twice)."""
+    from khabar.search.render.formats import cell, delimited
+
+    columns = ("a", "b,c", 'd"')
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell(value) for value in row] for row in rows)
+    records = [dict(zip(columns, row)) for row in rows]
+    assert "".join(line + "\n" for line in delimited(records, columns, "csv")) == expected.getvalue()

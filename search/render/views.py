@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from khabar.search.articles import ARTICLE_FIELDS, IndexStats, StoredArticle
 from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
 from khabar.search.render.formats import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
-from khabar.indexer.safe_text import clean_lines, clean_text
+from khabar.indexer.safe_text import clean_text, iter_clean_lines
 from khabar.search.render.terminal import Style
 
 # tsv/csv columns of ``keywords --stdin``: one row per keyword, its article ids space-separated.
@@ -72,14 +72,16 @@ _NO_GROUP = {"month": "(no date)", "source": "(no source)"}
 
 
 def article_chunks(article: StoredArticle, fmt: str, style: Style) -> Iterator[str]:
-    """One article in full."""
+    """One article in full; the table view streams the body, a few paragraphs at a time."""
     if fmt == "table":
-        yield style.finish(_article_view(article, style))
+        yield style.finish(_article_head(article, style))
+        yield from (style.finish(chunk) for chunk in _paragraph_chunks(article.body))
     else:
         yield from machine_chunks([article.as_dict()], fmt, ARTICLE_FIELDS, lambda records: records[0])
 
 
-def _article_view(article: StoredArticle, style: Style) -> str:
+def _article_head(article: StoredArticle, style: Style) -> str:
+    """Title, dates and source, URL and keywords, and the blank line before the body."""
     dates = " · ".join(part for part in (article.jalali_date, article.date) if part) or "no date"
     lines = [
         style.bold(clean_text(article.title) or "(untitled)"),
@@ -90,8 +92,27 @@ def _article_view(article: StoredArticle, style: Style) -> str:
     if article.keywords:
         lines.append("keywords: " + "، ".join(clean_text(keyword) for keyword in article.keywords))
     lines.append("")
-    lines.append(clean_lines(article.body))
     return "\n".join(lines)
+
+
+# Characters of body text per chunk of ``show``: a huge article is cleaned and
+# written a piece at a time, never copied whole.
+BODY_CHUNK_CHARS = 64 * 1024
+
+
+def _paragraph_chunks(body: str) -> Iterator[str]:
+    """The body's cleaned paragraphs, one per line, in chunks of at most BODY_CHUNK_CHARS
+    (a longer paragraph is broken into lines of at most that many characters)."""
+    batch: list[str] = []
+    size = 0
+    for line in iter_clean_lines(body, max_chars=BODY_CHUNK_CHARS):
+        if batch and size + len(line) > BODY_CHUNK_CHARS:
+            yield "\n".join(batch)
+            batch, size = [], 0
+        batch.append(line)
+        size += len(line) + 1
+    if batch:
+        yield "\n".join(batch)
 
 
 def stats_chunks(stats: IndexStats, fmt: str, style: Style) -> Iterator[str]:
