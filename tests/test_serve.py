@@ -542,8 +542,9 @@ def test_serve_says_no_index_and_port_in_use_before_starting(tmp_path, bundled_i
     port = int(first.url.rsplit(":", 1)[1].strip("/"))
     first.listener.listen()
     try:
-        with pytest.raises(OSError):
+        with pytest.raises(OSError) as refused:
             web.make_server(bundled_index, port=port)
+        assert refused.value.filename == f"127.0.0.1:{port}"
     finally:
         first.listener.close()
 
@@ -556,9 +557,21 @@ def test_serve_warns_when_it_listens_beyond_this_machine(bundled_index, monkeypa
     assert said[1].startswith("khabar: serving ") and "http://127.0.0.1:" in said[1]
     said.clear()
     web.serve(bundled_index, host="127.0.0.1", port=0, echo=said.append)
-    assert len(said) == 1 and "warning" not in said[0]
+    assert len(said) == 2 and "warning" not in said[0] and said[1] == "khabar: stopped"
     assert web.is_loopback("localhost") and web.is_loopback("::1") and web.is_loopback("127.0.0.2")
     assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
+
+
+def test_ctrl_c_stops_serving_without_a_failure(bundled_index, monkeypatch):
+    said: list[str] = []
+
+    def interrupted(self):
+        self.listener.close()
+        raise KeyboardInterrupt  # what uvicorn raises again after its graceful shutdown
+
+    monkeypatch.setattr(web.Server, "run", interrupted)
+    web.serve(bundled_index, port=0, echo=said.append)
+    assert said[-1] == "khabar: stopped"
 
 
 def test_static_files_and_the_bundled_font(client):

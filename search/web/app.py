@@ -503,9 +503,10 @@ def make_server(index_dir: Path, *, host: str = "127.0.0.1", port: int = 8080) -
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((bare, port))
-    except OSError:
+    except OSError as error:
         listener.close()
-        raise
+        # The CLI names an OSError's filename: here, the address that could not be had.
+        raise OSError(error.errno, error.strerror, f"{host}:{port}") from None
     bound = listener.getsockname()[1]
     shown = "127.0.0.1" if bare in ("0.0.0.0", "::") else f"[{bare}]" if family == socket.AF_INET6 else bare
     app = create_app(index_dir, allowed_hosts=None if is_loopback(host) else ["*"])
@@ -525,4 +526,8 @@ def serve(index_dir: Path, *, host: str = "127.0.0.1", port: int = 8080, open_br
     echo(f"khabar: serving {index_dir} at {server.url} (Ctrl-C stops)")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, [server.url]).start()
-    server.run()
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn shuts down on Ctrl-C, then raises it again: stopping is no failure
+        pass
+    echo("khabar: stopped")
