@@ -25,11 +25,16 @@ that A/B comparisons share the machine's noise:
 
 Corpora are prepared under $KHABAR_BENCH_DIR (default /tmp/khabar-bench) and
 reused between runs; indexes are built there too.
+
+A code folder may have either layout: the package (a root ``__init__.py``,
+imported as ``khabar.*``) or the flat one of before session 4 (top-level
+``indexer``, ``search``, ``cli``). Both run with this interpreter.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import statistics
@@ -72,15 +77,43 @@ def query_set() -> list[dict]:
     return items
 
 
+# --------------------------------------------------------------------------- code folders
+# Workers run in a fresh interpreter that imports one code folder's modules
+# (_code_env), so each folder is measured with its own indexer and search.
+
+_PREFIX = "KHABAR_BENCH_PREFIX"  # "khabar." for the package layout, "" for the flat one
+
+
+def _code_env(code: Path, work: Path) -> dict[str, str]:
+    """The environment that makes ``code``'s modules the ones imported.
+
+    A package folder (root ``__init__.py``) is imported as ``khabar`` through
+    a link named so, in ``work``; a flat folder is put on the path itself.
+    """
+    if not (code / "__init__.py").exists():
+        return dict(os.environ, PYTHONPATH=str(code), **{_PREFIX: ""})
+    links = work / f"import-{code.name}"
+    links.mkdir(parents=True, exist_ok=True)
+    link = links / "khabar"
+    if link.is_symlink() and link.resolve() != code:
+        link.unlink()
+    if not link.is_symlink():
+        link.symlink_to(code, target_is_directory=True)
+    return dict(os.environ, PYTHONPATH=str(links), **{_PREFIX: "khabar."})
+
+
+def _module(name: str):
+    """A module of the code folder this worker measures (``indexer.update``, ``search.engine``)."""
+    return importlib.import_module(os.environ.get(_PREFIX, "khabar.") + name)
+
+
 # --------------------------------------------------------------------------- workers
-# Run in a fresh interpreter with PYTHONPATH=<code folder>, so each code folder
-# is measured with its own indexer/search modules.
 
 def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
     import resource
 
     start = time.perf_counter()
-    from khabar.indexer.update import update_index
+    update_index = _module("indexer.update").update_index
 
     problems: list[str] = []
     summary = update_index(Path(index_dir), [Path(root)] if root else None, rebuild=rebuild,
@@ -97,11 +130,10 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
 
 
 def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
-    import khabar.search.engine as engine
-    from khabar.search.engine import search as engine_search
+    engine = _module("search.engine")
 
     def search(*args, **options):
-        return engine_search(*args, **options, expand=expand)
+        return engine.search(*args, **options, expand=expand)
 
     queries = query_set()
     real_snippet = engine.snippet
@@ -126,9 +158,8 @@ def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
     return out
 
 
-def _run_worker(code: Path, args: list[str], sample_memory: bool = False) -> tuple[dict, float]:
+def _run_worker(code: Path, env: dict[str, str], args: list[str], sample_memory: bool = False) -> tuple[dict, float]:
     """Run this file as a worker in a fresh interpreter; returns (its JSON, peak tree RSS MB)."""
-    env = dict(os.environ, PYTHONPATH=str(code))
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(code))
     peak = [0.0]
@@ -195,9 +226,8 @@ def _pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def _cli_wall(code: Path, index_dir: Path, runs: int) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(code))
-    cmd = [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())", "search",
+def _cli_wall(code: Path, env: dict[str, str], index_dir: Path, runs: int) -> dict:
+    cmd = [sys.executable, "-c", f"import sys; from {env[_PREFIX]}cli import main; sys.exit(main())", "search",
            "--index", str(index_dir), "--json"]
     for q in CLI_QUERIES:  # warm the disk cache
         subprocess.run(cmd + q, env=env, cwd=str(code), capture_output=True)
@@ -231,11 +261,12 @@ def run_one(code: Path, corpus, work: Path, args) -> dict:
     import corpora
 
     label = code.name
+    env = _code_env(code, work)
     index_dir = work / f"index-x{corpus.scale}-{label}"
     row: dict = {"code": str(code), "scale": corpus.scale, "files": corpus.files, "articles": corpus.articles,
                  "text_mb": round(corpus.text_mb, 2)}
     print(f"[x{corpus.scale} {label}] full build …", file=sys.stderr, flush=True)
-    built, peak = _run_worker(code, ["_index", str(index_dir), corpus.root, "--rebuild"], sample_memory=True)
+    built, peak = _run_worker(code, env, ["_index", str(index_dir), corpus.root, "--rebuild"], sample_memory=True)
     row["build"] = {**built, "peak_tree_rss_mb": round(peak, 1),
                     "mb_per_s": corpus.text_mb / built["seconds"], "articles_per_s": built["added"] / built["seconds"]}
     row["index_mb"] = round(_dir_size_mb(index_dir), 1)
@@ -244,20 +275,20 @@ def run_one(code: Path, corpus, work: Path, args) -> dict:
         print(f"[x{corpus.scale} {label}] incremental (1 % of files changed) …", file=sys.stderr, flush=True)
         originals = corpora.change_files(Path(corpus.root), 0.01)
         try:
-            inc, inc_peak = _run_worker(code, ["_index", str(index_dir), "-"], sample_memory=True)
+            inc, inc_peak = _run_worker(code, env, ["_index", str(index_dir), "-"], sample_memory=True)
         finally:
             corpora.restore_files(originals)
         row["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
 
     if not args.no_queries:
         print(f"[x{corpus.scale} {label}] queries …", file=sys.stderr, flush=True)
-        raw, _ = _run_worker(code, ["_queries", str(index_dir), str(args.reps), *(["--no-expand"] if args.no_expand else [])])
+        raw, _ = _run_worker(code, env, ["_queries", str(index_dir), str(args.reps), *(["--no-expand"] if args.no_expand else [])])
         row["queries"] = _summarise_queries(raw)
         if args.keep_raw:
             row["queries"]["raw"] = raw
     if not args.no_cli:
         print(f"[x{corpus.scale} {label}] khabar search processes …", file=sys.stderr, flush=True)
-        row["cli"] = _cli_wall(code, index_dir, args.cli_runs)
+        row["cli"] = _cli_wall(code, env, index_dir, args.cli_runs)
     return row
 
 
