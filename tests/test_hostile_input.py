@@ -7,7 +7,7 @@ Python as lone surrogates) are put in a query, a date, a keyword, an article's
 title, body, id, url and source, and in the names of the folder indexed and of
 the index. Every command, in every format, through click's runner and through
 real pipes under a strict UTF-8 locale, writes none of them raw on stdout or
-stderr.
+stderr; and a fuzzed query or date ends with a status, never a traceback.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar import cli
+from cli_corpus import build_index
 
 OSC = "\x1b]0;pwned\x07"
 CSI = "\x1b[2J"
@@ -119,6 +120,27 @@ def test_no_raw_control_reaches_either_stream(hostile_index, command, fmt):
             json.loads(line)
 
 
+@pytest.mark.parametrize("command", [name for name in COMMANDS if name not in ERRORS])
+@pytest.mark.parametrize("bidi", [False, True])
+def test_the_coloured_table_carries_only_its_own_styles(hostile_index, monkeypatch, command, bidi):
+    """With --color always (and --bidi on a terminal) the table view writes ESC only in khabar's styles."""
+    from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET
+
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    options, rest, statuses = COMMANDS[command]
+    extra = ["--color", "always", *(["--bidi"] if bidi else [])]
+    result = CliRunner().invoke(cli.main, [*options, *extra, "--index", str(hostile_index), "--", *rest],
+                                input=STDIN, color=True)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code in statuses, result.stderr
+    assert BOLD in result.stdout or DIM in result.stdout  # colour is on
+    plain = result.stdout
+    for style in (MATCH, BOLD, DIM, RESET):
+        plain = plain.replace(style, "")
+    assert_safe(plain, "stdout")
+    assert_safe(result.stderr, "stderr")
+
+
 def run_process(argv: list[str], stdin: str) -> subprocess.CompletedProcess:
     # Undecodable arguments go in as the bytes they stand for; stdout and stderr are pipes.
     env = dict(os.environ, PYTHONIOENCODING="utf-8:strict", LC_ALL="C.UTF-8")
@@ -190,3 +212,73 @@ def test_cleaned_text_holds_nothing_a_stream_would_act_on(text, max_chars):
         assert "\n".join(pieces) == clean_lines(text)
     else:
         assert all(len(piece) <= max_chars for piece in pieces)
+
+
+# ---------------------------------------------------------------- fuzzing
+
+WORDS = ["کرونا", "بورس", "دانش‌بنیان", "دانش بنیان", "تهران", "و", "از", "ويروس", "۱۴۰۱", "1401", "10:30",
+         "۱۰:۳۰", "covid", "Title", "x"]
+OPERATORS = ["AND", "OR", "NOT", "-", "+", "~3", "*", "?", "^2", "[", "]", "{", "}", "to", ":", "\\", "'"]
+SYNTAX = ['"', "(", ")", '"~2']
+FIELDS = ["title:", "keywords:", "body:", "id:", "date:", "foo:", "https://", "jalali_day:", "path:", "all:",
+          "Title:", "*:", "*:*", "url:"]
+HOSTILE = [OSC, CSI, C1_CSI, BIDI, "\x00", "\x07", "\x85", "\u2028", "\ufeff", "\u200c", "\udcff", "\ud800",
+           "\udc9b", "\x1b", "\x1b]8;;https://x\x1b\\", "\t", "\n"]
+DATES = ["1401/12/01", "1401", "1401/12", "۱۴۰۱-۱۲-۰۱", "١٤٠١/١٢/٠١", "۲۷ اسفند ۱۴۰۱", "1401/13/40", "1401/12/30",
+         "1400/12/30", "0/0/0", "99999", "garbage", "فردا", "", " ", "1401/12/01/01", "\udcff", OSC + "1401"]
+
+token = st.one_of(
+    st.sampled_from(WORDS), st.sampled_from(OPERATORS), st.sampled_from(SYNTAX), st.sampled_from(FIELDS),
+    st.sampled_from(HOSTILE), st.text(max_size=4),
+    st.text(alphabet=st.characters(categories=["Cc", "Cf", "Cs", "Zl", "Zp"]), max_size=2),
+)
+queries = st.lists(token, min_size=1, max_size=10).flatmap(
+    lambda parts: st.lists(st.sampled_from([" ", "", "  "]), min_size=len(parts), max_size=len(parts))
+    .map(lambda gaps: "".join(gap + part for gap, part in zip(gaps, parts))))
+dates = st.one_of(st.none(), st.sampled_from(DATES), st.text(max_size=8))
+FUZZ_EXAMPLES = int(os.environ.get("KHABAR_FUZZ_EXAMPLES", "200"))
+FUZZ = {"tried": 0, "tracebacks": 0}
+
+
+@pytest.fixture(scope="module")
+def small_index(tmp_path_factory) -> Path:
+    return build_index(tmp_path_factory)
+
+
+def check_fuzzed(result, stdin: str = "") -> None:
+    FUZZ["tried"] += 1
+    crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
+    FUZZ["tracebacks"] += crashed
+    assert not crashed, repr(result.exception)
+    assert result.exit_code in (0, 1, 2), (result.exit_code, result.stderr)
+    if result.exit_code == 2:
+        assert result.stdout == "" and len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("khabar: "), result.stderr
+    else:
+        assert result.stderr == "", result.stderr
+    assert_safe(result.stdout, "stdout")
+    assert_safe(result.stderr, "stderr")
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=queries, date_from=dates, date_to=dates, fmt=st.sampled_from(cli.FORMATS),
+       sort=st.sampled_from(["relevance", "date"]))
+def test_fuzzed_queries_and_dates_end_with_a_status(small_index, text, date_from, date_to, fmt, sort):
+    options = ["--format", fmt, "--sort", sort, "--index", str(small_index)]
+    options += [*(["--from", date_from] if date_from is not None else []),
+                *(["--to", date_to] if date_to is not None else [])]
+    check_fuzzed(CliRunner().invoke(cli.main, ["search", *options, "--", text]))
+
+
+@settings(max_examples=FUZZ_EXAMPLES // 4, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(queries, min_size=1, max_size=3), date_from=dates, fmt=st.sampled_from(cli.FORMATS))
+def test_fuzzed_keywords_end_with_a_status(small_index, words, date_from, fmt):
+    options = ["--format", fmt, "--index", str(small_index), *(["--from", date_from] if date_from is not None else [])]
+    check_fuzzed(CliRunner().invoke(cli.main, ["keywords", *options, "--", *words]))
+
+
+def test_fuzz_count(small_index):
+    """Runs after the fuzz tests in this module; -s prints how many inputs they tried."""
+    print(f"\nfuzzed inputs tried: {FUZZ['tried']}, tracebacks: {FUZZ['tracebacks']}")
+    assert FUZZ["tracebacks"] == 0
