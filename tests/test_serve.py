@@ -535,6 +535,14 @@ def test_serve_answers_over_http_and_stops(bundled_index):
     assert not thread.is_alive()
 
 
+def test_warm_up_searches_once_and_survives_an_unusable_index(tmp_path, bundled_index, monkeypatch):
+    frozen: list[bool] = []
+    monkeypatch.setattr(web.gc, "freeze", lambda: frozen.append(True))
+    web.warm_up(bundled_index)
+    web.warm_up(tmp_path / "none")  # the first request reports it instead
+    assert frozen == [True, True]
+
+
 def test_serve_says_no_index_and_port_in_use_before_starting(tmp_path, bundled_index):
     with pytest.raises(IndexUnavailable):
         web.make_server(tmp_path / "none", port=0)
@@ -549,7 +557,15 @@ def test_serve_says_no_index_and_port_in_use_before_starting(tmp_path, bundled_i
         first.listener.close()
 
 
-def test_serve_warns_when_it_listens_beyond_this_machine(bundled_index, monkeypatch):
+@pytest.fixture
+def no_warm_up(monkeypatch):
+    """serve() freezes the garbage collector for its process: not for the test process."""
+    warmed: list[Path] = []
+    monkeypatch.setattr(web, "warm_up", warmed.append)
+    return warmed
+
+
+def test_serve_warns_when_it_listens_beyond_this_machine(bundled_index, monkeypatch, no_warm_up):
     said: list[str] = []
     monkeypatch.setattr(web.Server, "run", lambda self: self.listener.close())
     web.serve(bundled_index, host="0.0.0.0", port=0, echo=said.append)
@@ -560,9 +576,10 @@ def test_serve_warns_when_it_listens_beyond_this_machine(bundled_index, monkeypa
     assert len(said) == 2 and "warning" not in said[0] and said[1] == "khabar: stopped"
     assert web.is_loopback("localhost") and web.is_loopback("::1") and web.is_loopback("127.0.0.2")
     assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
+    assert no_warm_up == [bundled_index, bundled_index]
 
 
-def test_ctrl_c_stops_serving_without_a_failure(bundled_index, monkeypatch):
+def test_ctrl_c_stops_serving_without_a_failure(bundled_index, monkeypatch, no_warm_up):
     said: list[str] = []
 
     def interrupted(self):
