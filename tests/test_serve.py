@@ -25,11 +25,12 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from khabar import cli  # noqa: E402
 from khabar.indexer.errors import IndexUnavailable  # noqa: E402
-from khabar.search.engine import Hit, search  # noqa: E402
+from khabar.search.articles import StoredArticle, find_article  # noqa: E402
+from khabar.search.engine import Hit, SearchResults, search  # noqa: E402
 from khabar.search.web import app as web  # noqa: E402
 from khabar.search.web import display  # noqa: E402
 from khabar.search.web import facets as facets_module  # noqa: E402
-from khabar.search.web.facets import facet_counts, search_source  # noqa: E402
+from khabar.search.web.facets import Bar, Facets, facet_counts, search_source  # noqa: E402
 
 from conftest import REPO, write_articles  # noqa: E402
 
@@ -258,6 +259,7 @@ def test_bad_input_gives_the_page_with_one_line_and_400(client, params, reason):
     ("/api/search", 400),  # no query: the CLI's "the query is empty"
     ("/api/keywords", 400), ("/api/keywords?top=3&k=x", 400), ("/api/keywords?by=month&k=x", 400),
     ("/api/keywords?top=0", 400), ("/api/keywords?k=%20&k=‌", 400),
+    ("/api/search?q=x&source=تابناک", 400),  # the CLI has no source filter: not silently ignored
     ("/api/show", 400), ("/api/show?id=no-such-article", 404), ("/article?id=no-such-article", 404),
     ("/article", 400), ("/keywords?top=x", 400), ("/keywords?from=1401/13", 400), ("/no-such-page", 404),
 ])
@@ -358,7 +360,9 @@ def test_hostile_text_is_escaped_on_every_page(hostile_client):
     results = hostile_client.get("/", params={"q": "کرونا"})
     assert results.status_code == 200 and "۵ خبر یافت شد" in visible_text(results.text)
     assert_inert(results.text)
-    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in results.text  # shown as text
+    stored = hostile_client.app.state.site.index_dir
+    for article in HOSTILE:  # whatever the readers kept of the markup is shown as text
+        assert str(escape(find_article(stored, article["id"]).title)) in results.text
     for article in HOSTILE:
         page = hostile_client.get("/article", params={"id": article["id"]})
         assert page.status_code == 200, article["id"]
@@ -368,6 +372,33 @@ def test_hostile_text_is_escaped_on_every_page(hostile_client):
         page = hostile_client.get(path)
         assert page.status_code == 200, path
         assert_inert(page.text)
+
+
+HOSTILE_TEXT = "<script>alert(1)</script><img src=x onerror=alert(2)>\"' onmouseover=alert(3) &amp;"
+
+
+def test_hostile_text_from_the_library_is_escaped(bundled_index, monkeypatch):
+    """Whatever the readers let through: every field of a hit or an article is escaped by the templates."""
+    hit = Hit(id=HOSTILE_TEXT, url="javascript:alert(4)", title=HOSTILE_TEXT, source=HOSTILE_TEXT,
+              date="2023-03-15T05:21:00Z", jalali_date="1401/12/24", keywords=[HOSTILE_TEXT],
+              score=1.0, snippet=f"{display.MARK_START}{HOSTILE_TEXT}{display.MARK_END} {HOSTILE_TEXT}")
+    article = StoredArticle(id=HOSTILE_TEXT, url="javascript:alert(5)", title=HOSTILE_TEXT, source=HOSTILE_TEXT,
+                            date="2023-03-15T05:21:00Z", jalali_date="1401/12/24", keywords=[HOSTILE_TEXT],
+                            body=f"{HOSTILE_TEXT}\n{HOSTILE_TEXT}")
+    monkeypatch.setattr(web, "search", lambda *args, **kwargs: SearchResults(HOSTILE_TEXT, 1, [hit]))
+    monkeypatch.setattr(web, "facet_counts", lambda *args, **kwargs: Facets(1, [(HOSTILE_TEXT, 1)], [Bar("1401/12", 1)]))
+    monkeypatch.setattr(web, "find_article", lambda *args: article)
+    monkeypatch.setattr(web, "similar_articles", lambda *args: [hit])
+    client = TestClient(web.create_app(bundled_index), base_url="http://127.0.0.1")
+    monkeypatch.setattr(web, "search_source", lambda *args, **kwargs: SearchResults(HOSTILE_TEXT, 1, [hit]))
+    for path, params in (("/", {"q": HOSTILE_TEXT}), ("/", {"q": "x", "source": HOSTILE_TEXT}),
+                         ("/article", {"id": "x"})):
+        response = client.get(path, params=params)
+        assert response.status_code == 200
+        assert response.text.count('<li class="result">') == 1
+        assert_inert(response.text)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in response.text
+        assert "&amp;amp;" in response.text  # escaped once, as text
 
 
 def test_only_http_urls_become_links(hostile_client):

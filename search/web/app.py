@@ -299,6 +299,9 @@ class Site:
 
     def api_search(self, request: Request) -> Response:
         form = SearchForm.read(request)
+        if form.source is not None:
+            raise ParameterError("source filters pages only: /api/search answers what 'khabar search --json' "
+                                 "does, which has no source filter (/api/facets counts the sources)")
         with self.lock:
             results = search(self.index_dir, form.q, date_from=form.date_from, date_to=form.date_to,
                              limit=form.limit, page=form.page, sort=form.sort, marks=SnippetMarks())
