@@ -16,6 +16,7 @@ from functools import lru_cache
 from whoosh.query import Not, Phrase, Query
 
 from khabar.indexer.persian.terms import cached_terms, index_term
+from khabar.indexer.schema import ALL, KEYWORDS, TITLE
 from khabar.indexer.persian.tokenizer import _MARKS, WORD_PATTERN
 
 from khabar.search.query.phrases import ExactNear
@@ -32,7 +33,7 @@ SCAN_CHARS = 50_000
 _SCAN_STEPS = (600, 1500, SCAN_CHARS)
 # How far past a step's end a snippet looks for a space, so as not to cut a word in two.
 _WORD_SLACK = 100
-_TEXT_FIELDS = ("all", "title", "keywords")
+_TEXT_FIELDS = (ALL, TITLE, KEYWORDS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from whoosh.query import NullQuery, Query
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.safe_text import clean_text
-from khabar.indexer.schema import ALL, BODY, KEYWORDS, TITLE
+from khabar.indexer.schema import ALL, BODY, DATE, JALALI_DAY, KEYWORDS, TITLE
 from khabar.search.query.phrases import ExactPhrasePlugin
 
 # Words without a field prefix search the combined field.
@@ -30,7 +30,7 @@ DEFAULT_FIELD = ALL
 # is the whole article (the body is not indexed on its own).
 QUERY_FIELDS = {TITLE: TITLE, KEYWORDS: KEYWORDS, BODY: ALL}
 # What a user naming one of these probably wanted instead.
-_INSTEAD = {"date": "dates go in --from and --to", "jalali_day": "dates go in --from and --to",
+_INSTEAD = {DATE: "dates go in --from and --to", JALALI_DAY: "dates go in --from and --to",
             "id": "khabar show ID prints one article"}
 # How much of a query an error message repeats.
 _SHOWN_CHARS = 200
