@@ -648,3 +648,36 @@ def test_the_framework_is_imported_by_serve_alone():
             "print(sorted(m for m in ('starlette', 'jinja2', 'uvicorn') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+# --- the command (cli.py adds it: these run once it is there) ----------------------------------------
+
+@pytest.fixture
+def serve_command(monkeypatch, no_warm_up):
+    if "serve" not in cli.main.commands:
+        pytest.skip("cli.py has no serve command yet")
+    said: list[str] = []
+    monkeypatch.setattr(web.Server, "run", lambda self: (said.append(self.url), self.listener.close()))
+    return said
+
+
+def test_khabar_serve_with_no_index_serves_the_bundled_corpus(serve_command):
+    result = CliRunner().invoke(cli.main, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    assert "building the index" in result.stderr and "khabar: serving " in result.stderr
+    assert result.stdout == "" and serve_command and serve_command[0].startswith("http://127.0.0.1:")
+
+
+def test_khabar_serve_exit_statuses(serve_command, tmp_path, bundled_index):
+    missing = CliRunner().invoke(cli.main, ["serve", "--index", str(tmp_path / "none")])
+    assert missing.exit_code == 3 and "no index" in missing.stderr
+    taken = web.make_server(bundled_index, port=0)
+    taken.listener.listen()
+    port = taken.url.rsplit(":", 1)[1].strip("/")
+    try:
+        busy = CliRunner().invoke(cli.main, ["serve", "--index", str(bundled_index), "--port", port])
+    finally:
+        taken.listener.close()
+    assert busy.exit_code == 4 and f"127.0.0.1:{port}" in busy.stderr and "Traceback" not in busy.output
+    wide = CliRunner().invoke(cli.main, ["serve", "--index", str(bundled_index), "--host", "0.0.0.0", "--port", "0"])
+    assert wide.exit_code == 0 and "warning" in wide.stderr
