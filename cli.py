@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,16 @@ class DefaultCommandGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def main(self, args=None, *rest, **options):
+        if args is not None:  # a program calling khabar (tests through CliRunner), not the khabar command
+            return super().main(args, *rest, **options)
+        try:
+            return super().main(args, *rest, **options)
+        finally:
+            # The command has ended and said how; a Ctrl-C while the interpreter
+            # shuts down can change nothing, and must not add a traceback.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def invoke(self, ctx: click.Context):
         """Every command's errors end here: one line on stderr, and the error's exit status."""

@@ -19,13 +19,13 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import queue
-import signal
 from array import array
 
 from whoosh.multiproc import MpWriter
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
+from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
@@ -129,9 +129,9 @@ class InvertingSegmentWriter(SegmentWriter):
 
 def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
     """A worker process: index the job files it is given into one or more segments."""
-    # Ctrl-C reaches the whole process group: the indexer handles it and
-    # stops the workers (ParallelWriter.cancel), so they ignore it.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ctrl-C is the indexer's (it stops the workers: ParallelWriter.cancel),
+    # and a worker exits as soon as the indexer dies (children.py).
+    init_worker()
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
     limit = kwargs.pop("segment_postings")
@@ -157,7 +157,8 @@ def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
 
 def _next_job(jobqueue):
     """The next job, or None when told to finish or when the indexing process
-    has died (killed: nobody will ever send the end)."""
+    has died (killed: nobody will ever send the end; init_worker's watcher
+    normally ends the process first)."""
     parent = multiprocessing.parent_process()
     while True:
         try:
@@ -167,18 +168,36 @@ def _next_job(jobqueue):
                 return None
 
 
-class ParallelWriter(MpWriter):
+class _CommitHook:
+    """Calls ``on_commit`` just before the table of contents that commits the run is
+    written: from there on the run is finished, not undone."""
+
+    on_commit = None
+
+    def _commit_toc(self, segments):
+        if self.on_commit is not None:
+            self.on_commit()
+        super()._commit_toc(segments)
+
+
+class IndexWriter(_CommitHook, SegmentWriter):
+    """Whoosh's SegmentWriter, as incremental runs use it, with the commit hook."""
+
+
+class ParallelWriter(_CommitHook, MpWriter):
     """Whoosh's MpWriter (multisegment) with :class:`InvertingSegmentWriter` workers."""
 
     def __init__(self, ix, procs: int, segment_postings: int = SEGMENT_POSTINGS, **kwargs):
+        forkserver_context()  # started with Ctrl-C held back, before MpWriter starts a worker from it
         super().__init__(ix, procs=procs, multisegment=True, start_method="forkserver", **kwargs)
         self.subargs = {**self.subargs, "segment_postings": segment_postings}
 
     def _new_task(self):
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)
         task = self._mpctx.Process(target=_run_worker, args=args, daemon=True)
-        self.tasks.append(task)
-        task.start()
+        with ctrl_c_deferred():  # a Ctrl-C never leaves a worker half-started and unknown to cancel()
+            task.start()
+            self.tasks.append(task)
         return task
 
     def cancel(self):
@@ -188,6 +207,11 @@ class ParallelWriter(MpWriter):
             task.terminate()
         for task in self.tasks:
             task.join()
+        # Jobs still buffered for the dead workers must not hold up this
+        # process's exit (a queue's feeder thread is joined at exit).
+        for jobs in (self.jobqueue, self.resultqueue):
+            jobs.cancel_join_thread()
+            jobs.close()
         SegmentWriter.cancel(self)
 
     def _put(self, job) -> None:
@@ -214,7 +238,7 @@ class ParallelWriter(MpWriter):
     def _check_workers(self) -> None:
         failed = [task.exitcode for task in self.tasks if task.exitcode]
         if failed:
-            raise RuntimeError(f"an indexing worker process failed (exit code {failed[0]})")
+            raise WorkerFailed(f"an indexing worker process failed (exit status {failed[0]})")
 
     def _commit(self, mergetype, optimize, merge):
         if self.docbuffer:

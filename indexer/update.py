@@ -14,15 +14,15 @@ file deleted": its articles are kept and the run says so
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import shlex
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article, UnreadableArticle
+from .children import WorkerPool, ctrl_c_ignored
 from .dates import jalali_day
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .persian.folding import keyword_key
@@ -143,11 +143,13 @@ def update_index(
         # A mistyped path named now: nothing is created or remembered.
         raise NothingToIndex(f"{missing[0]}: no such file or folder")
     claim(index_dir)  # before anything is written: a folder that is not khabar's is never touched
-    with write_lock(index_dir):
+    run = _Run(procs, on_problem, on_duplicate, progress)
+    with run.finishing, write_lock(index_dir):  # the lock is released before Ctrl-C counts again
         # What a killed run left: a swap cut short is finished, leftovers removed.
         finish_interrupted_swap(index_dir)
         remove_leftovers(index_dir)
-        return _update_locked(index_dir, named, list(forget), rebuild, procs, (on_problem, on_duplicate), progress)
+        _update_locked(index_dir, named, list(forget), rebuild, run)
+    return run.summary
 
 
 @dataclass(slots=True)
@@ -160,17 +162,21 @@ class _Roots:
     remembered: list[str]  # what the index holds after the run
 
 
-def _update_locked(
-    index_dir: Path,
-    named: list[Path],
-    forget: list[Path],
-    rebuild: bool,
-    procs: int | None,
-    sinks: tuple[ProblemSink, ProblemSink],
-    progress: Callable[[int], Progress] | None,
-) -> UpdateSummary:
+@dataclass(slots=True)
+class _Run:
+    """How one run works and what it reports."""
+
+    procs: int | None
+    on_problem: ProblemSink
+    on_duplicate: ProblemSink
+    progress: Callable[[int], Progress] | None
+    summary: UpdateSummary = field(default_factory=lambda: UpdateSummary())
+    finishing: _Finishing = field(default_factory=lambda: _Finishing())
+
+
+def _update_locked(index_dir: Path, named: list[Path], forget: list[Path], rebuild: bool, run: _Run) -> None:
     meta = IndexMeta.load(index_dir)
-    summary = UpdateSummary()
+    summary = run.summary
     held = list(meta.roots) if meta else []
     forgotten = [_held_folder(path, held, index_dir) for path in forget]
     held = [root for root in held if root not in forgotten]
@@ -188,13 +194,12 @@ def _update_locked(
         if lost := [folder for folder in kept if folder.articles]:
             raise FolderMissing(lost[0].line(rebuild=True))
         roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
-        _build_fresh(index_dir, roots, procs, sinks, progress, summary)
+        _build_fresh(index_dir, roots, run)
         summary.kept = kept
     else:
         known = sorted(set(held) | {str(p) for p in named})
         roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
-        _update_existing(index_dir, meta or IndexMeta(), roots, procs, sinks, progress, summary)
-    return summary
+        _update_existing(index_dir, meta or IndexMeta(), roots, run)
 
 
 def _held_folder(path: Path, held: list[str], index_dir: Path) -> str:
@@ -251,15 +256,7 @@ def _real_folder(index_dir: Path) -> Path:
     return Path(os.path.realpath(index_dir)) if index_dir.is_symlink() else index_dir
 
 
-def _update_existing(
-    index_dir: Path,
-    meta: IndexMeta,
-    roots: _Roots,
-    procs: int | None,
-    sinks: tuple[ProblemSink, ProblemSink],
-    progress: Callable[[int], Progress] | None,
-    summary: UpdateSummary,
-) -> None:
+def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run) -> None:
     from whoosh.filedb.filestore import FileStorage
 
     # Not mmap: whoosh3 copies every mmapped segment into memory on open
@@ -268,40 +265,33 @@ def _update_existing(
     try:
         with ix.searcher() as searcher:
             indexed, ids = _snapshot(searcher.reader())
-        summary.kept = _kept(_count_under(ids, roots.absent), roots.absent)
-        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, procs, sinks, progress, summary))
+        run.summary.kept = _kept(_count_under(ids, roots.absent), roots.absent)
+        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run), on_commit=run.finishing.begin)
     finally:
         ix.close()
     meta.roots = roots.remembered
     meta.save(index_dir)
 
 
-def _build_fresh(
-    index_dir: Path,
-    roots: _Roots,
-    procs: int | None,
-    sinks: tuple[ProblemSink, ProblemSink],
-    progress: Callable[[int], Progress] | None,
-    summary: UpdateSummary,
-) -> None:
+def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     """Build into a sibling folder that replaces the index only when complete."""
     from whoosh.index import create_in
 
     building = building_dir(index_dir)
     remembered = sorted(set(roots.remembered))
     make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
-    workers = procs if procs is not None else (os.cpu_count() or 1)
-    writer_procs = 0
+    workers = run.procs if run.procs is not None else (os.cpu_count() or 1)
+    writer_procs, read_procs = 0, run.procs
     if sum(1 for _ in article_files(roots.walk)) >= _PARALLEL_MIN_FILES:
         # Analysis and segment writing, the bulk of the cost, run in one
         # worker process per core (indexer/segment_writer.py); files are then
         # read in this process. forkserver keeps the lock out of the workers.
-        writer_procs, procs = workers, 1
+        writer_procs, read_procs = workers, 1
     try:
         ix = create_in(str(building), build_schema())
         try:
-            _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, procs, sinks, progress, summary),
-                        writer_procs=writer_procs)
+            _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, read_procs),
+                        writer_procs=writer_procs, on_commit=run.finishing.begin)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, remembered).save(building)  # complete: may be swapped in
@@ -320,22 +310,24 @@ def _discard(folder: Path) -> None:
         pass
 
 
-def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> None:
+def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
+                on_commit: Callable[[], None] | None = None) -> None:
     """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written.
 
     ``writer_procs`` worker processes write new segments (fresh builds);
-    0 writes in this process.
+    0 writes in this process. ``on_commit`` is called at the commit point.
     """
     from whoosh.index import LockError
 
     from .codec import KhabarCodec
-    from .segment_writer import ParallelWriter, merge_small_segments
+    from .segment_writer import IndexWriter, ParallelWriter, merge_small_segments
 
     options = {"timeout": 0.0, "codec": KhabarCodec(), "limitmb": _WRITER_MEMORY_MB}
     try:
-        writer = ParallelWriter(ix, procs=writer_procs, **options) if writer_procs else ix.writer(**options)
+        writer = ParallelWriter(ix, procs=writer_procs, **options) if writer_procs else IndexWriter(ix, **options)
     except LockError:
         raise IndexBusy("another program is writing to the index: try again when it has finished") from None
+    writer.on_commit = on_commit
     try:
         work(writer)
         writer.commit(mergetype=merge_small_segments)
@@ -343,6 +335,25 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0) -> No
         if not writer.is_closed:  # a failed commit has closed it already
             writer.cancel()
         raise
+
+
+class _Finishing:
+    """A run is finished, never undone, from its commit point on: Ctrl-C is ignored
+    from then until :func:`update_index` returns (the swap, the metadata), so that
+    a run that committed is never reported as "interrupted, the index as it was"."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+
+    def begin(self) -> None:
+        self._stack.enter_context(ctrl_c_ignored())
+        self.begin = lambda: None  # once
+
+    def __enter__(self) -> _Finishing:
+        return self
+
+    def __exit__(self, *error) -> None:
+        self._stack.close()
 
 
 def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
@@ -363,17 +374,11 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
     return files, ids
 
 
-def _apply(
-    writer,
-    indexed: dict[str, _FileState],
-    ids: dict[str, str],
-    roots: _Roots,
-    procs: int | None,
-    sinks: tuple[ProblemSink, ProblemSink],
-    progress: Callable[[int], Progress] | None,
-    summary: UpdateSummary,
-) -> None:
-    on_problem, on_duplicate = sinks
+def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _Roots, run: _Run,
+           procs: int | None = None) -> None:
+    """Add, update and remove what changed on disk; ``procs`` reading processes (default: the run's)."""
+    on_problem, on_duplicate, summary = run.on_problem, run.on_duplicate, run.summary
+    procs = run.procs if procs is None else procs
     on_disk: set[str] = set()
     to_read: list[tuple[str, str]] = []
     for path, problem in article_files(roots.walk):
@@ -410,19 +415,17 @@ def _apply(
                  and (is_under(p, walked) or is_under(p, roots.forgotten))]:
         summary.removed += forget(path)
 
-    tick = progress(len(to_read)) if progress else (lambda n: None)
-    for read in _read_all(to_read, procs):
-        tick(1)
+    def take(read: _ReadFile) -> None:
         known = indexed.get(read.path)
         if read.error:
             summary.skipped += 1
             on_problem(f"{read.path}: {read.error}")
             if known is not None:  # a file that broke since it was indexed
                 summary.removed += forget(read.path)
-            continue
+            return
         if known is not None and known.digest == read.digest:
             summary.unchanged += 1  # touched, same content
-            continue
+            return
         if known is not None:
             forget(read.path)
         for problem in read.problems:
@@ -441,6 +444,12 @@ def _apply(
             summary.updated += added
         else:
             summary.added += added
+
+    tick = run.progress(len(to_read)) if run.progress else (lambda n: None)
+    with closing(_read_all(to_read, procs)) as reads:
+        for read in reads:
+            tick(1)
+            take(read)
 
 
 def _stamp(path: Path) -> str:
@@ -465,14 +474,20 @@ def _read_one(item: tuple[str, str]) -> _ReadFile:
 
 
 def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_ReadFile]:
+    """The files read, in order; in a pool of worker processes when there are many.
+
+    Close the iterator when done with it (``contextlib.closing``): a run that
+    fails or is interrupted stops the pool then, not whenever it is collected.
+    """
     workers = procs if procs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(items) < _PARALLEL_MIN_FILES:
         yield from map(_read_one, items)
         return
     # forkserver, not fork: forked workers would inherit the index's write-lock
     # file and hold it after a killed indexer, locking every later run out.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        yield from pool.map(_read_one, items, chunksize=32)
+    # The workers ignore Ctrl-C and exit when this process dies (children.py).
+    with WorkerPool(_read_one, workers, name="khabar-reader") as pool:
+        yield from pool.imap(items, chunksize=32)
 
 
 def _document(doc_id: str, article: Article, read: _ReadFile) -> dict:
