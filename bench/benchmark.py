@@ -7,8 +7,9 @@ Usage (from the repo root)::
     python bench/benchmark.py --shared ../shared --code /work/main,/tmp/khabar-copy   # A/B in one run
 
 What it measures, for every scale (corpus replicated N times, see bench/corpora.py)
-and every code folder given with --code (default: this checkout), interleaved so
-that A/B comparisons share the machine's noise:
+and every code folder given with --code (default: this checkout), the folders
+taking turns at each step (builds, incremental runs, query rounds, each
+``khabar search`` process) so that A/B comparisons share the machine's noise:
 
 * full build: ``update_index(rebuild=True)`` in a fresh process — seconds, MB/s of
   title+body text, articles/s; peak RSS of that process plus its children
@@ -19,7 +20,8 @@ that A/B comparisons share the machine's noise:
 * query latency through ``search.engine.search`` (the CLI's path: opens the index
   per query, top 10, snippets) p50/p95 per kind: one word, 2–5 words, quoted
   phrase, date-filtered (Jalali --from/--to), each with snippets and without
-  (snippets stubbed out); each query runs --reps times after a warm-up pass;
+  (snippets stubbed out); each query runs --reps times, once in each of --reps
+  worker processes after a warm-up pass;
 * ``khabar search`` wall time, process start to exit, median of --cli-runs runs
   of a few queries (warm disk, ``--json`` output).
 
@@ -226,20 +228,27 @@ def _pct(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def _cli_wall(code: Path, env: dict[str, str], index_dir: Path, runs: int) -> dict:
-    cmd = [sys.executable, "-c", f"import sys; from {env[_PREFIX]}cli import main; sys.exit(main())", "search",
-           "--index", str(index_dir), "--json"]
-    for q in CLI_QUERIES:  # warm the disk cache
-        subprocess.run(cmd + q, env=env, cwd=str(code), capture_output=True)
-    times = []
+def _cli_wall(runs_of: dict[Path, tuple[dict[str, str], Path]], runs: int) -> dict[Path, dict]:
+    """``khabar search`` process wall times per code folder (``{code: (env, index_dir)}``),
+    the folders taking turns query by query."""
+    def command(env: dict[str, str], index_dir: Path) -> list[str]:
+        return [sys.executable, "-c", f"import sys; from {env[_PREFIX]}cli import main; sys.exit(main())",
+                "search", "--index", str(index_dir), "--json"]
+
+    for code, (env, index_dir) in runs_of.items():
+        for q in CLI_QUERIES:  # warm the disk cache
+            subprocess.run(command(env, index_dir) + q, env=env, cwd=str(code), capture_output=True)
+    times: dict[Path, list[float]] = {code: [] for code in runs_of}
     for _ in range(runs):
         for q in CLI_QUERIES:
-            t0 = time.perf_counter()
-            done = subprocess.run(cmd + q, env=env, cwd=str(code), capture_output=True)
-            times.append(time.perf_counter() - t0)
-            if done.returncode not in (0, 1):
-                raise RuntimeError(f"khabar search failed: {done.stderr.decode()[-2000:]}")
-    return {"median_s": statistics.median(times), "p95_s": _pct(times, 0.95), "runs": len(times)}
+            for code, (env, index_dir) in runs_of.items():
+                t0 = time.perf_counter()
+                done = subprocess.run(command(env, index_dir) + q, env=env, cwd=str(code), capture_output=True)
+                times[code].append(time.perf_counter() - t0)
+                if done.returncode not in (0, 1):
+                    raise RuntimeError(f"khabar search failed: {done.stderr.decode()[-2000:]}")
+    return {code: {"median_s": statistics.median(found), "p95_s": _pct(found, 0.95), "runs": len(found)}
+            for code, found in times.items()}
 
 
 def _summarise_queries(raw: dict) -> dict:
@@ -257,39 +266,62 @@ def _summarise_queries(raw: dict) -> dict:
                        for r in raw["results"] if r["snippets"]}}
 
 
-def run_one(code: Path, corpus, work: Path, args) -> dict:
+def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
+    """Every measurement of one scale, the code folders taking turns at each step."""
     import corpora
 
-    label = code.name
-    env = _code_env(code, work)
-    index_dir = work / f"index-x{corpus.scale}-{label}"
-    row: dict = {"code": str(code), "scale": corpus.scale, "files": corpus.files, "articles": corpus.articles,
-                 "text_mb": round(corpus.text_mb, 2)}
-    print(f"[x{corpus.scale} {label}] full build …", file=sys.stderr, flush=True)
-    built, peak = _run_worker(code, env, ["_index", str(index_dir), corpus.root, "--rebuild"], sample_memory=True)
-    row["build"] = {**built, "peak_tree_rss_mb": round(peak, 1),
-                    "mb_per_s": corpus.text_mb / built["seconds"], "articles_per_s": built["added"] / built["seconds"]}
-    row["index_mb"] = round(_dir_size_mb(index_dir), 1)
+    env = {code: _code_env(code, work) for code in codes}
+    index_dir = {code: work / f"index-x{corpus.scale}-{code.name}" for code in codes}
+    rows = {code: {"code": str(code), "scale": corpus.scale, "files": corpus.files, "articles": corpus.articles,
+                   "text_mb": round(corpus.text_mb, 2)} for code in codes}
+
+    def say(code: Path, what: str) -> None:
+        print(f"[x{corpus.scale} {code.name}] {what} …", file=sys.stderr, flush=True)
+
+    for code in codes:
+        say(code, "full build")
+        built, peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), corpus.root, "--rebuild"],
+                                  sample_memory=True)
+        rows[code]["build"] = {**built, "peak_tree_rss_mb": round(peak, 1), "mb_per_s": corpus.text_mb / built["seconds"],
+                               "articles_per_s": built["added"] / built["seconds"]}
+        rows[code]["index_mb"] = round(_dir_size_mb(index_dir[code]), 1)
 
     if not args.no_incremental:
-        print(f"[x{corpus.scale} {label}] incremental (1 % of files changed) …", file=sys.stderr, flush=True)
-        originals = corpora.change_files(Path(corpus.root), 0.01)
-        try:
-            inc, inc_peak = _run_worker(code, env, ["_index", str(index_dir), "-"], sample_memory=True)
-        finally:
-            corpora.restore_files(originals)
-        row["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
+        for code in codes:
+            say(code, "incremental (1 % of files changed)")
+            originals = corpora.change_files(Path(corpus.root), 0.01)
+            try:
+                inc, inc_peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
+            finally:
+                corpora.restore_files(originals)
+            rows[code]["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
 
     if not args.no_queries:
-        print(f"[x{corpus.scale} {label}] queries …", file=sys.stderr, flush=True)
-        raw, _ = _run_worker(code, env, ["_queries", str(index_dir), str(args.reps), *(["--no-expand"] if args.no_expand else [])])
-        row["queries"] = _summarise_queries(raw)
-        if args.keep_raw:
-            row["queries"]["raw"] = raw
+        # One timed run of each query per worker, --reps workers per folder, taking turns.
+        raws: dict[Path, list[dict]] = {code: [] for code in codes}
+        for rep in range(args.reps):
+            for code in codes:
+                say(code, f"queries, round {rep + 1} of {args.reps}")
+                raw, _ = _run_worker(code, env[code], ["_queries", str(index_dir[code]), "1",
+                                                       *(["--no-expand"] if args.no_expand else [])])
+                raws[code].append(raw)
+        for code in codes:
+            raw = _merge_rounds(raws[code])
+            rows[code]["queries"] = _summarise_queries(raw)
+            if args.keep_raw:
+                rows[code]["queries"]["raw"] = raw
     if not args.no_cli:
-        print(f"[x{corpus.scale} {label}] khabar search processes …", file=sys.stderr, flush=True)
-        row["cli"] = _cli_wall(code, env, index_dir, args.cli_runs)
-    return row
+        print(f"[x{corpus.scale}] khabar search processes …", file=sys.stderr, flush=True)
+        for code, timed in _cli_wall({code: (env[code], index_dir[code]) for code in codes}, args.cli_runs).items():
+            rows[code]["cli"] = timed
+    return [rows[code] for code in codes]
+
+
+def _merge_rounds(raws: list[dict]) -> dict:
+    """Query workers' results as one: each query's timings together, the first query's median."""
+    results = [dict(found, ms=[ms for raw in raws for ms in raw["results"][i]["ms"]])
+               for i, found in enumerate(raws[0]["results"])]
+    return {"first_query_ms": statistics.median(raw["first_query_ms"] for raw in raws), "results": results}
 
 
 # --------------------------------------------------------------------------- report
@@ -348,7 +380,8 @@ def main() -> None:
     parser.add_argument("--code", default=str(REPO),
                         help="comma-separated khabar source folders to compare (default: this checkout)")
     parser.add_argument("--json", type=Path, help="write all figures here")
-    parser.add_argument("--reps", type=int, default=3, help="timed runs of each query (after a warm-up)")
+    parser.add_argument("--reps", type=int, default=3,
+                        help="timed runs of each query, each in its own worker after a warm-up")
     parser.add_argument("--cli-runs", type=int, default=5, help="rounds of the khabar search process queries")
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go")
     parser.add_argument("--no-incremental", action="store_true")
@@ -369,8 +402,7 @@ def main() -> None:
     for scale in [int(s) for s in args.scale.split(",") if s]:
         print(f"preparing corpus x{scale} …", file=sys.stderr, flush=True)
         corpus = corpora.prepare(args.shared, work / f"corpus-x{scale}", scale)
-        for code in codes:
-            rows.append(run_one(code, corpus, work, args))
+        rows += run_scale(codes, corpus, work, args)
     print()
     print_table(rows)
     if args.json:
