@@ -41,6 +41,19 @@ class UnreadableArticle(KhabarError):
     """A file that holds no readable article; the message says why, in one line."""
 
 
+class NotAnArticle(UnreadableArticle):
+    """A file that does not have the shape of an article file at all: notes, a licence,
+    a table of something else. It is *ignored* (counted by ``kind``), not a problem.
+
+    ``kind`` is the short name the summary counts it under (``"notes"``, ``".tsv"``),
+    the message says why, in one line.
+    """
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def split_keywords(*texts: str) -> list[str]:
     """An article's keywords from the strings a reader found (a whole keyword line, or list items).
 

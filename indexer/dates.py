@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -336,3 +337,70 @@ def parse_jalali_bound(text: str, *, end: bool = False) -> int:
         if isinstance(exc, InvalidDate):
             raise
         raise InvalidDate(text, "date is out of range") from None
+
+
+# ---------------------------------------------------------------- dates inside running text
+
+# What a page or a scraped text writes before its own publication date. Header
+# dates ("امروز …", today's date) and comment dates have none of these before them.
+_PUBLICATION_MARKERS = re.compile(
+    r"(?:تاریخ|زمان)\s*(?:و\s*ساعت\s*)?(?:انتشار|مخابره|خبر|درج|ارسال|نشر|ثبت)"
+    r"|انتشار\s*(?:یافته|خبر)?\s*(?:در)?\s*[:：]|منتشر\s*شده(?:\s*در)?|(?:کد|شناسه)\s*(?:خبر|مطلب)"
+    r"|(?<![^\W\d_])تاریخ\s*[:：]|published(?:\s*on)?\s*[:：]?|date\s*[:：]",
+    re.IGNORECASE,
+)
+_TODAY = re.compile(r"امروز|today", re.IGNORECASE)
+_WINDOW = 90  # characters after a marker in which its date is looked for
+_NUMERIC_IN_TEXT = re.compile(r"(?<![\d/.\-])\d{4}\s*([/.\-])\s*\d{1,2}\s*\1\s*\d{1,2}(?![\d/])")
+_NAMED_IN_TEXT = re.compile(rf"(?<!\d)\d{{1,2}}\s*{_MONTH_RE}\s*,?\s*\d{{4}}(?!\d)", re.IGNORECASE)
+_TIME_IN_TEXT = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])")
+_TIME_REACH = 24  # how far from its date a time of day may stand
+
+
+def dates_in(text: str) -> Iterator[datetime]:
+    """The dates written in running text, in order, each with the time of day beside it.
+
+    Jalali and Gregorian, numeric (``1399/08/12``, ``۱۴۰۲-۶-۴``) or with the
+    month's name (``۱۲ آبان ۱۳۹۹``, Arabic letters too); a time within a few
+    characters before or after belongs to it. Dates outside the years of news
+    and days that do not exist are passed over.
+    """
+    folded = _fold(text)
+    found = sorted([*_NUMERIC_IN_TEXT.finditer(folded), *_NAMED_IN_TEXT.finditer(folded)], key=lambda m: m.start())
+    times = list(_TIME_IN_TEXT.finditer(folded))
+    for match in found:
+        near = [t for t in times if -_TIME_REACH <= t.start() - match.end() <= _TIME_REACH
+                or 0 <= match.start() - t.end() <= _TIME_REACH]
+        near.sort(key=lambda t: min(abs(t.start() - match.end()), abs(match.start() - t.end())))
+        for candidate in ([f"{match.group(0)} {near[0].group(0)}"] if near else []) + [match.group(0)]:
+            try:
+                yield parse_date(candidate)
+                break
+            except InvalidDate:
+                continue
+
+
+def publication_date(text: str) -> datetime | None:
+    """The date a publication line in ``text`` gives ("تاریخ انتشار: ۱۲ آبان ۱۳۹۹ - ۱۰:۳۰",
+    "کد خبر: 123 | ۱۳۹۹/۰۸/۱۲"), or None.
+
+    Only a date that follows a publication marker within a short reach
+    counts: a header's "today" and the dates of readers' comments have no
+    such marker, and are not taken.
+    """
+    folded = _fold(text)
+    for marker in _PUBLICATION_MARKERS.finditer(folded):
+        window = folded[marker.end(): marker.end() + _WINDOW]
+        before = folded[max(0, marker.start() - 20): marker.start()]
+        if _TODAY.search(before) or _TODAY.search(window[:30]):
+            continue
+        # The window ends where another marker starts (its date is its own).
+        if (following := _PUBLICATION_MARKERS.search(window)) and not following.group(0).startswith(("کد", "شناسه")):
+            window = window[: following.start()]
+        for found in dates_in(window):
+            return found
+        if marker.group(0).startswith(("کد", "شناسه")):
+            # "یکشنبه 3 بهمن 1395 - 22:23:21 | کد مطلب: 359598": the line's date may come first.
+            for found in dates_in(folded[max(0, marker.start() - 50): marker.start()]):
+                return found
+    return None

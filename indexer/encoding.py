@@ -25,7 +25,7 @@ import re
 
 from khabar.indexer.article import UnreadableArticle
 
-__all__ = ["decode_text", "declared_charset"]
+__all__ = ["decode_text", "declared_charset", "stream_encoding"]
 
 # How much of the file to look at for a charset declaration / binary sniffing.
 _HEAD = 4096
@@ -174,3 +174,37 @@ def _looks_arabic(text: str) -> bool:
             elif ch.isalpha():
                 other += 1
     return arabic > 0 and arabic >= 4 * other
+
+
+def stream_encoding(head: bytes, declared: str | None = None) -> str:
+    """The codec to read a whole stream with, chosen by its first bytes (``head``).
+
+    The rules of :func:`decode_text`, for text too large to be held at once
+    (a CSV export, a JSON Lines dump): a BOM wins (``utf-8-sig``, ``utf-16``),
+    then UTF-8 when the head is UTF-8 (a character cut at the head's end is
+    allowed), the declared charset, windows-1256 when the head reads as
+    Persian, windows-1252 last. Raises :class:`UnreadableArticle` for an empty
+    or binary head. Read with ``errors="replace"``: a broken sequence further
+    on is one U+FFFD, not a lost file.
+    """
+    if not head.strip():
+        raise UnreadableArticle("empty file")
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    _reject_binary(head)
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(head) - 3:
+            return "utf-8"
+    if _mostly_utf8(head):
+        return "utf-8"
+    codec = _codec_name(declared)
+    if codec is not None and codec not in ("utf-8", "utf-16", "utf-32") and not _is_latin(declared):
+        return codec
+    if _looks_arabic(head.decode("cp1256", errors="replace")):
+        return "cp1256"
+    return "cp1252"

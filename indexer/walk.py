@@ -7,33 +7,40 @@ exception and never in silence: a folder the walk cannot enter (no
 permission, a path longer than the system allows), a file that is not a
 regular file, a name that is not valid UTF-8 (the index and every output
 stream hold text, and such a name would not even reach them).
+
+Files in a folder that are no article files (a PDF, a ``README.md``, the
+``SOURCE.txt`` or ``LICENSE`` beside a corpus) are not problems: they are
+passed to ``on_ignored`` with their kind (``".pdf"``, ``"notes"``, see
+``readers.ignored_kind``), so that a run can count and name them.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .readers import is_supported, not_regular
+from .readers import ignored_kind, is_supported, not_regular  # noqa: F401 - is_supported: part of the walk's API
 
 Found = tuple[Path, str | None]
+IgnoredSink = Callable[[Path, str], None]
 
 
-def article_files(roots: Iterable[Path]) -> Iterator[Found]:
+def article_files(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) -> Iterator[Found]:
     """Yield ``(absolute path, problem)`` for every article file under ``roots``.
 
     A folder is walked for supported files (hidden ones skipped); a file named
     directly is always yielded, with a problem when it cannot be an article.
     ``problem`` is None for a regular file with a valid name, else one line
-    saying why the path is not indexed.
+    saying why the path is not indexed. ``on_ignored(path, kind)`` is told of
+    each file in a folder that is no article file (see the module doc).
     """
     seen: set[Path] = set()
     for root in roots:
         root = root.absolute()
         if root.is_dir():
-            found: Iterable[Found] = _walk(root)
+            found: Iterable[Found] = _walk(root, on_ignored)
         else:
             found = [(root, _file_problem(root))]
         for path, problem in found:
@@ -42,16 +49,21 @@ def article_files(roots: Iterable[Path]) -> Iterator[Found]:
                 yield path, problem
 
 
-def _walk(root: Path) -> Iterator[Found]:
+def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[Found]:
     errors: list[OSError] = []
     # os.walk passes over a folder it cannot list unless told: onerror collects it.
     for folder, subfolders, names in os.walk(root, onerror=errors.append):
         yield from _folder_problems(errors)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         for name in sorted(names):
+            if name.startswith("."):
+                continue
             path = Path(folder, name)
-            if not name.startswith(".") and is_supported(path):
+            kind = ignored_kind(path)
+            if kind is None:
                 yield path, name_problem(path) or _kind_problem(path)
+            elif on_ignored is not None and os.path.isfile(path):
+                on_ignored(path, kind)
     yield from _folder_problems(errors)
 
 
@@ -65,7 +77,10 @@ def _folder_problems(errors: list[OSError]) -> Iterator[Found]:
 def _file_problem(path: Path) -> str | None:
     if not path.exists() and not path.is_symlink():
         return "no such file or folder"
-    if not is_supported(path):
+    kind = ignored_kind(path)
+    if kind == "notes":
+        return "notes beside the articles (like SOURCE.txt, README, LICENSE), not an article"
+    if kind is not None:
         return f"not an article file type ({path.suffix or 'no extension'})"
     return name_problem(path) or _kind_problem(path)
 

@@ -94,15 +94,17 @@ _TITLE_OPEN = re.compile(r"<title\b[^>]*>", re.IGNORECASE)
 _TITLE_END_OR_TAG = re.compile(r"</title\s*>|<[a-zA-Z/!]", re.IGNORECASE)
 
 
-def read_html(data: bytes, *, path: str = "") -> Article:
+def read_html(data: bytes, *, path: str = "", charset: str | None = None) -> Article:
     """Extract the article of an HTML page (bytes as read from the file).
 
     ``path`` is where the bytes came from; the reader does not need it (the
     indexer falls back to it for the id) but takes it like the other readers.
+    ``charset`` is the one the page was served with (a web archive's HTTP
+    header), used when the page declares none.
     Raises :class:`UnreadableArticle` (one-line reason) when the page holds no
     article, and never any other exception.
     """
-    text = decode_text(data, declared_charset(data))
+    text = decode_text(data, declared_charset(data) or charset)
     try:
         return _read(text)
     except UnreadableArticle:

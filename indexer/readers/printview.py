@@ -27,7 +27,7 @@ from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import DateOutOfRange, InvalidDate, date_problem, parse_date
 from khabar.indexer.persian.folding import LINE_FOLD_TABLE
 
-__all__ = ["read_printview"]
+__all__ = ["has_prose", "read_printview"]
 
 _MAX_DATE_LINE = 80
 _MAX_HEADER_LINE = 60  # a source or service line is short
@@ -46,6 +46,22 @@ _CHROME_LINES = {
 }
 _CHROME_WORDS = {"بستن", "چاپ", "print", "close", "|", "-", "/"}
 _SENTENCE_END = (".", "!", "?", "؟", "…", ":", "؛", "»", '"', "”")
+
+
+_PROSE_WORDS = 3
+
+
+def has_prose(text: str) -> bool:
+    """True when some line of ``text`` reads as prose: three words or more of letters.
+
+    An article has such lines; a list of ids, a table of numbers or a file of
+    short labels has none, and is no article however it is laid out.
+    """
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= _PROSE_WORDS and sum(1 for word in words if any(ch.isalpha() for ch in word)) >= _PROSE_WORDS:
+            return True
+    return False
 
 
 def _fold(line: str) -> str:
