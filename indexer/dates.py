@@ -365,8 +365,13 @@ def dates_in(text: str) -> Iterator[datetime]:
     characters before or after belongs to it. Dates outside the years of news
     and days that do not exist are passed over.
     """
-    folded = _fold(text)
-    found = sorted([*_NUMERIC_IN_TEXT.finditer(folded), *_NAMED_IN_TEXT.finditer(folded)], key=lambda m: m.start())
+    return (found for _, found in _dates_at(_fold(text)))
+
+
+def _dates_at(folded: str, start: int = 0) -> Iterator[tuple[int, datetime]]:
+    """``(offset, date)`` for the dates of folded text that begin at ``start`` or later."""
+    found = sorted([*_NUMERIC_IN_TEXT.finditer(folded, start), *_NAMED_IN_TEXT.finditer(folded, start)],
+                   key=lambda m: m.start())
     times = list(_TIME_IN_TEXT.finditer(folded))
     for match in found:
         near = [t for t in times if -_TIME_REACH <= t.start() - match.end() <= _TIME_REACH
@@ -374,7 +379,7 @@ def dates_in(text: str) -> Iterator[datetime]:
         near.sort(key=lambda t: min(abs(t.start() - match.end()), abs(match.start() - t.end())))
         for candidate in ([f"{match.group(0)} {near[0].group(0)}"] if near else []) + [match.group(0)]:
             try:
-                yield parse_date(candidate)
+                yield match.start(), parse_date(candidate)
                 break
             except InvalidDate:
                 continue
@@ -397,7 +402,10 @@ def publication_date(text: str) -> datetime | None:
         # The window ends where another marker starts (its date is its own).
         if (following := _PUBLICATION_MARKERS.search(window)) and not following.group(0).startswith(("کد", "شناسه")):
             window = window[: following.start()]
-        for found in dates_in(window):
+        # A little of the text before the marker comes along: the time may stand
+        # there ("ساعت: 16:26 ــ تاریخ: 1398/12/17"); the date itself must follow the marker.
+        reach = max(0, marker.start() - _TIME_REACH - 6)
+        for _, found in _dates_at(folded[reach: marker.end() + len(window)], marker.end() - reach):
             return found
         if marker.group(0).startswith(("کد", "شناسه")):
             # "یکشنبه 3 بهمن 1395 - 22:23:21 | کد مطلب: 359598": the line's date may come first.

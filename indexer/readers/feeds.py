@@ -24,12 +24,12 @@ from collections.abc import Iterator
 from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
 from khabar.indexer.readers.markup import html_to_text, looks_like_html
-from khabar.indexer.readers.sites import date_from_url
+from khabar.indexer.readers.sites import date_from_url, host_name
 from khabar.indexer.readers.stream import Context, Item, article_items, guarded, read_capped
 
 __all__ = ["read_feed"]
 
-_SITE_SEP = re.compile(r"\s+[|\-–—:]\s+|\s*\|\s*")
+_SITE_SEP = re.compile(r"\s+[|\-–—:]\s+|\s*[|؛]\s*")
 _WEB = re.compile(r"^https?://", re.IGNORECASE)
 _MAX_FEED = 256 * 1024 * 1024
 
@@ -79,7 +79,7 @@ def _article(entry, source: str) -> Article:
     date, problem = _date(entry)
     if date is None:
         date = date_from_url(url)
-    return Article(title=title, body=body, keywords=keywords, date=date, source=source, url=url,
+    return Article(title=title, body=body, keywords=keywords, date=date, source=source or host_name(url), url=url,
                    problems=[problem] if problem and date is None else [])
 
 

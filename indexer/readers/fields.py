@@ -22,7 +22,7 @@ date        date, published, pubDate, published_at, publish_date,
 url         url, link, href, permalink, canonical, canonical_url, source_url,
             article_url, news_url, then guid when it is a web address
 source      source, site, website, publisher, agency, news_agency, site_name,
-            outlet, domain, feed
+            outlet, domain, feed; else the site of the url (``farsnews.ir``)
 id          id, docid, doc_id, news_id, article_id, uuid
 =========== =====================================================================
 
@@ -48,7 +48,7 @@ from pathlib import Path
 from khabar.indexer.article import Article, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
 from khabar.indexer.readers.markup import html_to_text, looks_like_html
-from khabar.indexer.readers.sites import date_from_url
+from khabar.indexer.readers.sites import date_from_url, host_name
 
 __all__ = [
     "ALIASES", "ARTICLE_FIELDS", "FieldError", "RecordReader", "fields_for", "norm", "parse_field_options",
@@ -322,7 +322,7 @@ class RecordReader:
             body=body,
             keywords=keywords,
             date=date,
-            source=first("source") or self.defaults.get("source", ""),
+            source=first("source") or self.defaults.get("source", "") or host_name(url),
             url=url,
             id=first("id"),
             problems=[problem] if problem and date is None else [],

@@ -10,7 +10,18 @@ Every field is taken from the most trusted place that has it:
    ``<time datetime>``;
 5. the page itself: the body containers Persian news CMSs use, then a
    content-density pick (the block with the most paragraph text and the least
-   link text); the title from ``<h1>``, then ``<title>`` minus the site name.
+   link text); the title from ``<h1>``, then ``<title>`` minus the site name;
+   the date from the page's publication line ("تاریخ انتشار: ۱۲ آبان ۱۳۹۹ -
+   ۱۰:۳۰", "کد خبر: … | ۱۳۹۹/۰۸/۱۲"): only a date after such a marker counts,
+   so the header's "today" and the dates of readers' comments are never
+   taken; the keywords from the tag list the page shows (``.tags a``,
+   ``.tags li``, links after «برچسب‌ها:»).
+
+Print views (``/fa/print/…``, ``printable.php?nn=``, a page that prints
+itself on load or whose ``<body>`` is of class ``print``) are a bare title
+and body: there "print" in a class names the page, not its furniture, a
+``title`` class is the headline, and the address printed on the page is
+its URL.
 
 The body is plain text: paragraphs joined with a blank line, whitespace
 collapsed inside each paragraph, characters otherwise untouched (no letter
@@ -33,7 +44,7 @@ from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWar
 from bs4.element import NavigableString, Tag
 
 from khabar.indexer.article import Article, UnreadableArticle, split_keywords
-from khabar.indexer.dates import article_date
+from khabar.indexer.dates import article_date, dates_in, publication_date
 from khabar.indexer.encoding import declared_charset, decode_text
 
 __all__ = ["read_html"]
@@ -127,6 +138,9 @@ def _read(text: str) -> Article:
 
     for tag in soup.find_all(list(_DROP_TAGS)):
         tag.decompose()
+    printable = _is_print_view(soup, meta)
+    if printable:
+        _unmark_print(soup)
 
     source = _first(
         _ld_name(ld.get("publisher")) if ld else "",
@@ -134,17 +148,19 @@ def _read(text: str) -> Article:
         _itemprop_text(soup, "publisher", inner="name"),
         meta.get("application-name"),
     )
-    url = _canonical_url(soup, ld, meta)
+    url = _canonical_url(soup, ld, meta) or (_printed_url(soup) if printable else "")
     date, date_problem = _date(soup, ld, meta)
     keywords = _keywords(soup, ld, meta)
 
     # Headings are read before the body containers are pruned.
     heading = _h1(soup, source)
+    if not heading and (printable or not (ld or "og:title" in meta)):
+        heading = _title_block(soup, source)
     micro_headline = _itemprop_text(soup, "headline")
     lead = _lead(soup)
     body = _clean_multiline(_ld_str(ld.get("articleBody"))) if ld else ""
     if not body:
-        body = _body_from_page(soup)
+        body = _without_page_lines(_body_from_page(soup), heading)
         if body and lead and lead not in body:
             body = f"{lead}\n\n{body}"
 
@@ -347,7 +363,91 @@ def _date(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> tuple[datetime
         date, _ = _date_in(tag.get_text())
         if date is not None:
             return date, ""
+    date = _publication_line(soup)
+    if date is not None:
+        return date, ""
     return None, problem
+
+
+# Where a page's own date never is: the page header (not an article's), comments.
+_NOT_THE_ARTICLE_WORDS = frozenset({"comment", "comments", "commentlist", "comm", "nazar", "nazarat",
+                                    "opinion", "opinions", "reply", "replies", "feedback"})
+_DATE_WORDS = frozenset({"date", "pdate", "time", "datetime", "publish", "published", "pubdate",
+                         "newsdate", "dateline", "tarikh"})
+
+
+def _words_of(tag: Tag) -> list[str]:
+    words: list[str] = []
+    for attr in ("class", "id"):
+        value = tag.get(attr)
+        if isinstance(value, list):
+            value = " ".join(value)
+        if isinstance(value, str):
+            words += _WORD_SPLIT.split(value.lower())
+    return words
+
+
+def _outside_article(tag: Tag) -> bool:
+    """In readers' comments, or in the page's own header or footer (not an article's)."""
+    node: Tag | None = tag
+    while node is not None and node.name not in ("html", "[document]"):
+        if node.name in ("header", "footer") and node.find_parent(["article", "main"]) is None:
+            return True
+        if any(word in _NOT_THE_ARTICLE_WORDS for word in _words_of(node)):
+            return True
+        node = node.parent
+    return False
+
+
+def _publication_line(soup: BeautifulSoup) -> datetime | None:
+    """The date of the page's publication line (see the module doc), or None.
+
+    First a date after a publication marker in the text of any block outside
+    comments and the page header; then the date in an element that says by
+    its class it is a date (``news_pdate_c``, ``item-date``).
+    """
+    root = soup.body or soup
+    blocks = []
+    for text in root.find_all(string=True):
+        if type(text) is not NavigableString or not text.strip():
+            continue
+        blocks.append(text)
+    # Text nodes of one line of the page are read together: a marker and its
+    # date are often in elements of their own ("<b>تاریخ انتشار:</b> <span>…</span>").
+    lines: list[str] = []
+    current: list[str] = []
+    for text in blocks:
+        parent = text.parent
+        if parent is not None and _outside_article(parent):
+            if current:
+                lines.append(" ".join(current))
+                current = []
+            continue
+        current.append(str(text))
+        block = parent
+        while block is not None and block.name not in _BLOCK_TAGS and block.name not in ("body", "[document]"):
+            block = block.parent
+        if block is not None and block.name in _BLOCK_TAGS and text is _last_text(block):
+            lines.append(" ".join(current))
+            current = []
+    if current:
+        lines.append(" ".join(current))
+    for line in lines:
+        if len(line) <= 400 and (date := publication_date(line)) is not None:
+            return date
+    for tag in root.find_all(True):
+        if any(word in _DATE_WORDS for word in _words_of(tag)) and not _outside_article(tag):
+            text = " ".join(tag.get_text(" ").split())
+            if 0 < len(text) <= 120 and (date := next(dates_in(text), None)) is not None:
+                return date
+    return None
+
+
+def _last_text(block: Tag):
+    for text in reversed(block.find_all(string=True)):
+        if type(text) is NavigableString and text.strip():
+            return text
+    return None
 
 
 def _date_in(text: object) -> tuple[datetime | None, str]:
@@ -367,14 +467,55 @@ def _keywords(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> list[str]:
         sources.append(value if isinstance(value, list) else [value])
     sources.append([meta.get("article:tag")])
     sources.append([meta.get("news_keywords")])
-    sources.append([meta.get("keywords")])
     sources.append([t.get("content") or t.get_text(",")
                     for t in soup.find_all(attrs={"itemprop": "keywords"})])
     sources.append([a.get_text() for a in soup.find_all("a", rel="tag")])
+    sources.append(_tag_list(soup))
+    sources.append([meta.get("keywords")])  # often the site's, not the article's: last
     for values in sources:
         words = _split_keywords(values)
         if words:
             return words
+    return []
+
+
+_TAG_WORDS = frozenset({"tags", "tag", "tagstitle", "tagbox", "taglist", "tagslist", "newstags", "posttags",
+                        "keywords", "keyword", "labels", "tagcloud", "tags_title", "tags-title"})
+_TAG_LABEL = re.compile(r"^\s*(?:برچسب|تگ|کلید\s*واژه|کلیدواژه|کلمات\s*کلیدی|واژه\s*های\s*کلیدی|موضوعات|"
+                        r"برچسب\u200cها|tags?|keywords?)(?:\s*\u200c?\s*ها)?\s*[:：]?\s*$", re.IGNORECASE)
+_MAX_TAG_WORDS = 8
+
+
+def _tag_texts(container: Tag) -> list[str]:
+    """The tags a list shows: its links, else its list items; never the label before them."""
+    items = container.find_all("a") or container.find_all("li")
+    texts = [" ".join(item.get_text(" ").split()) for item in items]
+    return [text.lstrip("#").strip() for text in texts
+            if text and not _TAG_LABEL.match(_fold_label(text)) and len(text.split()) <= _MAX_TAG_WORDS]
+
+
+def _fold_label(text: str) -> str:
+    return text.replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ")
+
+
+def _tag_list(soup: BeautifulSoup) -> list[str]:
+    """The tag list a page shows (``.tags a``, ``.tags li``, links after «برچسب‌ها:»), or []."""
+    for tag in soup.find_all(True):
+        words = _words_of(tag)
+        joined = "".join(words)
+        if not (set(words) & _TAG_WORDS or joined in _TAG_WORDS) or _outside_article(tag):
+            continue
+        texts = _tag_texts(tag)
+        if not texts and tag.parent is not None:  # a title element: the list is beside it
+            texts = _tag_texts(tag.parent)
+        if texts:
+            return texts
+    for text in soup.find_all(string=True):
+        if type(text) is NavigableString and _TAG_LABEL.match(_fold_label(str(text))):
+            label = text.parent
+            for container in (label, label.parent if label is not None else None):
+                if container is not None and (texts := _tag_texts(container)):
+                    return texts
     return []
 
 
@@ -429,6 +570,79 @@ def _join_title(title: str, parts: list[str]) -> str:
     return title[start:end].strip() if 0 <= start < end else ""
 
 
+# ---------------------------------------------------------------- print views
+
+_PRINT_ADDRESS = re.compile(r"/print/|printable\.php|/printnews|[?&](?:print|printable)=|/print\.aspx", re.IGNORECASE)
+_PRINT_WORDS = frozenset({"print", "printable", "printview", "printpage", "printer"})
+_PRINTED_URL = re.compile(r"^\s*(?:(?:لینک|آدرس|نشانی|url)\s*(?:خبر|مطلب)?\s*[:：]\s*)?(https?://\S+)\s*$",
+                          re.IGNORECASE)
+
+
+def _is_print_view(soup: BeautifulSoup, meta: dict[str, str]) -> bool:
+    """A page that is a site's print view of an article (see the module doc)."""
+    for tag in (soup.body, soup.html):
+        if tag is None:
+            continue
+        if "print" in str(tag.get("onload") or "").lower():
+            return True
+        if set(_words_of(tag)) & _PRINT_WORDS:
+            return True
+    links = [meta.get("og:url", "")] + [t.get("href") or "" for t in soup.find_all("link", href=True)
+                                        if "canonical" in (t.get("rel") or [])]
+    if any(_PRINT_ADDRESS.search(link) for link in links if isinstance(link, str)):
+        return True
+    main = soup.body.find_all(True, limit=400) if soup.body else []
+    return any(set(_words_of(tag)) & {"printbody", "printtitle"} or "".join(_words_of(tag)).startswith("print")
+               for tag in main)
+
+
+def _unmark_print(soup: BeautifulSoup) -> None:
+    """"print" taken out of classes and ids: on a print view it names the page, not furniture."""
+    for tag in soup.find_all(True):
+        for attr in ("class", "id"):
+            value = tag.get(attr)
+            if value is None:
+                continue
+            joined = " ".join(value) if isinstance(value, list) else str(value)
+            words = [w for w in _WORD_SPLIT.split(joined) if w and w.lower() not in _PRINT_WORDS]
+            if attr == "class":
+                tag[attr] = words
+            else:
+                tag[attr] = "-".join(words)
+
+
+def _printed_url(soup: BeautifulSoup) -> str:
+    """The article's address as a print view prints it (a line that is only a web address)."""
+    for text in soup.find_all(string=True):
+        if type(text) is NavigableString and (match := _PRINTED_URL.match(str(text))):
+            return match.group(1)
+    for link in soup.find_all("a", href=True):
+        href = link["href"].strip()
+        if href.startswith(("http://", "https://")) and " ".join(link.get_text().split()) == href:
+            return href
+    return ""
+
+
+_TITLE_WORDS = frozenset({"title", "titr", "headline", "newstitle", "printtitle", "head", "caption"})
+
+
+def _title_block(soup: BeautifulSoup, source: str) -> str:
+    """A headline in an element of class ``title`` (print views, table layouts), or a lone ``<h2>``."""
+    root = soup.body or soup
+    for tag in root.find_all(True):
+        words = _words_of(tag)
+        if not any(w in _TITLE_WORDS or w.endswith("title") or w.startswith("titr") for w in words) \
+                or _in_furniture(tag) or _outside_article(tag):
+            continue
+        text = _clean_line(tag.get_text(" "))
+        if text and text != source and 2 <= len(text.split()) <= 40 and not text.endswith((".", ":")):
+            return text
+    headings = [h for h in root.find_all("h2") if not _in_furniture(h)]
+    if len(headings) == 1:
+        return _clean_line(headings[0].get_text(" "))
+    return ""
+
+
 # ---------------------------------------------------------------- microdata
 
 
@@ -480,6 +694,36 @@ def _body_from_page(soup: BeautifulSoup) -> str:
         if len(best) >= _MIN_BODY_CHARS:
             return best
     return _densest_block(soup.body or soup)
+
+
+_EDGE = 3  # paragraphs at each end of a body that may be the page's title or date line
+# A tag line, a copyright line: page furniture that a table layout puts in the body's block.
+_EDGE_LINE = re.compile(r"^(?:(?:برچسب|تگ|کلید\s*واژه|کلیدواژه|کلمات\s*کلیدی|واژه\s*های\s*کلیدی|tags?|keywords?)"
+                        r"[^:：]{0,12}[:：]|copyright\b|©|کلیه\s*(?:ی\s*)?حقوق|تمامی\s*حقوق)", re.IGNORECASE)
+
+
+def _without_page_lines(body: str, title: str) -> str:
+    """The body without the title and the publication line that a table layout or a print
+    view puts in the same block: at its start or end only, never from its middle."""
+    paragraphs = body.split("\n\n") if body else []
+    if len(paragraphs) < 2:
+        return body
+
+    def page_line(index: int) -> bool:
+        text = paragraphs[index]
+        if title and text == title:
+            return True
+        if len(text) > 160:
+            return False
+        return publication_date(text) is not None or bool(_EDGE_LINE.match(_fold_label(text)))
+
+    start = 0
+    while start < min(_EDGE, len(paragraphs) - 1) and page_line(start):
+        start += 1
+    end = len(paragraphs)
+    while end - 1 > start and end > len(paragraphs) - _EDGE and page_line(end - 1):
+        end -= 1
+    return "\n\n".join(paragraphs[start:end])
 
 
 def _gone(tag: Tag) -> bool:
