@@ -45,39 +45,78 @@ def _is_html(content_type: str) -> bool:
 def _items(stream, context: Context) -> Iterator[Item]:
     from warcio.archiveiterator import ArchiveIterator
 
+    counted = _Counting(stream)
+    iterator = ArchiveIterator(counted, arc2warc=True, ensure_http_headers=False)
+    number = 0
+    end = 0
+    for record in iterator:
+        number += 1
+        items = list(_page(number, record))  # a page at most: read before the record is known whole
+        end = iterator.get_record_offset() + iterator.get_record_length()
+        missing = getattr(record.raw_stream, "limit", 0) or 0
+        if missing > 0:  # the file ends before the record does
+            yield f"#{number}", f"record {number} is cut short ({missing} bytes missing): not read"
+            return
+        yield from items
+    # warcio ends quietly where a file is cut inside a record: say so.
+    if counted.count - end > _SLACK:
+        yield f"#{number + 1}", (f"the archive ends inside a record after record {number} "
+                                 f"({counted.count - end} bytes not read: cut short?)")
+
+
+_SLACK = 64  # newlines and padding a writer may leave after the last record
+
+
+class _Counting:
+    """A stream that counts the bytes read from it."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.count += len(data)
+        return data
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._stream.readline(size)
+        self.count += len(data)
+        return data
+
+
+def _page(number: int, record) -> Iterator[Item]:
+    """The page a record holds, or nothing when it is no HTML page (see the module doc)."""
     from khabar.indexer.readers.html import read_html
 
-    number = 0
-    for record in ArchiveIterator(stream, arc2warc=True, ensure_http_headers=False):
-        number += 1
-        if record.rec_type == "response":
-            http = record.http_headers
-            if http is None or (http.get_statuscode() or "") != "200":
-                continue
-            content_type = http.get_header("Content-Type") or ""
-        elif record.rec_type == "resource":
-            content_type = record.rec_headers.get_header("Content-Type") or ""
-        else:
-            continue
-        if not _is_html(content_type):
-            continue
-        uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
-        label = f"record {number}" + (f" ({uri})" if uri else "")
-        data = record.content_stream().read(MAX_SINGLE_ARTICLE + 1)
-        if len(data) > MAX_SINGLE_ARTICLE:
-            yield f"#{number}", f"{label}: larger than {MAX_SINGLE_ARTICLE >> 20} MB, not read"
-            continue
-        charset = _CHARSET.search(content_type)
-        try:
-            article = read_html(data, path=uri, charset=charset.group(1) if charset else None)
-        except UnreadableArticle as error:
-            yield f"#{number}", f"{label}: {error}"
-            continue
-        if uri:
-            article.url = uri
-        if article.date is None:
-            fetched, _ = article_date(record.rec_headers.get_header("WARC-Date") or "")
-            if fetched is not None:
-                article.date = fetched
-                article.problems = []
-        yield from article_items(f"#{number}", label, article)
+    if record.rec_type == "response":
+        http = record.http_headers
+        if http is None or (http.get_statuscode() or "") != "200":
+            return
+        content_type = http.get_header("Content-Type") or ""
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    else:
+        return
+    if not _is_html(content_type):
+        return
+    uri = (record.rec_headers.get_header("WARC-Target-URI") or "").strip().strip("<>")
+    label = f"record {number}" + (f" ({uri})" if uri else "")
+    data = record.content_stream().read(MAX_SINGLE_ARTICLE + 1)
+    if len(data) > MAX_SINGLE_ARTICLE:
+        yield f"#{number}", f"{label}: larger than {MAX_SINGLE_ARTICLE >> 20} MB, not read"
+        return
+    charset = _CHARSET.search(content_type)
+    try:
+        article = read_html(data, path=uri, charset=charset.group(1) if charset else None)
+    except UnreadableArticle as error:
+        yield f"#{number}", f"{label}: {error}"
+        return
+    if uri:
+        article.url = uri
+    if article.date is None:
+        fetched, _ = article_date(record.rec_headers.get_header("WARC-Date") or "")
+        if fetched is not None:
+            article.date = fetched
+            article.problems = []
+    yield from article_items(f"#{number}", label, article)
