@@ -17,7 +17,7 @@ from whoosh.query import Not, Phrase, Query
 
 from khabar.indexer.persian.terms import cached_terms, index_term
 from khabar.indexer.schema import ALL, KEYWORDS, TITLE
-from khabar.indexer.persian.tokenizer import _MARKS, WORD_PATTERN
+from khabar.indexer.persian.tokenizer import WORD_MARKS, WORD_PATTERN
 
 from khabar.search.query.phrases import ExactNear
 from khabar.indexer.safe_text import clean_text
@@ -141,7 +141,7 @@ def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tup
 @lru_cache(maxsize=256)
 def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(map(re.escape, forms))  # longest first
-    return re.compile(rf"(?<![^\W_]|[{_MARKS}])(?:{alternatives})(?![^\W_]|[{_MARKS}])")
+    return re.compile(rf"(?<![^\W_]|[{WORD_MARKS}])(?:{alternatives})(?![^\W_]|[{WORD_MARKS}])")
 
 
 def _fragments(matches: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, list]]:
