@@ -45,20 +45,19 @@ def _plain(value: str) -> str:
 
 
 def _date(entry) -> tuple[object, str]:
+    """The item's date: its text read by ``parse_date`` first (feedparser misreads a Jalali
+    ``pubDate``), then by feedparser (RFC 822 names its months in English)."""
     problem = ""
     for name in ("published", "created", "updated"):
-        parsed = entry.get(f"{name}_parsed")
-        if parsed:
+        raw, parsed = entry.get(name), entry.get(f"{name}_parsed")
+        if not raw and not parsed:
+            continue
+        date, why = article_date(raw) if raw else (None, "")
+        if date is None and parsed:
             date, why = article_date("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*parsed[:6]))
-            if date is not None:
-                return date, ""
-            problem = problem or why
-        raw = entry.get(name)
-        if raw:
-            date, why = article_date(raw)  # feedparser did not read it: a Jalali date, say
-            if date is not None:
-                return date, ""
-            problem = problem or why
+        if date is not None:
+            return date, ""
+        problem = problem or why
     return None, problem
 
 

@@ -218,7 +218,7 @@ def _date_value(value: object) -> tuple[datetime | None, str]:
             moment = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None, f"date {value} cannot be read (not a time); indexed undated"
-        return article_date(moment.isoformat())
+        return article_date(moment.isoformat() + "Z")
     text = text_of(value)
     if text.isdigit() and len(text) in (10, 13):
         return _date_value(int(text))
