@@ -12,9 +12,9 @@ from whoosh.analysis import Token, Tokenizer
 # does not cover. ZWNJ (U+200C) is not in the class: it splits compounds so
 # that «تعاونی‌ها», «تعاونی ها» and «تعاونیها» can meet. Digits joined by a
 # decimal point or thousands separator stay one token (3.5, ۳٫۵, 302,746).
-WORDWORD_MARKS = "\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\u00ad"
+WORD_MARKS = "\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\u00ad"
 WORD_PATTERN = re.compile(
-    rf"\d+(?:[.٫,٬]\d+)+|(?:[^\W_]|[{WORDWORD_MARKS}])+"
+    rf"\d+(?:[.٫,٬]\d+)+|(?:[^\W_]|[{WORD_MARKS}])+"
 )
 
 
