@@ -120,9 +120,16 @@ def ignored_kind(path: Path) -> str | None:
     the summary counts it: its suffix (``".pdf"``, ``"no extension"``) or ``"notes"``
     (SOURCE.txt, README, LICENSE…: what sits beside articles and is none)."""
     name = Path(path).name
+    kind = _suffix_kind(name)
+    if kind is not None and kind != "no extension":
+        return kind  # README.md is counted as the .md it is
     stem = name.split(".", 1)[0].lower()
     if stem in NOTES or stem.startswith(("readme", "license", "licence")):
         return "notes"
+    return kind
+
+
+def _suffix_kind(name: str) -> str | None:
     suffixes = _suffixes(name)
     if not suffixes:
         return "no extension"
