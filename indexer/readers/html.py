@@ -436,11 +436,28 @@ def _publication_line(soup: BeautifulSoup) -> datetime | None:
         if len(line) <= 400 and (date := publication_date(line)) is not None:
             return date
     for tag in root.find_all(True):
-        if any(word in _DATE_WORDS for word in _words_of(tag)) and not _outside_article(tag):
+        if any(word in _DATE_WORDS for word in _words_of(tag)) and not _outside_article(tag) \
+                and not _in_page_header(tag):
             text = " ".join(tag.get_text(" ").split())
-            if 0 < len(text) <= 120 and (date := next(dates_in(text), None)) is not None:
+            if 0 < len(text) <= 120 and not _TODAY.search(text) and (date := next(dates_in(text), None)) is not None:
                 return date
     return None
+
+
+_TODAY = re.compile(r"امروز|today", re.IGNORECASE)
+_PAGE_HEADER_WORDS = frozenset({"header", "topbar", "top", "navbar", "menu", "toolbar", "masthead", "today"})
+
+
+def _in_page_header(tag: Tag) -> bool:
+    """In the bar above the page (its class says so) where a site shows today's date."""
+    node: Tag | None = tag
+    while node is not None and node.name not in ("body", "html", "[document]"):
+        if node.name in ("article", "main"):
+            return False
+        if set(_words_of(node)) & _PAGE_HEADER_WORDS:
+            return True
+        node = node.parent
+    return False
 
 
 def _last_text(block: Tag):
