@@ -34,6 +34,9 @@ SEGMENT_POSTINGS = 1_500_000
 MERGE_SMALL_SEGMENTS = 4
 
 
+_NO_COLUMN = object()  # a field without a column value (None is a value)
+
+
 class _Postings:
     """One term's postings in a segment being written."""
 
@@ -59,43 +62,54 @@ class InvertingSegmentWriter(SegmentWriter):
         self.posting_count = 0
 
     def add_document(self, **fields):
+        """Add one document whole or not at all: every field is analysed before
+        anything is written, so a document that fails leaves no trace."""
         self._check_state()
-        perdoc = self.perdocwriter
         schema = self.schema
-        docnum = self.docnum
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, names)
-        perdoc.start_doc(docnum)
+        prepared = []
         for name in names:
             value = fields[name]
             if value is None:
                 continue
             field = schema[name]
+            items = self._inverted(field, value) if field.indexed else []
+            stored = fields.get(f"_stored_{name}", value)
+            column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
+            prepared.append((name, field, items, stored, column))
+        # Nothing below depends on the document's content: it cannot fail halfway.
+        perdoc = self.perdocwriter
+        docnum = self.docnum
+        perdoc.start_doc(docnum)
+        for name, field, items, stored, column in prepared:
             length = 0
             if field.indexed:
-                counted = self._invert(name, field, value, docnum)
+                counted = self._add_postings(name, items, docnum)
                 if field.scorable:  # as Whoosh: lengths of scored fields only
                     length = counted
                     lengths = self._lengths.setdefault(name, array("I"))
                     lengths.extend([0] * (docnum + 1 - len(lengths)))
                     lengths[docnum] = length
-            stored = fields.get(f"_stored_{name}", value)
             perdoc.add_field(name, field, stored if field.stored else None, length)
-            if field.column_type and stored is not None:
-                perdoc.add_column_value(name, field.column_type, field.to_column_value(stored))
+            if column is not _NO_COLUMN:
+                perdoc.add_column_value(name, field.column_type, column)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
 
-    def _invert(self, name: str, field, value, docnum: int) -> int:
-        """Add one field's postings of a document; its length (sum of frequencies)."""
-        table = self._terms.setdefault(name, {})
+    @staticmethod
+    def _inverted(field, value) -> list:
+        """One field's ``(term, freq, weight, value bytes)`` of a document."""
         # Analysed text gives str terms (encoded once per segment, at flush);
         # keys, dates and numbers come through Whoosh's own field indexing.
         if isinstance(field.format, CompactPositions):
-            items = field.format.word_values(value, field.analyzer, mode="index")
-        else:
-            items = field.index(value)
+            return list(field.format.word_values(value, field.analyzer, mode="index"))
+        return list(field.index(value))
+
+    def _add_postings(self, name: str, items: list, docnum: int) -> int:
+        """Add one field's postings of a document; its length (sum of frequencies)."""
+        table = self._terms.setdefault(name, {})
         length = 0
         for term, freq, weight, vbytes in items:
             postings = table.get(term)
@@ -137,14 +151,14 @@ def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
     limit = kwargs.pop("segment_postings")
     writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     segments = []
+    skipped: list[tuple[str, str]] = []
     while (job := _next_job(jobqueue)) is not None:
         filename, count = job
         tempstorage = writer.temp_storage()
         with tempstorage.open_file(filename).raw_file() as batch:
-            for _ in range(count):
-                _code, fields = pickle.load(batch)
-                writer.add_document(**fields)
+            documents = [pickle.load(batch)[1] for _ in range(count)]
         tempstorage.delete_file(filename)
+        skipped += add_documents(writer, documents)
         if writer.posting_count >= limit:
             segments.append(writer._finalize_segment())
             writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
@@ -152,7 +166,27 @@ def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
         segments.append(writer._finalize_segment())
     else:
         writer._close_segment()
-    resultqueue.put(segments, timeout=5)
+    resultqueue.put((segments, skipped), timeout=5)
+
+
+def add_documents(writer, documents: list[dict]) -> list[tuple[str, str]]:
+    """Add each document whole; one whose content fails (its analysis, a value
+    Whoosh cannot take) is left out and listed as ``(its _label, why)``."""
+    skipped = []
+    for fields in documents:
+        try:
+            writer.add_document(**fields)
+        except (OSError, MemoryError):
+            raise  # the system's failure, not the document's
+        except Exception as error:  # noqa: BLE001 - one article's data: only it is left out
+            skipped.append((str(fields.get("_label", fields.get("id", "?"))), failure_reason(error)))
+    return skipped
+
+
+def failure_reason(error: BaseException, doing: str = "index") -> str:
+    """Why one article could not be indexed (or one file read), in one line."""
+    detail = " ".join(str(error).split())[:200]
+    return f"could not {doing}: {type(error).__name__}" + (f": {detail}" if detail else "")
 
 
 def _next_job(jobqueue):
@@ -181,13 +215,63 @@ class _CommitHook:
 
 
 class IndexWriter(_CommitHook, SegmentWriter):
-    """Whoosh's SegmentWriter, as incremental runs use it, with the commit hook."""
+    """Whoosh's SegmentWriter, as incremental runs use it, with the commit hook, and
+    documents added whole or not at all.
+
+    Whoosh's own add_document sends each field's postings to the pool as it
+    analyses them: a document whose third field fails leaves the first two's
+    postings behind, credited to the next document added. Here every field is
+    analysed first; the same postings, in the same order, then go in together.
+    """
+
+    def add_document(self, **fields):
+        self._check_state()
+        schema = self.schema
+        docboost = self._doc_boost(fields)
+        names = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, names)
+        prepared = []
+        for name in names:
+            value = fields[name]
+            if value is None:
+                continue
+            field = schema[name]
+            if field.vector or field.separate_spelling():
+                raise ValueError(f"field {name!r}: term vectors and spelling are not supported")
+            postings, length = [], 0
+            if field.indexed:
+                boost = self._field_boost(fields, name, docboost)
+                for tbytes, freq, weight, vbytes in field.index(value):
+                    postings.append((tbytes, weight * boost, vbytes))
+                    if field.scorable:
+                        length += freq
+            stored = fields.get(f"_stored_{name}", value)
+            column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
+            prepared.append((name, field, postings, length, stored, column))
+        # Nothing below depends on the document's content: it cannot fail halfway.
+        perdoc = self.perdocwriter
+        docnum = self.docnum
+        add = self.pool.add
+        perdoc.start_doc(docnum)
+        for name, field, postings, length, stored, column in prepared:
+            for tbytes, weight, vbytes in postings:
+                add((name, tbytes, docnum, weight, vbytes))
+            perdoc.add_field(name, field, stored if field.stored else None, length)
+            if column is not _NO_COLUMN:
+                perdoc.add_column_value(name, field.column_type, column)
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    skipped: tuple = ()  # documents left out at commit: only ParallelWriter's workers do that
 
 
 class ParallelWriter(_CommitHook, MpWriter):
     """Whoosh's MpWriter (multisegment) with :class:`InvertingSegmentWriter` workers."""
 
     def __init__(self, ix, procs: int, segment_postings: int = SEGMENT_POSTINGS, **kwargs):
+        # Documents the workers left out (their analysis failed): (label, why).
+        self.skipped: list[tuple[str, str]] = []
         forkserver_context()  # started with Ctrl-C held back, before MpWriter starts a worker from it
         super().__init__(ix, procs=procs, multisegment=True, start_method="forkserver", **kwargs)
         self.subargs = {**self.subargs, "segment_postings": segment_postings}
@@ -255,8 +339,9 @@ class ParallelWriter(_CommitHook, MpWriter):
                 self._check_workers()
         for task in self.tasks:
             task.join()
-        for segments in produced:
+        for segments, skipped in produced:
             finalsegments += segments
+            self.skipped += skipped
         if self._added:
             finalsegments.append(self._finalize_segment())
         else:

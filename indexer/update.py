@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .persian.folding import keyword_key
 from .readers import read_file
 from .schema import build_schema
+from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, swap_in_rebuilt, write_lock)
@@ -290,8 +292,8 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     try:
         ix = create_in(str(building), build_schema())
         try:
-            _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, read_procs),
-                        writer_procs=writer_procs, on_commit=run.finishing.begin)
+            left_out = _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, read_procs),
+                                   writer_procs=writer_procs, on_commit=run.finishing.begin)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, remembered).save(building)  # complete: may be swapped in
@@ -299,6 +301,10 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
         _discard(building)
         raise
     swap_in_rebuilt(index_dir)
+    for label, why in left_out:  # articles whose analysis failed in a worker (all counted as added)
+        run.summary.added -= 1
+        run.summary.skipped += 1
+        run.on_problem(f"{label}: {why}")
 
 
 def _discard(folder: Path) -> None:
@@ -311,16 +317,16 @@ def _discard(folder: Path) -> None:
 
 
 def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
-                on_commit: Callable[[], None] | None = None) -> None:
+                on_commit: Callable[[], None] | None = None) -> list[tuple[str, str]]:
     """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written.
 
     ``writer_procs`` worker processes write new segments (fresh builds);
     0 writes in this process. ``on_commit`` is called at the commit point.
+    Returns the articles the workers left out: ``(label, why)``.
     """
     from whoosh.index import LockError
 
     from .codec import KhabarCodec
-    from .segment_writer import IndexWriter, ParallelWriter, merge_small_segments
 
     options = {"timeout": 0.0, "codec": KhabarCodec(), "limitmb": _WRITER_MEMORY_MB}
     try:
@@ -335,6 +341,7 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
         if not writer.is_closed:  # a failed commit has closed it already
             writer.cancel()
         raise
+    return list(writer.skipped)
 
 
 class _Finishing:
@@ -432,13 +439,24 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             on_problem(f"{read.path}: {problem}")
         added = 0
         for key, article in read.articles:
-            doc_id = article.id or article.url or read.path + key
-            if doc_id in live_ids:
-                summary.duplicates += 1
-                on_duplicate(f"{read.path}{key}: same article as {live_ids[doc_id]} ({doc_id}), not indexed twice")
+            label = read.path + key
+            # Everything that touches one article's data (its id, its dates, its
+            # analysis) fails for that article only: it is named and left out.
+            try:
+                doc_id = _doc_id(article, label)
+                if doc_id in live_ids:
+                    summary.duplicates += 1
+                    on_duplicate(f"{label}: same article as {live_ids[doc_id]} ({doc_id}), not indexed twice")
+                    continue
+                fields = _document(doc_id, article, read)
+                writer.add_document(**fields, _label=label)  # whole or not at all (segment_writer.py)
+            except (OSError, MemoryError, KhabarError):
+                raise  # the system's failure or a worker's, not the article's
+            except Exception as error:  # noqa: BLE001 - the boundary around one article
+                summary.skipped += 1
+                on_problem(f"{label}: {failure_reason(error)}")
                 continue
             live_ids[doc_id] = read.path
-            writer.add_document(**_document(doc_id, article, read))
             added += 1
         if known is not None:
             summary.updated += added
@@ -461,16 +479,39 @@ def _stamp(path: Path) -> str:
 
 
 def _read_one(item: tuple[str, str]) -> _ReadFile:
+    """One file read whole and parsed; whatever goes wrong is that file's error."""
     path, stamp = item
     try:
-        data = Path(path).read_bytes()  # once: hashed and parsed
+        data = _regular_file_bytes(path)  # once: hashed and parsed
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
         result = read_file(Path(path), data)
     except OSError as error:
         return _ReadFile(path, stamp, "", [], [], error.strerror or str(error))
     except UnreadableArticle as error:
         return _ReadFile(path, stamp, "", [], [], str(error))
+    except (MemoryError, ImportError):
+        raise  # the system's or the installation's, not the file's
+    except Exception as error:  # noqa: BLE001 - a reader's bug costs this file only
+        return _ReadFile(path, stamp, "", [], [], failure_reason(error, "read"))
     return _ReadFile(path, stamp, digest, result.articles, result.problems)
+
+
+def _regular_file_bytes(path: str) -> bytes:
+    """The bytes of a regular file; anything else (a FIFO, a device) is refused
+    before it is read, and a FIFO is opened without waiting for a writer."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb", closefd=True) as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise UnreadableArticle("not a regular file")
+        return file.read()
+
+
+def _doc_id(article: Article, label: str) -> str:
+    """An article's id: its own, else its URL, else where it was read."""
+    doc_id = article.id or article.url or label
+    if not isinstance(doc_id, str):
+        raise TypeError(f"an id must be text, not {type(doc_id).__name__}")
+    return doc_id
 
 
 def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_ReadFile]:

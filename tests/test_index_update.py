@@ -252,3 +252,113 @@ def test_small_segments_of_updates_are_merged_and_the_large_one_kept(tmp_path, n
     assert len(segments) == 2
     assert segments[0].segment_id() == first[0]
     assert doc_count(index_dir) == 10
+
+
+# --- one article's failure costs that article only (issue 10: per-article containment) -------
+
+def _jsonl(folder: Path, name: str, articles: list[dict]) -> Path:
+    path = folder / name
+    path.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    return path
+
+
+THREE = [
+    {"id": "c1", "title": "خبر یکم", "body": "متن نخست درباره بورس", "date": "1399/03/01"},
+    {"id": "c2", "title": "خبر دوم", "body": "متن دوم درباره کرونا", "date": "1329/01/01"},  # 1950: the one that fails
+    {"id": "c3", "title": "خبر سوم", "body": "متن سوم درباره تعاونی", "date": "1399/03/03"},
+]
+
+
+@pytest.fixture
+def dates_of_1950_fail(monkeypatch):
+    from khabar.indexer import update
+
+    real = update.jalali_day
+
+    def jalali_day(moment):
+        if moment.year == 1950:
+            raise ValueError("no such day")
+        return real(moment)
+
+    monkeypatch.setattr(update, "jalali_day", jalali_day)
+
+
+@pytest.mark.parametrize("incremental", [False, True], ids=["first-run", "incremental"])
+def test_an_article_whose_date_fails_is_named_and_the_rest_indexed(tmp_path, news_folder, dates_of_1950_fail,
+                                                                  incremental):
+    index_dir = tmp_path / "ix"
+    if incremental:
+        update_index(index_dir, [news_folder])
+    path = _jsonl(news_folder, "three.jsonl", THREE)
+    problems: list[str] = []
+    summary = update_index(index_dir, [news_folder], on_problem=problems.append)
+    assert problems == [f"{path}#L2: could not index: ValueError: no such day"]
+    assert (summary.added, summary.skipped) == ((2, 1) if incremental else (7, 1))
+    assert doc_count(index_dir) == 7
+    assert "خبر دوم" not in titles(index_dir)
+
+
+def test_an_article_whose_analysis_fails_leaves_no_trace(tmp_path, news_folder, monkeypatch):
+    """Its title fails after its body and combined text were analysed: none of their
+    words may stay behind (Whoosh's add_document would credit them to the next article)."""
+    from khabar.indexer.codec import CompactPositions
+
+    real = CompactPositions.word_values
+
+    def word_values(self, value, analyzer, **kwargs):
+        if value == "خبر دوم":
+            raise RuntimeError("the analyser broke")
+        return real(self, value, analyzer, **kwargs)
+
+    monkeypatch.setattr(CompactPositions, "word_values", word_values)
+    path = _jsonl(news_folder, "three.jsonl", THREE)
+    problems: list[str] = []
+    summary = update_index(tmp_path / "ix", [news_folder], on_problem=problems.append)
+    assert problems == [f"{path}#L2: could not index: RuntimeError: the analyser broke"]
+    assert summary.added == 7
+    ix = open_for_search(tmp_path / "ix")
+    try:
+        from whoosh.query import Term
+
+        with ix.searcher() as searcher:
+            assert searcher.doc_count() == 7
+            # "کرونا" is only in the failed article's body (the fixtures say "کرونا" nowhere else).
+            hits = [searcher.stored_fields(doc)["id"] for doc in searcher.search(Term("all", "کرونا"), limit=None).docs()]
+            assert "c3" not in hits and "c2" not in hits
+            assert [searcher.stored_fields(d)["id"] for d in searcher.search(Term("all", "تعاونی"), limit=None).docs()
+                    if searcher.stored_fields(d)["id"].startswith("c")] == ["c3"]
+    finally:
+        ix.close()
+
+
+def test_an_article_that_fails_in_a_segment_worker_is_named_and_the_rest_indexed(tmp_path, monkeypatch):
+    """A first run of 301 files writes its segments in worker processes: an article
+    whose field Whoosh cannot take fails there, and only it is left out."""
+    from khabar.indexer import update
+
+    real = update.jalali_day
+    # Out of the 32-bit field's range: the failure happens in the worker, at analysis.
+    monkeypatch.setattr(update, "jalali_day", lambda moment: 2**40 if moment.year == 1950 else real(moment))
+    folder = tmp_path / "news"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "corpus" / "ir-news", folder)
+    path = _jsonl(folder, "three.jsonl", THREE)
+    problems: list[str] = []
+    summary = update_index(tmp_path / "ix", [folder], on_problem=problems.append)
+    assert problems == [f"{path}#L2: could not index: ValueError: Numeric field value 1099511627776 "
+                        "out of range [0, 4294967295]"]
+    assert (summary.added, summary.skipped) == (302, 1)
+    assert doc_count(tmp_path / "ix") == 302
+
+
+def test_a_fifo_is_never_opened_for_reading(tmp_path, news_folder):
+    """A FIFO named like an article would block the run forever on open (a
+    subprocess, so that a regression fails the test instead of hanging it)."""
+    import subprocess
+    import sys
+
+    os.mkfifo(news_folder / "pipe.txt")
+    run = subprocess.run([sys.executable, "-c", "from khabar import cli; cli.main()", "index", "-q",
+                          "--index", str(tmp_path / "ix"), str(news_folder / "pipe.txt"), str(news_folder / "seed.txt")],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "pipe.txt" in run.stderr and "added 1," in run.stderr
