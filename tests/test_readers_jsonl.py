@@ -25,7 +25,7 @@ def test_a_dump_converted_to_json_lines_keeps_body_url_and_keywords(tmp_path):
     assert [key for key, _ in result.articles] == ["#L1", "#L2", "#L3"]
     for (_, article), record in zip(result.articles, records):
         assert article.url == record["link"]
-        assert article.body.startswith(" ".join(record["abstract"].split())[:30])
+        assert " ".join(article.body.split()).startswith(" ".join(record["abstract"].split())[:30])
         assert all(tag in article.keywords for tag in record["tags"])
         assert article.date is not None  # from the FarsNews id in the link
 

@@ -202,12 +202,17 @@ def items_of(value: object) -> list[str]:
     return [text] if text else []
 
 
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _plain(text: str) -> str:
-    """Text, with HTML made text and whitespace tidied in each paragraph."""
+    """Text, with HTML made text and whitespace tidied inside each line (scraped
+    indentation, no-break spaces); line breaks are kept, blank lines squeezed to one."""
     if looks_like_html(text):
         text = html_to_text(text)
-    lines = (" ".join(line.split()) for line in re.split(r"\n\s*\n|\r\n\s*\r\n|[\u2028\u2029]", text))
-    return "\n\n".join(line for line in lines if line)
+    lines = (" ".join(line.split()) for line in _LINE_BREAK.split(text))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def _date_value(value: object) -> tuple[datetime | None, str]:
