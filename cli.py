@@ -39,9 +39,13 @@ class DefaultCommandGroup(click.Group):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
+    # True when this process is the khabar command (not a program calling main with arguments).
+    is_the_command = False
+
     def main(self, args=None, *rest, **options):
         if args is not None:  # a program calling khabar (tests through CliRunner), not the khabar command
             return super().main(args, *rest, **options)
+        self.is_the_command = True
         try:
             return super().main(args, *rest, **options)
         finally:
@@ -54,6 +58,10 @@ class DefaultCommandGroup(click.Group):
         try:
             return super().invoke(ctx)
         except (KhabarError, KeyboardInterrupt, OSError) as error:
+            if self.is_the_command:
+                # Said in one line; what cannot be flushed as the process ends
+                # (buffers of the files a full disk refused) adds nothing.
+                sys.unraisablehook = lambda unraisable: None
             # click names the command before it runs it; only ``index`` writes.
             fail(*message_and_status(error, writing=ctx.invoked_subcommand == "index"))
 
@@ -365,6 +373,8 @@ def build_bundled_index_if_missing(index_dir: Path) -> None:
     roots = None if meta and meta.roots else [BUNDLED_CORPUS]
     if roots and not BUNDLED_CORPUS.is_dir():
         return  # an installed copy without the sample: search reports the missing index
+    # Where it cannot be (a read-only home), that is the one line, not a promise before it.
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"khabar: building the index at {index_dir} (first run)…", err=True)
     summary = run_update(index_dir, roots, quiet=True)
     click.echo(f"khabar: {summary.line()}", err=True)

@@ -17,9 +17,12 @@ size, and every segment goes into the index's table of contents at commit.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import queue
+import sys
 from array import array
+from dataclasses import dataclass
 
 from whoosh.multiproc import MpWriter
 from whoosh.util import random_name
@@ -142,10 +145,50 @@ class InvertingSegmentWriter(SegmentWriter):
 
 
 def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
-    """A worker process: index the job files it is given into one or more segments."""
+    """A worker process: index the job files it is given into one or more segments.
+
+    A failure (a full disk, say) is sent to the indexer, which reports it in
+    one line, instead of a traceback on stderr from this process.
+    """
     # Ctrl-C is the indexer's (it stops the workers: ParallelWriter.cancel),
     # and a worker exits as soon as the indexer dies (children.py).
     init_worker()
+    try:
+        result = _segments(storage, indexname, jobqueue, kwargs)
+    except Exception as error:  # noqa: BLE001 - reported by the indexer, which fails the run
+        # The segment's files hold buffers that cannot be written (a full
+        # disk): reported once, by the indexer, not again as they are dropped.
+        sys.unraisablehook = lambda unraisable: None
+        if isinstance(error, OSError):
+            result = _Failure(error.errno, error.strerror or str(error), error.filename)
+        else:
+            result = _Failure(None, failure_reason(error, "write a segment"), None)
+    try:
+        resultqueue.put(result, timeout=5)
+    except Exception:  # noqa: BLE001 - the indexer is gone or stopping us: nobody to tell
+        os._exit(1)
+    if isinstance(result, _Failure):
+        resultqueue.close()
+        resultqueue.join_thread()
+        os._exit(1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """What a worker sends instead of its segments when it failed."""
+
+    errno: int | None
+    reason: str
+    filename: str | None
+
+    def error(self) -> Exception:
+        if self.errno is not None:
+            return OSError(self.errno, self.reason, self.filename)
+        return WorkerFailed(f"an indexing worker process failed: {self.reason}")
+
+
+def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[str, str]]]:
+    """The segments a worker wrote, and the documents it left out."""
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
     limit = kwargs.pop("segment_postings")
@@ -166,7 +209,7 @@ def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
         segments.append(writer._finalize_segment())
     else:
         writer._close_segment()
-    resultqueue.put((segments, skipped), timeout=5)
+    return segments, skipped
 
 
 def add_documents(writer, documents: list[dict]) -> list[tuple[str, str]]:
@@ -322,6 +365,14 @@ class ParallelWriter(_CommitHook, MpWriter):
     def _check_workers(self) -> None:
         failed = [task.exitcode for task in self.tasks if task.exitcode]
         if failed:
+            # Before its commit only a failed worker writes to the result queue: say why it failed.
+            while True:
+                try:
+                    report = self.resultqueue.get(timeout=0.1)
+                except (queue.Empty, OSError, EOFError):
+                    break
+                if isinstance(report, _Failure):
+                    raise report.error()
             raise WorkerFailed(f"an indexing worker process failed (exit status {failed[0]})")
 
     def _commit(self, mergetype, optimize, merge):
@@ -334,9 +385,13 @@ class ParallelWriter(_CommitHook, MpWriter):
         produced = []
         while len(produced) < len(self.tasks):
             try:
-                produced.append(self.resultqueue.get(timeout=1))
+                report = self.resultqueue.get(timeout=1)
             except queue.Empty:
                 self._check_workers()
+                continue
+            if isinstance(report, _Failure):
+                raise report.error()
+            produced.append(report)
         for task in self.tasks:
             task.join()
         for segments, skipped in produced:
