@@ -72,8 +72,7 @@ _ARCHIVE_SUFFIXES = {".zip", ".tar", ".tgz", ".tbz2", ".tbz", ".txz"}
 SUPPORTED_SUFFIXES = (_HTML_SUFFIXES | {".txt", ".json", ".ham"} | _JSONL_SUFFIXES | _TABLE_SUFFIXES
                       | _XML_SUFFIXES | _WARC_SUFFIXES | COMPRESSED_SUFFIXES | _ARCHIVE_SUFFIXES)
 # What the summary line says khabar reads, after what it ignored.
-READS = ("khabar reads .html .txt .json .jsonl .csv .tsv .xml (RSS, Atom, Hamshahri2, TNews) .ham .warc, "
-         "and these inside .gz .bz2 .xz .zip .tar")
+READS = "khabar reads .html .txt .json .jsonl .csv .tsv .xml .ham .warc, also inside .gz .bz2 .xz .zip .tar"
 # Names of the notes that sit beside articles (SOURCE.txt, README, LICENSE.txt…), compared in lower case.
 NOTES = frozenset({
     "readme", "source", "sources", "license", "licence", "copying", "notice", "changelog", "changes",
