@@ -47,11 +47,12 @@ def unreadable_reason(path: Path) -> str:
 
 
 def test_is_supported() -> None:
-    for name in ("a.html", "a.HTM", "a.xhtml", "a.txt", "A.TXT", "a.jsonl", "a.ndjson"):
+    for name in ("a.html", "a.HTM", "a.xhtml", "a.txt", "A.TXT", "a.jsonl", "a.ndjson", "a.json", "a.csv",
+                 "a.tsv", "a.xml", "a.ham", "a.warc", "a.txt.gz", "a.json.bz2", "a.zip", "a.tar.gz"):
         assert is_supported(Path(name)), name
-    for name in ("a.json", "a.pdf", "README", "a.txt.gz", ".txt"):
+    for name in ("a.pdf", "README", "SOURCE.txt", "a.pdf.gz", ".txt"):
         assert not is_supported(Path(name)), name
-    assert SUPPORTED_SUFFIXES == {".html", ".htm", ".xhtml", ".txt", ".jsonl", ".ndjson"}
+    assert {".html", ".htm", ".xhtml", ".txt", ".jsonl", ".ndjson", ".json", ".csv", ".xml"} <= SUPPORTED_SUFFIXES
 
 
 def test_txt_printview(tmp_path: Path) -> None:
