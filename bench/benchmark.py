@@ -279,12 +279,20 @@ def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
         print(f"[x{corpus.scale} {code.name}] {what} …", file=sys.stderr, flush=True)
 
     for code in codes:
+        record = index_dir[code].with_name(index_dir[code].name + ".build.json")
+        if args.reuse_index and record.is_file() and index_dir[code].is_dir():
+            say(code, f"reusing the index built before ({record.name})")
+            kept = json.loads(record.read_text(encoding="utf-8"))
+            rows[code]["build"], rows[code]["index_mb"] = kept["build"], kept["index_mb"]
+            rows[code]["build"]["reused"] = True
+            continue
         say(code, "full build")
         built, peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), corpus.root, "--rebuild"],
                                   sample_memory=True)
         rows[code]["build"] = {**built, "peak_tree_rss_mb": round(peak, 1), "mb_per_s": corpus.text_mb / built["seconds"],
                                "articles_per_s": built["added"] / built["seconds"]}
         rows[code]["index_mb"] = round(_dir_size_mb(index_dir[code]), 1)
+        record.write_text(json.dumps({"build": rows[code]["build"], "index_mb": rows[code]["index_mb"]}), encoding="utf-8")
 
     if not args.no_incremental:
         for code in codes:
@@ -364,6 +372,14 @@ def print_table(rows: list[dict]) -> None:
             print(f"note: x{r['scale']} {Path(r['code']).name}: queries with no hits: {zero}")
 
 
+SCALE_1M = 114  # copies of the 8,773-article set: 1,000,122 articles, ~4.2 GB of text
+
+
+def _scale(text: str) -> int:
+    """A replication factor: a number of copies, or ``1M`` for a million articles."""
+    return SCALE_1M if text.strip().upper() == "1M" else int(text)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_index":
         index_dir, root = sys.argv[2], sys.argv[3]
@@ -376,7 +392,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="khabar speed and scale benchmark",
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the ../shared folder")
-    parser.add_argument("--scale", default="1", help="comma-separated corpus replication factors, e.g. 1,4,16")
+    parser.add_argument("--scale", default="1",
+                        help="comma-separated corpus replication factors, e.g. 1,16,1M (1M = 114 copies)")
     parser.add_argument("--code", default=str(REPO),
                         help="comma-separated khabar source folders to compare (default: this checkout)")
     parser.add_argument("--json", type=Path, help="write all figures here")
@@ -389,6 +406,9 @@ def main() -> None:
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument("--no-expand", action="store_true", help="time queries without blind relevance feedback")
     parser.add_argument("--keep-raw", action="store_true", help="keep every query timing in the JSON")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="keep an index this benchmark built before (with its build figures) instead of "
+                             "building it again; a 1M build takes ~20 min")
     args = parser.parse_args()
 
     import corpora
@@ -399,7 +419,7 @@ def main() -> None:
     if len({c.name for c in codes}) != len(codes):
         parser.error("--code folders must have different names")
     rows = []
-    for scale in [int(s) for s in args.scale.split(",") if s]:
+    for scale in [_scale(s) for s in args.scale.split(",") if s]:
         print(f"preparing corpus x{scale} …", file=sys.stderr, flush=True)
         corpus = corpora.prepare(args.shared, work / f"corpus-x{scale}", scale)
         rows += run_scale(codes, corpus, work, args)

@@ -89,3 +89,29 @@ def test_too_few_hits_give_no_feedback_words(bundled_index):
     searcher = shared_searcher(bundled_index)
     top = [hit.docnum for hit in searcher.search(parse_query("کرونا", searcher.schema), limit=1)]
     assert feedback_terms(searcher, top, {"کرونا"}) == []
+
+
+def test_frequencies_from_the_blocks_that_hold_them_equal_the_whole_lists(bundled_index):
+    """Feedback reads only the posting blocks that can hold its few hundred articles:
+    the frequencies it gets are the whole list's, for any set of articles."""
+    import random
+
+    from whoosh.query import Term
+
+    from khabar.search.scoring.postings import SegmentPostings
+
+    searcher = shared_searcher(bundled_index)
+    frequent = [term for _, term in searcher.reader().most_frequent_terms(ALL, 5)]
+    chooser = random.Random(14)
+    longest = 0
+    for word in [*frequent, "سهام", "ناموجودترین"]:
+        for subsearcher, _ in searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            whole = SegmentPostings(reader).whole(Term(ALL, word))
+            longest = max(longest, len(whole.ids))
+            count = reader.doc_count_all()
+            for size in (0, 1, 3, 40, count):
+                docnums = sorted(chooser.sample(range(count), min(size, count)))
+                got = SegmentPostings(reader).frequencies(Term(ALL, word), docnums)  # nothing read before
+                assert got == [whole.tf(docnum) for docnum in docnums]
+    assert longest > 128  # lists of more than one block

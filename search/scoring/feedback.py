@@ -88,11 +88,12 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
         reader = segments[segment][0].reader()
         norms = length_norms(searcher, reader, FIELD)
         postings = postings_of(reader)
+        found.sort(key=lambda member: member[1])
+        docnums = [docnum for _, docnum in found]
         for term, weight in terms:
             gain = term_gain(searcher, FIELD, term) * FEEDBACK_WEIGHT * weight / strongest
-            frequency = postings.whole(Term(FIELD, term)).tf
-            for place, docnum in found:
-                tf = frequency(docnum)
+            # Only the blocks that can hold these few hundred articles are read.
+            for (place, docnum), tf in zip(found, postings.frequencies(Term(FIELD, term), docnums)):
                 if tf:
                     added[place] += in_exp_b2(gain, tf, norms[docnum])
     rescored = [(score + extra, docnum) for (score, docnum), extra in zip(best, added)]

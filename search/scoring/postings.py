@@ -16,7 +16,7 @@ from itertools import accumulate
 
 from whoosh.query import Term
 
-from khabar.search.scoring.segments import cache_of, posting_blocks
+from khabar.search.scoring.segments import cache_of, posting_blocks, posting_blocks_holding
 
 _SHARED = "postings"
 
@@ -54,6 +54,20 @@ class SegmentPostings:
         if key not in self._lists:
             self._lists[key] = PostingList(self.reader, key)
         return self._lists[key]
+
+
+    def frequencies(self, term: Term, docnums: list[int]) -> list[float]:
+        """The term frequency in each of ``docnums`` (ascending; 0 where absent),
+        from the list already read whole, else from only the blocks that can hold them."""
+        found = self._lists.get((term.fieldname, term.text))
+        if found is not None:
+            return [found.tf(docnum) for docnum in docnums]
+        tfs = dict.fromkeys(docnums, 0.0)
+        for ids, weights, _lengths, _blob in posting_blocks_holding(self.reader, term.fieldname, term.text, docnums):
+            for docnum, tf in zip(ids, weights):
+                if docnum in tfs:
+                    tfs[docnum] = tf
+        return [tfs[docnum] for docnum in docnums]
 
 
 class PostingList:

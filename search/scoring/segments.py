@@ -124,17 +124,55 @@ def live_mask(reader):
 
 Block = tuple[Sequence[int], Sequence[float], Sequence[int], bytes]
 
+_INFOS_KEPT = 100_000  # term infos kept per segment, in a long-lived process
+
+
+def term_info(reader, fieldname: str, text: str):
+    """The segment's term info of ``fieldname:text`` (its statistics and where
+    its postings are), or None when the segment does not hold the term; looked
+    up once per segment reader: term statistics, the scorers and feedback all
+    ask for the same terms, and each lookup reads the term table on disk."""
+    infos = kept(reader, "term infos", dict)
+    key = (fieldname, text)
+    if key not in infos:
+        if len(infos) >= _INFOS_KEPT:
+            infos.clear()
+        try:
+            infos[key] = reader.term_info(fieldname, text)
+        except TermNotFound:
+            infos[key] = None
+    return infos[key]
+
+
+def _matcher(reader, fieldname: str, text: str):
+    """The term's posting matcher in one segment, deleted documents included
+    (None when the segment does not hold the term).
+
+    ``reader.postings`` looks the term up again and wraps the matcher in a
+    filter for deletions, which decodes the first block as it is made; every
+    caller here leaves deleted documents out itself.
+    """
+    terms = getattr(reader, "_terms", None)
+    if terms is None or not readable_whole(reader):
+        try:
+            matcher = reader.postings(fieldname, text)
+        except TermNotFound:
+            return None
+        return matcher.child if isinstance(matcher, FilterMatcher) and matcher._exclude else matcher
+    info = term_info(reader, fieldname, text)
+    if info is None:
+        return None
+    term = (fieldname, reader._text_to_bytes(fieldname, text))
+    return terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format, term=term)
+
 
 def posting_blocks(reader, fieldname: str, text: str) -> Iterator[Block]:
     """A term's postings in one segment, a block at a time: ids (ascending),
     term frequencies, each posting's encoded value's length, and the values in
     one byte string. Deleted documents are still in (callers leave them out)."""
-    try:  # one dictionary lookup, not ``key in reader`` and another
-        matcher = reader.postings(fieldname, text)
-    except TermNotFound:
+    matcher = _matcher(reader, fieldname, text)
+    if matcher is None:
         return
-    if isinstance(matcher, FilterMatcher) and matcher._exclude:
-        matcher = matcher.child
     if isinstance(matcher, ArrayLeafMatcher):
         while matcher.is_active():
             matcher._read_data()
@@ -144,7 +182,40 @@ def posting_blocks(reader, fieldname: str, text: str) -> Iterator[Block]:
                 return
             matcher._next_block()
         return
-    # Inline lists or another codec: one posting at a time.
+    yield from _one_at_a_time(matcher)
+
+
+def posting_blocks_holding(reader, fieldname: str, text: str, docnums: Sequence[int]) -> Iterator[Block]:
+    """:func:`posting_blocks`, but only the blocks whose span of ids can hold one
+    of ``docnums`` (ascending segment docnums): the others' headers are read,
+    their data is not decompressed. Scoring a few hundred articles for a
+    common word (feedback) then reads a fraction of its list."""
+    if not docnums:
+        return
+    matcher = _matcher(reader, fieldname, text)
+    if matcher is None:
+        return
+    if not isinstance(matcher, ArrayLeafMatcher):
+        yield from _one_at_a_time(matcher)
+        return
+    wanted, count = 0, len(docnums)
+    while matcher.is_active():
+        last = matcher._maxid  # a block holds the ids after the previous block's last, up to its own
+        if docnums[wanted] <= last:
+            matcher._read_data()
+            ids, weights, values = matcher._data
+            yield ids, weights if weights is not None else [1.0] * len(ids), values[0], values[1]
+            while wanted < count and docnums[wanted] <= last:
+                wanted += 1
+            if wanted == count:
+                return
+        if matcher._lastblock:
+            return
+        matcher._next_block()
+
+
+def _one_at_a_time(matcher) -> Iterator[Block]:
+    """Inline lists or another codec: one posting at a time, as one block."""
     ids, weights, lengths, values = [], [], [], []
     while matcher.is_active():
         value = matcher.value()

@@ -10,11 +10,10 @@ too, for every scorer to share.
 
 from __future__ import annotations
 
-from whoosh.reading import TermNotFound
 from whoosh.scoring import WeightingModel, WeightLengthScorer, WeightScorer
 
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2, length_norm
-from khabar.search.scoring.segments import field_lengths, kept
+from khabar.search.scoring.segments import field_lengths, kept, term_info
 
 _STATS_KEPT = 100_000
 
@@ -41,9 +40,8 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
             cache.clear()
         holding = total = 0
         for subsearcher, _ in parent.leaf_searchers():
-            try:
-                info = subsearcher.reader().term_info(fieldname, text)
-            except TermNotFound:
+            info = term_info(subsearcher.reader(), fieldname, text)
+            if info is None:
                 continue
             holding += info.doc_frequency()
             total += info.weight()
