@@ -297,7 +297,7 @@ def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
     if not args.no_incremental:
         for code in codes:
             say(code, "incremental (1 % of files changed)")
-            originals = corpora.change_files(Path(corpus.root), 0.01)
+            originals = corpora.change_files(Path(corpus.root), 0.01, marker=f"run{time.time_ns()}")
             try:
                 inc, inc_peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
             finally:

@@ -235,12 +235,16 @@ def measure_text(folder: Path) -> tuple[int, int]:
 
 # --------------------------------------------------------------------------- changes
 
-def change_files(root: Path, fraction: float = 0.01) -> dict[Path, bytes]:
+def change_files(root: Path, fraction: float = 0.01, marker: str = "") -> dict[Path, bytes]:
     """Edit ``fraction`` of the files under ``root`` (every n-th, sorted); returns originals.
 
     IR-News files get one more sentence; a JSON Lines file gets one more
     sentence in its first article's body. Each edit changes size and content.
+    A ``marker`` (new each run) goes into the sentence: an index kept between
+    runs (``benchmark.py --reuse-index``) already holds the last run's edit,
+    and the same edit again would change nothing it holds.
     """
+    sentence = "این جمله برای آزمون به‌روزرسانی نمایه افزوده شد" + (f" {marker}" if marker else "") + "."
     paths = sorted(p for p in Path(root).rglob("*") if p.suffix in (".txt", ".jsonl"))
     step = max(1, round(1 / fraction))
     originals: dict[Path, bytes] = {}
@@ -249,12 +253,12 @@ def change_files(root: Path, fraction: float = 0.01) -> dict[Path, bytes]:
         originals[path] = data
         if path.suffix == ".txt":
             text = data.decode("utf-8", errors="surrogateescape").rstrip("\n")
-            text += "\n999\tاین جمله برای آزمون به‌روزرسانی نمایه افزوده شد.\n"
+            text += f"\n999\t{sentence}\n"
             path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
         else:
             lines = data.decode("utf-8").split("\n")
             record = json.loads(lines[0])
-            record["body"] = record.get("body", "") + "\nاین جمله برای آزمون به‌روزرسانی نمایه افزوده شد."
+            record["body"] = record.get("body", "") + "\n" + sentence
             lines[0] = json.dumps(record, ensure_ascii=False)
             path.write_text("\n".join(lines), encoding="utf-8")
     return originals
