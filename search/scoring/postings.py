@@ -62,12 +62,18 @@ class SegmentPostings:
         found = self._lists.get((term.fieldname, term.text))
         if found is not None:
             return [found.tf(docnum) for docnum in docnums]
-        tfs = dict.fromkeys(docnums, 0.0)
+        tfs = [0.0] * len(docnums)
+        wanted = 0  # the first of docnums not yet past the blocks read
         for ids, weights, _lengths, _blob in posting_blocks_holding(self.reader, term.fieldname, term.text, docnums):
-            for docnum, tf in zip(ids, weights):
-                if docnum in tfs:
-                    tfs[docnum] = tf
-        return [tfs[docnum] for docnum in docnums]
+            if not len(ids):
+                continue
+            last = ids[-1]
+            while wanted < len(docnums) and docnums[wanted] <= last:
+                at = bisect_left(ids, docnums[wanted])  # a block is ~128 ids: look the few wanted up
+                if ids[at] == docnums[wanted]:
+                    tfs[wanted] = weights[at]
+                wanted += 1
+        return tfs
 
 
 class PostingList:
