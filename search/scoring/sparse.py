@@ -45,7 +45,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
         return None
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
     gains = {term_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
-    if _postings_count(searcher, plan) >= dense.DENSE_MIN_POSTINGS and all(
+    if dense.wanted_for(plan, _postings_count(searcher, plan)) and all(
             isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
         return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
     scores: dict[int, float] = {}
