@@ -32,7 +32,7 @@ from .schema import build_schema
 from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
-                    building_dir, remove_folder, remove_leftovers, swap_in_rebuilt, write_lock)
+                    building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
 from .walk import article_files, is_under
 
 # Below this many files a process pool costs more than it saves.
@@ -73,6 +73,8 @@ class KeptFolder:
         if rebuild:
             return (f"cannot rebuild: {state}: {self.path} ({count} would be lost; "
                     f"reconnect it, or drop them first: {forget})")
+        if not self.articles:
+            return f"{state}: {self.path} (no article of it is indexed; to forget it: {forget})"
         kept = "is kept" if self.articles == 1 else "are kept"
         return f"{state}: {self.path} ({count} {kept}; to drop them: {forget})"
 
@@ -280,6 +282,7 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     from whoosh.index import create_in
 
     building = building_dir(index_dir)
+    claim(retired_dir(index_dir))  # the swap will need that name: refused now, not after the build
     remembered = sorted(set(roots.remembered))
     make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
     workers = run.procs if run.procs is not None else (os.cpu_count() or 1)

@@ -105,6 +105,19 @@ def test_a_linked_index_is_rebuilt_where_the_link_points(tmp_path, news_folder):
     assert link.is_symlink() and doc_count(link) == 5 and doc_count(real) == 5
 
 
+@pytest.mark.parametrize("only", ["building", "old"])
+def test_a_rebuild_is_refused_before_it_starts_when_a_name_it_needs_is_taken(tmp_path, news_folder, only):
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    beside = building_dir(index_dir) if only == "building" else retired_dir(index_dir)
+    beside.mkdir()
+    (beside / "keep.txt").write_text("mine\n")
+    with pytest.raises(store.NotAnIndex, match="is in the way"):
+        update_index(index_dir, None, rebuild=True)
+    assert tree(beside) == {"keep.txt": b"mine\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["ix", "news", beside.name])
+
+
 def test_folders_beside_the_index_that_are_not_khabars_are_left_alone(tmp_path, news_folder):
     index_dir = tmp_path / "ix"
     update_index(index_dir, [news_folder])
