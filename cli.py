@@ -176,7 +176,10 @@ def readable_index(index_dir: Path | None) -> Path:
 
 
 @main.command()
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
+@click.option("--stdin", "from_stdin", is_flag=True,
+              help="Read queries one per line from standard input; one record per query, in order, "
+                   "each written as soon as it is known.")
 @date_options
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
@@ -186,20 +189,36 @@ def readable_index(index_dir: Path | None) -> Path:
               help="Reorder the matches with the words their best hits share (blind relevance feedback).")
 @output_options
 @index_option
-def search(query: tuple[str, ...], date_from: str | None, date_to: str | None, limit: int, page: int, sort: str,
-           expand: bool, out: Output, index_dir: Path | None) -> None:
+def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date_to: str | None, limit: int,
+           page: int, sort: str, expand: bool, out: Output, index_dir: Path | None) -> None:
     """Search the index: words, "phrases", -excluded, OR, title: / keywords: fields.
 
+    \b
+    khabar search --stdin --format jsonl < queries.txt
+    (one JSON line per query, {"query", "total", "results"} or {"query", "error"})
+
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
+    With --stdin: 0 if any query found something, 1 if none did; a bad query is
+    reported on its own line and the others go on.
     """
+    if bool(query) == from_stdin:
+        raise click.UsageError("give QUERY... or --stdin (one of them)")
     from khabar.search.engine import search as run_search
-    from khabar.search.render.formats import MATCH, RESET, results_chunks
+    from khabar.search.render.formats import MATCH, RESET, Counted, results_chunks
     from khabar.search.snippets import SnippetMarks
 
     index_dir = readable_index(index_dir)
     # Marks inside a line would not survive bidi reordering: only whole lines are styled then.
     highlight = out.style.color and not out.style.bidi
     marks = SnippetMarks(MATCH, RESET) if highlight else SnippetMarks()
+    if from_stdin:
+        from khabar.search.batch import answer_chunks, search_lines
+
+        answers = Counted(search_lines(index_dir, sys.stdin, date_from=date_from, date_to=date_to, limit=limit,
+                                       page=page, sort=sort, marks=marks, expand=expand),
+                          found=lambda answer: answer.found)
+        emit(answer_chunks(answers, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
+        sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
     results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
                          page=page, sort=sort, marks=marks, expand=expand)
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
@@ -299,36 +318,48 @@ def stats(out: Output, index_dir: Path | None) -> None:
 @click.option("--forget", "forget", multiple=True, metavar="PATH", type=click.Path(path_type=Path),
               help="Drop a folder the index holds, and its articles (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-@click.option("-v", "--verbose", is_flag=True, help="Also list articles skipped as duplicates.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list articles skipped as duplicates, and files ignored as no article files.")
+@click.option("--field", "field_names", multiple=True, metavar="FIELD=NAME",
+              help="Read the record field NAME as the article's FIELD (title, body, lead, keywords, date, url, "
+                   "source, id), e.g. --field body=matn; NAME may be a list: keywords=tags,label (repeatable).")
 @index_option
 def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quiet: bool, verbose: bool,
-          index_dir) -> None:
-    """Index article files (HTML, print-view text, JSON Lines) under PATHS.
+          field_names: tuple[str, ...], index_dir) -> None:
+    """Index article files under PATHS: HTML pages and web archives (WARC), print-view
+    and IR-News text, JSON, JSON Lines, CSV/TSV, RSS/Atom, Hamshahri2, TNews,
+    MirasText and Persica, also inside .gz .bz2 .xz .zip .tar.
 
     Runs are incremental: new and changed files are indexed, deleted ones
     removed. With no PATHS, the folders indexed before are updated. A folder
     the index holds that is missing keeps its articles (exit status 1) until
     it is back or dropped with --forget.
 
-    Exit status: 0 done, 1 a folder is missing (the rest is done), 2 usage
+    Exit status: 0 done, 1 a folder is missing or holds nothing khabar can
+    read (the rest is done), 2 usage
     error or not a khabar index, 3 another indexer is writing, 4 the system
     refused (disk full, read-only, no permission), 130 interrupted.
     """
+    from khabar.indexer.readers.fields import parse_field_options
     from khabar.indexer.safe_text import clean_text
     from khabar.indexer.update import FolderMissing
 
+    fields = parse_field_options(field_names)  # FieldError: one line, exit 2
     index_dir, _ = resolve_index(index_dir)
     summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, forget=list(forget), quiet=quiet,
-                         verbose=verbose)
+                         verbose=verbose, fields=fields)
     for kept in summary.kept:
         click.echo(clean_text(kept.line()), err=True)
+    for folder in summary.unread:
+        click.echo(clean_text(f"nothing in {folder} could be read as articles"
+                              + (f": {summary.ignored_part()}" if summary.ignored else "")), err=True)
     click.echo(summary.line(), err=True)
-    if summary.kept:
+    if summary.kept or summary.unread:
         sys.exit(FolderMissing.exit_status)
 
 
 def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = False, forget: list[Path] = (),
-               quiet: bool = False, verbose: bool = False):
+               quiet: bool = False, verbose: bool = False, fields: dict[str, list[str]] | None = None):
     from khabar.indexer.update import update_index
 
     from khabar.indexer.safe_text import clean_text
@@ -339,6 +370,10 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
     def report_duplicate(message: str) -> None:
         if verbose:
             click.echo(f"duplicate {clean_text(message)}", err=True)
+
+    def report_ignored(message: str) -> None:
+        if verbose:
+            click.echo(f"ignored {clean_text(message)}", err=True)
 
     bar = None
 
@@ -352,7 +387,8 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
 
     try:
         summary = update_index(index_dir, roots, rebuild=rebuild, forget=forget, on_problem=report,
-                               on_duplicate=report_duplicate, progress=progress)
+                               on_duplicate=report_duplicate, on_ignored=report_ignored, progress=progress,
+                               fields=fields)
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -17,17 +17,18 @@ import hashlib
 import os
 import shlex
 import stat
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article, UnreadableArticle
+from .article import Article, NotAnArticle, UnreadableArticle
 from .children import WorkerPool, ctrl_c_ignored
 from .dates import jalali_day
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .persian.folding import keyword_key
-from .readers import read_file
+from .readers import READS, iter_file, read_file
 from .schema import build_schema
 from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
@@ -89,11 +90,25 @@ class UpdateSummary:
     unchanged: int = 0
     rebuilt_because: str = ""
     kept: list[KeptFolder] = field(default_factory=list)
+    # Files that are no article files, by kind (".pdf", ".md", "notes"): counted, not problems.
+    ignored: Counter[str] = field(default_factory=Counter)
+    # Folders walked in which not one article could be read (nor is held).
+    unread: list[str] = field(default_factory=list)
+
+    def ignored_part(self) -> str:
+        """"ignored 3 (.md 2, .pdf 1; khabar reads …)", or "" when nothing was."""
+        if not self.ignored:
+            return ""
+        kinds = ", ".join(f"{kind} {count}" for kind, count in
+                          sorted(self.ignored.items(), key=lambda item: (-item[1], item[0])))
+        return f"ignored {sum(self.ignored.values())} ({kinds}; {READS})"
 
     def line(self) -> str:
+        ignored = self.ignored_part()
         return (
             f"added {self.added}, updated {self.updated}, removed {self.removed}, "
             f"skipped {self.skipped}"
+            + (f", {ignored}" if ignored else "")
             + (f", {self.duplicates} duplicates not indexed twice" if self.duplicates else "")
             + f" ({self.unchanged} files unchanged)"
         )
@@ -110,9 +125,10 @@ class _ReadFile:
     path: str
     stamp: str
     digest: str
-    articles: list[tuple[str, Article]]
+    articles: Iterable[tuple[str, Article | str]]  # a list from read_file; a stream for a large file
     problems: list[str]
     error: str = ""
+    ignored: str = ""  # with error: the kind of a file that is no article file at all
 
 
 ProblemSink = Callable[[str], None]
@@ -128,7 +144,9 @@ def update_index(
     procs: int | None = None,
     on_problem: ProblemSink = lambda message: None,
     on_duplicate: ProblemSink = lambda message: None,
+    on_ignored: ProblemSink = lambda message: None,
     progress: Callable[[int], Progress] | None = None,
+    fields: dict[str, list[str]] | None = None,
 ) -> UpdateSummary:
     """Index the article files under ``roots`` (default: the folders indexed before).
 
@@ -137,7 +155,10 @@ def update_index(
     file at all) keeps its articles and is listed in the summary's ``kept``;
     a rebuild that would lose such articles raises :class:`FolderMissing`.
     ``on_problem`` receives one line per file or record that could not be read;
-    ``on_duplicate`` one line per article already indexed from another file.
+    ``on_duplicate`` one line per article already indexed from another file;
+    ``on_ignored`` one line per file that is no article file (a PDF, a README,
+    a SOURCE.txt), which the summary counts by kind. ``fields``: the user's
+    field names (``--field body=text``; ``readers/fields.py``).
     ``progress(total)`` is called once the work is known and returns a callable
     that is told how many files were just processed.
     """
@@ -147,7 +168,7 @@ def update_index(
         # A mistyped path named now: nothing is created or remembered.
         raise NothingToIndex(f"{missing[0]}: no such file or folder")
     claim(index_dir)  # before anything is written: a folder that is not khabar's is never touched
-    run = _Run(procs, on_problem, on_duplicate, progress)
+    run = _Run(procs, on_problem, on_duplicate, progress, on_ignored=on_ignored, fields=fields or {})
     with run.finishing, write_lock(index_dir):  # the lock is released before Ctrl-C counts again
         # What a killed run left: a swap cut short is finished, leftovers removed.
         finish_interrupted_swap(index_dir)
@@ -174,6 +195,8 @@ class _Run:
     on_problem: ProblemSink
     on_duplicate: ProblemSink
     progress: Callable[[int], Progress] | None
+    on_ignored: ProblemSink = lambda message: None
+    fields: dict[str, list[str]] = field(default_factory=dict)
     summary: UpdateSummary = field(default_factory=lambda: UpdateSummary())
     finishing: _Finishing = field(default_factory=lambda: _Finishing())
 
@@ -219,12 +242,16 @@ def _held_folder(path: Path, held: list[str], index_dir: Path) -> str:
 def _absence(root: Path) -> bool | None:
     """None when ``root`` is there; else whether it is an empty folder (False: missing).
 
-    A folder without a single article file is how an unmounted share looks
-    (its mount point stays): its articles are not taken to be deleted.
+    A folder without a single file is how an unmounted share looks (its
+    mount point stays): its articles are not taken to be deleted. A folder
+    whose files are none of them article files (PDFs, notes) is there: it is
+    read, and the run says that nothing in it could be read.
     """
     if not root.exists():
         return False
-    if root.is_dir() and next(iter(article_files([root])), None) is None:
+    others: list[str] = []
+    if root.is_dir() and next(iter(article_files([root], on_ignored=lambda _, kind: others.append(kind))),
+                              None) is None and not others:
         return True
     return None
 
@@ -372,6 +399,8 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
     Read from columns only: loading stored fields (whole bodies) took 16 s
     of every incremental run on 140k articles, the columns under 3 s.
     """
+    if reader.doc_count_all() == 0:  # an index of no article (a folder nothing could be read in) has no columns
+        return {}, {}
     paths, stamps, digests, doc_ids = (
         list(reader.column_reader(name)) for name in ("path", "file_stamp", "file_hash", "id")
     )
@@ -391,7 +420,13 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
     procs = run.procs if procs is None else procs
     on_disk: set[str] = set()
     to_read: list[tuple[str, str]] = []
-    for path, problem in article_files(roots.walk):
+    readable: Counter[str] = Counter()  # per file: articles indexed, or 1 when unchanged
+
+    def ignore(path: Path, kind: str) -> None:
+        summary.ignored[kind] += 1
+        run.on_ignored(f"{path}: {kind}, not an article file")
+
+    for path, problem in article_files(roots.walk, on_ignored=ignore):
         key = str(path)
         if problem:
             summary.skipped += 1
@@ -402,6 +437,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
         known = indexed.get(key)
         if known is not None and known.stamp == stamp:
             summary.unchanged += 1
+            readable[key] += 1
         else:
             to_read.append((key, stamp))
 
@@ -425,23 +461,46 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
                  and (is_under(p, walked) or is_under(p, roots.forgotten))]:
         summary.removed += forget(path)
 
+    def failed(read: _ReadFile, known: _FileState | None) -> None:
+        if read.ignored:  # no article file at all: counted by kind, listed with -v
+            summary.ignored[read.ignored] += 1
+            run.on_ignored(f"{read.path}: {read.error}")
+        else:
+            summary.skipped += 1
+            on_problem(f"{read.path}: {read.error}")
+        if known is not None:  # a file that broke since it was indexed
+            summary.removed += forget(read.path)
+
     def take(read: _ReadFile) -> None:
         known = indexed.get(read.path)
         if read.error:
-            summary.skipped += 1
-            on_problem(f"{read.path}: {read.error}")
-            if known is not None:  # a file that broke since it was indexed
-                summary.removed += forget(read.path)
-            return
+            return failed(read, known)
         if known is not None and known.digest == read.digest:
             summary.unchanged += 1  # touched, same content
+            readable[read.path] += 1
             return
-        if known is not None:
-            forget(read.path)
+        dropped = forget(read.path) if known is not None else 0
         for problem in read.problems:
             on_problem(f"{read.path}: {problem}")
         added = 0
+        try:
+            added = add_articles(read)
+        except UnreadableArticle as error:  # a streamed file: raised before its first article only
+            read.error, read.ignored = str(error), error.kind if isinstance(error, NotAnArticle) else ""
+            summary.removed += dropped  # what it held before it broke
+            return failed(read, None)
+        readable[read.path] += added
+        if known is not None:
+            summary.updated += added
+        else:
+            summary.added += added
+
+    def add_articles(read: _ReadFile) -> int:
+        added = 0
         for key, article in read.articles:
+            if isinstance(article, str):  # a streamed file's problems come among its articles
+                on_problem(f"{read.path}: {article}")
+                continue
             label = read.path + key
             # Everything that touches one article's data (its id, its dates, its
             # analysis) fails for that article only: it is named and left out.
@@ -461,16 +520,17 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
                 continue
             live_ids[doc_id] = read.path
             added += 1
-        if known is not None:
-            summary.updated += added
-        else:
-            summary.added += added
+        return added
 
     tick = run.progress(len(to_read)) if run.progress else (lambda n: None)
-    with closing(_read_all(to_read, procs)) as reads:
+    with closing(_read_all(to_read, procs, run.fields)) as reads:
         for read in reads:
             tick(1)
             take(read)
+    # A folder walked where not one article could be read (and none is held): said, not passed over.
+    for root in roots.walk:
+        if root.is_dir() and not any(count for path, count in readable.items() if is_under(path, [str(root)])):
+            summary.unread.append(str(root))
 
 
 def _stamp(path: Path) -> str:
@@ -481,15 +541,23 @@ def _stamp(path: Path) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _read_one(item: tuple[str, str]) -> _ReadFile:
+# Files up to this size are read whole (in a worker when there are many); larger
+# ones are streamed in this process, record by record, so memory stays flat.
+_READ_WHOLE_MAX = 32 * 1024 * 1024
+_HASH_CHUNK = 1 << 20
+
+
+def _read_one(item: tuple[str, str, dict]) -> _ReadFile:
     """One file read whole and parsed; whatever goes wrong is that file's error."""
-    path, stamp = item
+    path, stamp, fields = item
     try:
         data = _regular_file_bytes(path)  # once: hashed and parsed
         digest = hashlib.blake2b(data, digest_size=16).hexdigest()
-        result = read_file(Path(path), data)
+        result = read_file(Path(path), data, fields=fields)
     except OSError as error:
         return _ReadFile(path, stamp, "", [], [], error.strerror or str(error))
+    except NotAnArticle as error:
+        return _ReadFile(path, stamp, "", [], [], str(error), ignored=error.kind)
     except UnreadableArticle as error:
         return _ReadFile(path, stamp, "", [], [], str(error))
     except (MemoryError, ImportError):
@@ -497,6 +565,41 @@ def _read_one(item: tuple[str, str]) -> _ReadFile:
     except Exception as error:  # noqa: BLE001 - a reader's bug costs this file only
         return _ReadFile(path, stamp, "", [], [], failure_reason(error, "read"))
     return _ReadFile(path, stamp, digest, result.articles, result.problems)
+
+
+def _stream_one(item: tuple[str, str, dict]) -> _ReadFile:
+    """A large file: hashed first, a megabyte at a time (an unchanged file is known
+    before anything is written), then its articles streamed as they are read."""
+    path, stamp, fields = item
+    digest = hashlib.blake2b(digest_size=16)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        with open(fd, "rb", closefd=True) as file:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise UnreadableArticle("not a regular file")
+            while chunk := file.read(_HASH_CHUNK):
+                digest.update(chunk)
+    except OSError as error:
+        return _ReadFile(path, stamp, "", [], [], error.strerror or str(error))
+    except UnreadableArticle as error:
+        return _ReadFile(path, stamp, "", [], [], str(error))
+    return _ReadFile(path, stamp, digest.hexdigest(), _streamed(path, fields), [])
+
+
+def _streamed(path: str, fields: dict):
+    """A large file's articles and problems as read; a read error after the first article
+    is one more problem (before it, iter_file raises UnreadableArticle)."""
+    try:
+        yield from iter_file(Path(path), fields=fields)
+    except OSError as error:
+        yield "", f"{error.strerror or error}: the rest of the file is not read"
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _regular_file_bytes(path: str) -> bytes:
@@ -517,21 +620,26 @@ def _doc_id(article: Article, label: str) -> str:
     return doc_id
 
 
-def _read_all(items: list[tuple[str, str]], procs: int | None) -> Iterator[_ReadFile]:
+def _read_all(files: list[tuple[str, str]], procs: int | None, fields: dict | None = None) -> Iterator[_ReadFile]:
     """The files read, in order; in a pool of worker processes when there are many.
 
     Close the iterator when done with it (``contextlib.closing``): a run that
     fails or is interrupted stops the pool then, not whenever it is collected.
     """
+    fields = fields or {}
+    small = [(path, stamp, fields) for path, stamp in files if _size(path) <= _READ_WHOLE_MAX]
+    large = [(path, stamp, fields) for path, stamp in files if _size(path) > _READ_WHOLE_MAX]
     workers = procs if procs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(items) < _PARALLEL_MIN_FILES:
-        yield from map(_read_one, items)
-        return
-    # forkserver, not fork: forked workers would inherit the index's write-lock
-    # file and hold it after a killed indexer, locking every later run out.
-    # The workers ignore Ctrl-C and exit when this process dies (children.py).
-    with WorkerPool(_read_one, workers, name="khabar-reader") as pool:
-        yield from pool.imap(items, chunksize=32)
+    if workers <= 1 or len(small) < _PARALLEL_MIN_FILES:
+        yield from map(_read_one, small)
+    else:
+        # forkserver, not fork: forked workers would inherit the index's write-lock
+        # file and hold it after a killed indexer, locking every later run out.
+        # The workers ignore Ctrl-C and exit when this process dies (children.py).
+        with WorkerPool(_read_one, workers, name="khabar-reader") as pool:
+            yield from pool.imap(small, chunksize=32)
+    # Large files after the others, here, record by record: memory stays flat.
+    yield from map(_stream_one, large)
 
 
 def _document(doc_id: str, article: Article, read: _ReadFile) -> dict:

@@ -409,7 +409,7 @@ def test_an_index_run_over_bad_files_indexes_the_rest(tmp_path_factory, files):
         (folder / f"{number}{suffix}").write_bytes(data)
     COUNTS["runs"] += 1
     problems: list[str] = []
-    update_index(folder.parent / "ix", [folder], procs=1, on_problem=problems.append)
+    update_index(folder.parent / "ix", [folder], procs=1, on_problem=problems.append, on_ignored=problems.append)
     COUNTS["runs completed"] += 1
 
     ix = open_for_search(folder.parent / "ix")
