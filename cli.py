@@ -57,6 +57,10 @@ class DefaultCommandGroup(click.Group):
         """Every command's errors end here: one line on stderr, and the error's exit status."""
         try:
             return super().invoke(ctx)
+        except click.UsageError as error:
+            # One line, as every other error: click's own report is four.
+            command = error.ctx.command_path if error.ctx else "khabar"
+            fail(f"{error.format_message()} (see '{command} --help')", EXIT_USAGE)
         except (KhabarError, KeyboardInterrupt, OSError) as error:
             if self.is_the_command:
                 # Said in one line; what cannot be flushed as the process ends
@@ -310,6 +314,28 @@ def stats(out: Output, index_dir: Path | None) -> None:
     description = index_stats(readable_index(index_dir))
     emit(stats_chunks(description, out.format, out.style), out)
     sys.exit(EXIT_FOUND if description.articles else EXIT_NOTHING_FOUND)
+
+
+@main.command()
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; any but loopback lets other machines in (with a warning).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the search page in the default web browser.")
+@index_option
+def serve(port: int, host: str, open_browser: bool, index_dir: Path | None) -> None:
+    """Serve a local, read-only web application over the index (Ctrl-C stops).
+
+    Search, article, keywords and stats pages, each with a JSON twin that
+    answers what --json prints (/api/search is ``khabar search --json``).
+    Listens on 127.0.0.1 (this machine only) unless --host says otherwise.
+
+    Exit status: 0 stopped, 3 no index, 4 the address cannot be used.
+    """
+    from khabar.search.web.app import serve as run_server
+
+    run_server(readable_index(index_dir), host=host, port=port, open_browser=open_browser,
+               echo=lambda line: click.echo(line, err=True))
 
 
 @main.command()

@@ -8,7 +8,10 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .codec import CompactPositions
+from .article import Article
+from .dates import jalali_day
 from .persian.analyzer import persian_analyzer
+from .persian.folding import keyword_key
 
 ALL = "all"  # title, keywords and body as one text: what plain query words search
 TITLE = "title"
@@ -28,6 +31,28 @@ FILE_STAMP = "file_stamp"
 # have them, Whoosh fills its column slots with the type's largest value;
 # readers of the columns test with these, never with numbers of their own.
 UNDATED_DATE_COLUMN = 2**64 - 1
+
+
+def article_fields(doc_id: str, article: Article, *, path: str, digest: str, stamp: str) -> dict:
+    """What the index holds of one article, by field: the one place an Article becomes a document."""
+    fields = {
+        "id": doc_id,
+        ALL: "\n".join(filter(None, (article.title, "\n".join(article.keywords), article.body))),
+        TITLE: article.title,
+        BODY: article.body,
+        KEYWORDS: "\n".join(article.keywords),
+        TAGS: ",".join(filter(None, (keyword_key(k) for k in article.keywords))),
+        KEYWORD_LIST: list(article.keywords),
+        SOURCE: article.source,
+        URL: article.url,
+        PATH: path,
+        FILE_HASH: digest,
+        FILE_STAMP: stamp,
+    }
+    if article.date is not None:
+        fields[DATE] = article.date
+        fields[JALALI_DAY] = jalali_day(article.date)
+    return fields
 
 
 def is_jalali_day(value: int | None) -> bool:

@@ -25,11 +25,9 @@ from pathlib import Path
 
 from .article import Article, NotAnArticle, UnreadableArticle
 from .children import WorkerPool, ctrl_c_ignored
-from .dates import jalali_day
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
-from .persian.folding import keyword_key
 from .readers import READS, iter_file, read_file
-from .schema import build_schema
+from .schema import FILE_HASH, FILE_STAMP, PATH, article_fields, build_schema
 from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
@@ -402,7 +400,7 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
     if reader.doc_count_all() == 0:  # an index of no article (a folder nothing could be read in) has no columns
         return {}, {}
     paths, stamps, digests, doc_ids = (
-        list(reader.column_reader(name)) for name in ("path", "file_stamp", "file_hash", "id")
+        list(reader.column_reader(name)) for name in (PATH, FILE_STAMP, FILE_HASH, "id")
     )
     files: dict[str, _FileState] = {}
     ids: dict[str, str] = {}
@@ -450,7 +448,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
 
     def forget(path: str) -> int:
         """Drop a file's articles from the index; how many there were."""
-        writer.delete_by_term("path", path)
+        writer.delete_by_term(PATH, path)
         dropped = ids_of.pop(path, [])
         for doc_id in dropped:
             live_ids.pop(doc_id, None)
@@ -510,7 +508,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
                     summary.duplicates += 1
                     on_duplicate(f"{label}: same article as {live_ids[doc_id]} ({doc_id}), not indexed twice")
                     continue
-                fields = _document(doc_id, article, read)
+                fields = article_fields(doc_id, article, path=read.path, digest=read.digest, stamp=read.stamp)
                 writer.add_document(**fields, _label=label)  # whole or not at all (segment_writer.py)
             except (OSError, MemoryError, KhabarError):
                 raise  # the system's failure or a worker's, not the article's
@@ -640,24 +638,3 @@ def _read_all(files: list[tuple[str, str]], procs: int | None, fields: dict | No
             yield from pool.imap(small, chunksize=32)
     # Large files after the others, here, record by record: memory stays flat.
     yield from map(_stream_one, large)
-
-
-def _document(doc_id: str, article: Article, read: _ReadFile) -> dict:
-    fields = {
-        "id": doc_id,
-        "all": "\n".join(filter(None, (article.title, "\n".join(article.keywords), article.body))),
-        "title": article.title,
-        "body": article.body,
-        "keywords": "\n".join(article.keywords),
-        "tags": ",".join(filter(None, (keyword_key(k) for k in article.keywords))),
-        "keyword_list": list(article.keywords),
-        "source": article.source,
-        "url": article.url,
-        "path": read.path,
-        "file_hash": read.digest,
-        "file_stamp": read.stamp,
-    }
-    if article.date is not None:
-        fields["date"] = article.date
-        fields["jalali_day"] = jalali_day(article.date)
-    return fields

@@ -12,9 +12,8 @@ from whoosh.index import create_in
 from khabar.indexer.codec import CompactPositions, KhabarCodec
 from khabar.indexer.persian.analyzer import persian_analyzer
 from khabar.indexer.readers import read_file
-from khabar.indexer.schema import build_schema
+from khabar.indexer.schema import article_fields, build_schema
 from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
-from khabar.indexer.update import _document, _ReadFile
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,9 +23,9 @@ def _documents(limit: int) -> list[dict]:
     """Real articles: the bundled sample corpus (enough for posting lists of several blocks)."""
     docs = []
     for path in sorted((REPO / "corpus").rglob("*.txt"))[:limit]:
-        read = _ReadFile(str(path), "stamp", "digest", [], [])
         for key, article in read_file(path).articles:
-            docs.append(_document(article.id or str(path) + key, article, read))
+            docs.append(article_fields(article.id or str(path) + key, article, path=str(path),
+                                       digest="digest", stamp="stamp"))
     return docs
 
 
@@ -173,7 +172,7 @@ def test_a_failed_parallel_build_stops_its_workers_and_raises(tmp_path):
     script = textwrap.dedent(f"""
         from pathlib import Path
         from whoosh.index import create_in
-        from khabar.indexer.schema import build_schema
+        from khabar.indexer.schema import article_fields, build_schema
         from khabar.indexer.update import _write_once
         if __name__ == "__main__":
             ix = create_in({str(tmp_path)!r}, build_schema())

@@ -271,16 +271,16 @@ THREE = [
 
 @pytest.fixture
 def dates_of_1950_fail(monkeypatch):
-    from khabar.indexer import update
+    from khabar.indexer import schema
 
-    real = update.jalali_day
+    real = schema.jalali_day
 
     def jalali_day(moment):
         if moment.year == 1950:
             raise ValueError("no such day")
         return real(moment)
 
-    monkeypatch.setattr(update, "jalali_day", jalali_day)
+    monkeypatch.setattr(schema, "jalali_day", jalali_day)
 
 
 @pytest.mark.parametrize("incremental", [False, True], ids=["first-run", "incremental"])
@@ -334,11 +334,11 @@ def test_an_article_whose_analysis_fails_leaves_no_trace(tmp_path, news_folder, 
 def test_an_article_that_fails_in_a_segment_worker_is_named_and_the_rest_indexed(tmp_path, monkeypatch):
     """A first run of 301 files writes its segments in worker processes: an article
     whose field Whoosh cannot take fails there, and only it is left out."""
-    from khabar.indexer import update
+    from khabar.indexer import schema
 
-    real = update.jalali_day
+    real = schema.jalali_day
     # Out of the 32-bit field's range: the failure happens in the worker, at analysis.
-    monkeypatch.setattr(update, "jalali_day", lambda moment: 2**40 if moment.year == 1950 else real(moment))
+    monkeypatch.setattr(schema, "jalali_day", lambda moment: 2**40 if moment.year == 1950 else real(moment))
     folder = tmp_path / "news"
     shutil.copytree(Path(__file__).resolve().parents[1] / "corpus" / "ir-news", folder)
     path = _jsonl(folder, "three.jsonl", THREE)
