@@ -27,12 +27,13 @@ from .article import Article, NotAnArticle, UnreadableArticle
 from .children import WorkerPool, ctrl_c_ignored
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .readers import READS, iter_file, read_file
+from .safe_text import clean_text
 from .schema import FILE_HASH, FILE_STAMP, PATH, article_fields, build_schema
 from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
-from .walk import article_files, is_under
+from .walk import article_files, is_under, name_problem
 
 # Below this many files a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
@@ -165,6 +166,9 @@ def update_index(
     if missing := [path for path in named if not path.exists()]:
         # A mistyped path named now: nothing is created or remembered.
         raise NothingToIndex(f"{missing[0]}: no such file or folder")
+    for path in named:  # remembered in khabar.json, which holds UTF-8 only
+        if problem := name_problem(path):
+            raise NothingToIndex(f"cannot index {clean_text(str(path))}: {problem}")
     claim(index_dir)  # before anything is written: a folder that is not khabar's is never touched
     run = _Run(procs, on_problem, on_duplicate, progress, on_ignored=on_ignored, fields=fields or {})
     with run.finishing, write_lock(index_dir):  # the lock is released before Ctrl-C counts again

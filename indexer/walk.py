@@ -105,7 +105,7 @@ def name_problem(path: Path) -> str | None:
             part.encode("utf-8")
         except UnicodeEncodeError:
             shown = os.fsencode(part).decode("utf-8", errors="backslashreplace")
-            what = "file name" if part == path.name else "folder name"
+            what = "file name" if part == path.name and not path.is_dir() else "folder name"
             return f"{what} {shown} is not valid UTF-8: rename it"
     return None
 

@@ -421,3 +421,15 @@ def test_an_index_run_over_bad_files_indexes_the_rest(tmp_path_factory, files):
     named = {problem.split(": ", 1)[0] for problem in problems}
     assert str(folder / "seed.txt") in indexed
     assert all(str(path) in indexed | named for path in folder.iterdir())  # each file indexed or named
+
+
+def test_a_named_folder_whose_name_is_not_utf8_is_a_usage_error(tmp_path):
+    """It would be remembered in khabar.json, which holds UTF-8 only: named, exit 2, nothing written."""
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes((FIXTURES / "text" / "seed.txt").read_bytes())
+    result = CliRunner().invoke(cli.main, ["index", "--index", str(tmp_path / "ix"), str(folder)])
+    assert result.exit_code == 2, result.output
+    assert "folder name caf\\xe9 is not valid UTF-8" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "ix").exists()
