@@ -38,10 +38,6 @@ if str(_ROOT) not in sys.path:  # run as a script from anywhere
 
 # ``HAM2-YYMMDD-NNN``: the Jalali date 13YY/MM/DD and a running number.
 _HAM_ID = re.compile(r"^HAM2-(\d{2})(\d{2})(\d{2})-\d+$")
-# Title lines are the short lines before the first paragraph. Hamshahri wraps
-# long headlines over two or three lines ("... بلندترين سد" / "كشور").
-_TITLE_LINE_MAX = 120
-_TITLE_LINES_MAX = 3
 _SHARD_DOCS = 1000
 _STAMP_FILE = "khabar-eval.stamp"
 
@@ -74,23 +70,9 @@ def jalali_date_of(doc_id: str) -> str:
 def read_ham(path: Path) -> HamDoc:
     """One ``.ham`` file: plain UTF-8 text, headline on the first short line(s)."""
     text = path.read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    title_lines: list[str] = []
-    rest = lines
-    for i, line in enumerate(lines[:_TITLE_LINES_MAX]):
-        stripped = line.strip()
-        if not stripped or (title_lines and len(stripped) > _TITLE_LINE_MAX):
-            rest = lines[i:]
-            break
-        title_lines.append(stripped)
-        rest = lines[i + 1:]
-    # Every line short (a caption, a table): only the first one is the headline.
-    if title_lines and not any(len(line.strip()) > _TITLE_LINE_MAX for line in rest):
-        rest = lines[1:]
-        title_lines = title_lines[:1]
-    title = " ".join(" ".join(title_lines).split())
+    from khabar.indexer.readers.hamshahri import headline_and_rest
+
+    title, rest = headline_and_rest(text)
     body = "\n".join(line.rstrip() for line in rest).strip()
     doc_id = path.stem
     return HamDoc(doc_id, title, body, jalali_date_of(doc_id))

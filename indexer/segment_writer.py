@@ -67,16 +67,8 @@ class InvertingSegmentWriter(SegmentWriter):
     def add_document(self, **fields):
         """Add one document whole or not at all: every field is analysed before
         anything is written, so a document that fails leaves no trace."""
-        self._check_state()
-        schema = self.schema
-        names = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, names)
         prepared = []
-        for name in names:
-            value = fields[name]
-            if value is None:
-                continue
-            field = schema[name]
+        for name, value, field in given_fields(self, fields):
             items = self._inverted(field, value) if field.indexed else []
             stored = fields.get(f"_stored_{name}", value)
             column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
@@ -142,6 +134,17 @@ class InvertingSegmentWriter(SegmentWriter):
             writer.finish_field()
         self._terms.clear()
         writer.close()
+
+
+def given_fields(writer, fields: dict):
+    """``(name, value, field)`` of a document's fields that have a value, in Whoosh's
+    order, after the writer's own checks (open, every name in the schema)."""
+    writer._check_state()
+    names = sorted(name for name in fields if not name.startswith("_"))
+    writer._check_fields(writer.schema, names)
+    for name in names:
+        if fields[name] is not None:
+            yield name, fields[name], writer.schema[name]
 
 
 def _run_worker(storage, indexname, jobqueue, resultqueue, kwargs):
@@ -268,17 +271,9 @@ class IndexWriter(_CommitHook, SegmentWriter):
     """
 
     def add_document(self, **fields):
-        self._check_state()
-        schema = self.schema
         docboost = self._doc_boost(fields)
-        names = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, names)
         prepared = []
-        for name in names:
-            value = fields[name]
-            if value is None:
-                continue
-            field = schema[name]
+        for name, value, field in given_fields(self, fields):
             if field.vector or field.separate_spelling():
                 raise ValueError(f"field {name!r}: term vectors and spelling are not supported")
             postings, length = [], 0

@@ -22,9 +22,8 @@ _TITLE_LINES_MAX = 3
 _TITLE_LINE_MAX = 120
 
 
-def read_ham(data: bytes, *, name: str = "") -> Article:
-    """One ``.ham`` document; ``name`` is its file name (which holds its id)."""
-    text = decode_text(data).lstrip("\ufeff")
+def headline_and_rest(text: str) -> tuple[str, list[str]]:
+    """A Hamshahri document's headline (its first short line or lines) and the lines after it."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -42,6 +41,13 @@ def read_ham(data: bytes, *, name: str = "") -> Article:
         rest = lines[1:]
         title_lines = title_lines[:1]
     title = " ".join(" ".join(title_lines).split())
+    return title, rest
+
+
+def read_ham(data: bytes, *, name: str = "") -> Article:
+    """One ``.ham`` document; ``name`` is its file name (which holds its id)."""
+    text = decode_text(data).lstrip("\ufeff")
+    title, rest = headline_and_rest(text)
     body = "\n\n".join(" ".join(line.split()) for line in rest if line.strip())
     if not title and not body:
         raise UnreadableArticle("Hamshahri document has no text")

@@ -754,14 +754,7 @@ def _is_furniture(tag: Tag) -> bool:
         return True
     if tag.get("role") in ("navigation", "banner", "contentinfo", "complementary", "menu"):
         return True
-    words = []
-    for attr in ("class", "id"):
-        value = tag.get(attr)
-        if isinstance(value, list):
-            value = " ".join(value)
-        if isinstance(value, str):
-            words += _WORD_SPLIT.split(value.lower())
-    return any(w in _FURNITURE_WORDS for w in words)
+    return any(w in _FURNITURE_WORDS for w in _words_of(tag))
 
 
 def _in_furniture(tag: Tag) -> bool:
