@@ -86,9 +86,7 @@ class InvertingSegmentWriter(SegmentWriter):
                     lengths = self._lengths.setdefault(name, array("I"))
                     lengths.extend([0] * (docnum + 1 - len(lengths)))
                     lengths[docnum] = length
-            perdoc.add_field(name, field, stored if field.stored else None, length)
-            if column is not _NO_COLUMN:
-                perdoc.add_column_value(name, field.column_type, column)
+            _store(perdoc, name, field, stored, length, column)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
@@ -134,6 +132,13 @@ class InvertingSegmentWriter(SegmentWriter):
             writer.finish_field()
         self._terms.clear()
         writer.close()
+
+
+def _store(perdoc, name: str, field, stored, length: int, column) -> None:
+    """One field's stored value, length and column value of the document being written."""
+    perdoc.add_field(name, field, stored if field.stored else None, length)
+    if column is not _NO_COLUMN:
+        perdoc.add_column_value(name, field.column_type, column)
 
 
 def given_fields(writer, fields: dict):
@@ -294,9 +299,7 @@ class IndexWriter(_CommitHook, SegmentWriter):
         for name, field, postings, length, stored, column in prepared:
             for tbytes, weight, vbytes in postings:
                 add((name, tbytes, docnum, weight, vbytes))
-            perdoc.add_field(name, field, stored if field.stored else None, length)
-            if column is not _NO_COLUMN:
-                perdoc.add_column_value(name, field.column_type, column)
+            _store(perdoc, name, field, stored, length, column)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
