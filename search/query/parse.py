@@ -22,7 +22,7 @@ from whoosh.query import NullQuery, Query
 from khabar.indexer.errors import InputError
 from khabar.indexer.safe_text import clean_text
 from khabar.indexer.schema import ALL, BODY, DATE, JALALI_DAY, KEYWORDS, TITLE
-from khabar.search.query.phrases import ExactPhrasePlugin
+from khabar.search.query.phrases import WORD_START, ExactPhrasePlugin, HyphenatedWordPlugin
 
 # Words without a field prefix search the combined field.
 DEFAULT_FIELD = ALL
@@ -81,6 +81,9 @@ def query_schema(schema: Schema) -> Schema:
     return fields
 
 
+_EXCLUDE = WORD_START.replace(":", "") + r"(?:-(?=[^\s\-])|NOT\s+)"
+
+
 def make_parser(schema: Schema) -> qparser.QueryParser:
     parser = qparser.QueryParser(DEFAULT_FIELD, query_schema(schema), group=qparser.OrGroup)
     parser.remove_plugin_class(qparser.FieldsPlugin)
@@ -95,11 +98,14 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
         parser.remove_plugin_class(plugin)
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(ExactPhrasePlugin())
+    parser.add_plugin(HyphenatedWordPlugin())
     # NOT means what -word means. As Whoosh's prefix operator, inside the OR
     # of plain words, «بورس NOT کرونا» read as «بورس OR (not کرونا)»: nearly
     # every article.
     parser.replace_plugin(qparser.OperatorsPlugin(Not=None))
-    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=r"-|NOT\s+"))
+    # A minus excludes at the start of a word only, and only a word: the
+    # hyphen of «کووید-۱۹» joins, and «گریت- سرکانه» excludes nothing.
+    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=_EXCLUDE))
     return parser
 
 

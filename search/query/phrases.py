@@ -59,3 +59,22 @@ class ExactPhrasePlugin(qparser.PhrasePlugin):
         def create(self, parser, match):
             slop = int(match.group("slop")) if match.group("slop") else 1
             return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), slop)
+
+
+# Where a word begins: the start of the query, a space, an opening bracket, or a field's colon.
+WORD_START = r"(?<![^\s(:])"
+
+
+class HyphenatedWordPlugin(qparser.TaggingPlugin):
+    """``کووید-۱۹``, ``covid-19``, ``F-35``: a hyphen inside a word joins its parts.
+
+    The word is searched as the exact phrase of its parts, as ``"کووید-۱۹"``
+    is; a hyphen only excludes at the start of a word (see the minus of
+    :func:`~khabar.search.query.parse.make_parser`).
+    """
+
+    priority = 0
+    expr = WORD_START + r'(?P<text>[^\s()"\-]+(?:-+[^\s()"\-]+)+)(?=[\s()"]|$)'
+
+    def create(self, parser, match):
+        return ExactPhrasePlugin.PhraseNode(match.group("text"), match.start("text"), 1)

@@ -1,0 +1,67 @@
+"""What people type (issue 12): hyphens, unquoted exclusions, dangling operators, typos, odd paths."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import write_articles
+from khabar import cli
+
+ARTICLES = [
+    {"title": "واکسن کووید-۱۹ رسید", "body": "نخستین محموله واکسن کووید-۱۹ به تهران رسید.", "id": "covid",
+     "date": "1399/10/01"},
+    {"title": "کووید و ۱۹ استان", "body": "آمار کووید در ۱۹ استان کاهش یافت.", "id": "apart", "date": "1399/10/02"},
+    {"title": "covid-19 vaccine", "body": "The first covid-19 vaccine arrived. F-35 jets flew.", "id": "latin",
+     "date": "1399/10/03"},
+    {"title": "covid cases in 19 cities", "body": "The 35 F models and covid.", "id": "latin-apart",
+     "date": "1399/10/04"},
+    {"title": "ویروس-کرونا در شهر", "body": "شیوع ویروس-کرونا ادامه دارد. گریت- سرکانه سخن گفت.", "id": "virus",
+     "date": "1399/10/05"},
+    {"title": "بازار سهام", "body": "سهام بانک‌ها در بورس بالا رفت.", "id": "stock-bourse", "date": "1399/10/06"},
+    {"title": "سهام عدالت", "body": "سود سهام عدالت واریز شد.", "id": "stock", "date": "1399/10/07"},
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def index(runner, tmp_path, monkeypatch):
+    folder = write_articles(tmp_path / "news" / "typed.jsonl", ARTICLES).parent
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(folder)])
+    assert result.exit_code == 0, result.output
+    monkeypatch.setenv("KHABAR_INDEX", str(index_dir))
+    return index_dir
+
+
+def found(runner, *args) -> list[str]:
+    result = runner.invoke(cli.main, [*args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return sorted(hit["id"] for hit in json.loads(result.stdout)["results"])
+
+
+@pytest.mark.parametrize("word", ["کووید-۱۹", "covid-19", "F-35", "ویروس-کرونا"])
+def test_a_hyphen_inside_a_word_joins(runner, index, word):
+    assert found(runner, word) == found(runner, f'"{word}"') != []
+    assert found(runner, "search", word) == found(runner, f'"{word}"')
+
+
+def test_the_hyphenated_word_is_a_phrase_not_an_exclusion(runner, index):
+    assert found(runner, "کووید-۱۹") == ["covid"]
+    assert found(runner, "covid-19") == ["latin"]
+
+
+def test_a_hyphen_at_the_start_of_a_word_still_excludes(runner, index):
+    assert found(runner, "سهام -بورس") == ["stock"]
+    assert found(runner, "(سهام -بورس)") == ["stock"]
+    assert "virus" not in found(runner, "کرونا -ویروس-کرونا")
+
+
+def test_a_word_ending_in_a_hyphen_does_not_break_the_query(runner, index):
+    assert found(runner, "گریت- سرکانه") == ["virus"]
