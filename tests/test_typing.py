@@ -65,3 +65,18 @@ def test_a_hyphen_at_the_start_of_a_word_still_excludes(runner, index):
 
 def test_a_word_ending_in_a_hyphen_does_not_break_the_query(runner, index):
     assert found(runner, "گریت- سرکانه") == ["virus"]
+
+
+@pytest.mark.parametrize(("query", "operator"), [("AND کرونا", "AND"), ("کرونا OR", "OR"), ("OR", "OR"),
+                                                 ("NOT", "NOT"), ("کرونا NOT", "NOT"), ("(AND سهام)", "AND")])
+def test_a_dangling_operator_is_a_usage_error(runner, index, query, operator):
+    result = runner.invoke(cli.main, [query])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert f"'{operator}' needs" in result.stderr
+
+
+def test_operators_between_words_still_work(runner, index):
+    assert found(runner, "بورس OR عدالت") == ["stock", "stock-bourse"]
+    assert found(runner, "سهام NOT بورس") == ["stock"]

@@ -73,6 +73,30 @@ class QueryFieldsPlugin(qparser.FieldsPlugin):
         return group
 
 
+class DanglingOperatorPlugin(qparser.Plugin):
+    """``AND کرونا``, ``کرونا OR``, a lone ``NOT``: an operator with nothing on one side
+    is a :class:`QueryError` that names it.
+
+    Whoosh tags AND and OR only between spaces, and NOT only before one; an
+    operator anywhere else was left as a word and searched as «and», «or».
+    """
+
+    OPERATORS = {"AND": "a word on each side", "OR": "a word on each side", "ANDNOT": "a word on each side",
+                 "ANDMAYBE": "a word on each side", "NOT": "a word after it"}
+
+    def filters(self, parser):
+        return [(self.check_operators, 1)]
+
+    def check_operators(self, parser, group):
+        for node in group:
+            if isinstance(node, syntax.GroupNode):
+                self.check_operators(parser, node)
+            elif isinstance(node, syntax.WordNode) and node.text in self.OPERATORS:
+                raise QueryError(f"'{node.text}' needs {self.OPERATORS[node.text]} "
+                                 f"(to search for the word, quote it: \"{node.text}\")")
+        return group
+
+
 def query_schema(schema: Schema) -> Schema:
     """The fields of ``schema`` a query can reach: the text fields behind :data:`QUERY_FIELDS`."""
     fields = Schema()
@@ -99,6 +123,7 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(ExactPhrasePlugin())
     parser.add_plugin(HyphenatedWordPlugin())
+    parser.add_plugin(DanglingOperatorPlugin())
     # NOT means what -word means. As Whoosh's prefix operator, inside the OR
     # of plain words, «بورس NOT کرونا» read as «بورس OR (not کرونا)»: nearly
     # every article.
