@@ -81,6 +81,45 @@ def message_and_status(error: BaseException, *, writing: bool) -> tuple[str, int
     return f"{error.strerror or error}{where}{intact}", EXIT_FAILED
 
 
+class QueryCommand(click.Command):
+    """A command whose words may start with '-': ``khabar سهام -بورس`` excludes «بورس».
+
+    An argument that is not one of the command's options is a word of the
+    query when it is '-' and a letter that is not ASCII (no option is), or
+    when a query word came before it. The words are handed to click after
+    ``--``, in the order given; ``--`` given by the user still ends the options.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self.words_after_options(ctx, args))
+
+    def words_after_options(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in (*param.opts, *param.secondary_opts):
+                    takes_value[name] = not (param.is_flag or param.count)
+        options: list[str] = []
+        words: list[str] = []
+        arguments = iter(args)
+        for argument in arguments:
+            if argument == "--":
+                words.extend(arguments)
+                break
+            name = argument.split("=", 1)[0]
+            if name in takes_value:
+                options.append(argument)
+                if takes_value[name] and "=" not in argument:
+                    value = next(arguments, None)
+                    if value is not None:
+                        options.append(value)
+            elif argument.startswith("-") and len(argument) > 1 and not words and argument[1].isascii():
+                options.append(argument)  # an unknown option before any word: click says so
+            else:
+                words.append(argument)
+        return [*options, "--", *words] if words else options
+
+
 def fail(message: str, status: int) -> NoReturn:
     from khabar.indexer.safe_text import clean_text
 
@@ -179,7 +218,7 @@ def readable_index(index_dir: Path | None) -> Path:
     return index_dir
 
 
-@main.command()
+@main.command(cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @click.option("--stdin", "from_stdin", is_flag=True,
               help="Read queries one per line from standard input; one record per query, in order, "

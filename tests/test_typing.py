@@ -80,3 +80,34 @@ def test_a_dangling_operator_is_a_usage_error(runner, index, query, operator):
 def test_operators_between_words_still_work(runner, index):
     assert found(runner, "بورس OR عدالت") == ["stock", "stock-bourse"]
     assert found(runner, "سهام NOT بورس") == ["stock"]
+
+
+@pytest.mark.parametrize("args", [["سهام", "-بورس"], ["search", "سهام", "-بورس"],
+                                  ["سهام", "--limit", "5", "-بورس"], ["search", "--limit=5", "سهام", "-بورس"]])
+def test_an_unquoted_exclusion_on_the_command_line(runner, index, args):
+    result = runner.invoke(cli.main, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["query"] == "سهام -بورس"
+    assert [hit["id"] for hit in answer["results"]] == ["stock"]
+
+
+def test_a_query_may_start_with_an_exclusion(runner, index):
+    result = runner.invoke(cli.main, ["-بورس", "سهام", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["query"] == "-بورس سهام"
+    result = runner.invoke(cli.main, ["-کرونا"])
+    assert result.exit_code == 2 and "No such option" not in result.stderr
+    assert "no words to search for" in result.stderr
+
+
+def test_double_dash_still_ends_the_options(runner, index):
+    result = runner.invoke(cli.main, ["search", "--json", "--", "سهام", "-بورس", "--limit"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["query"] == "سهام -بورس --limit"
+
+
+def test_an_unknown_option_before_any_word_is_still_a_usage_error(runner, index):
+    result = runner.invoke(cli.main, ["search", "--bogus", "سهام"])
+    assert result.exit_code == 2
+    assert "No such option '--bogus'" in result.stderr
