@@ -35,9 +35,39 @@ class DefaultCommandGroup(click.Group):
     default_command = "search"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+        args = self.commands_first(args)
+        if (args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")
+                and not self.misspelt(args[0])):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
+
+    def commands_first(self, args: list[str]) -> list[str]:
+        """``help [COMMAND]``, ``version``, and ``--index X COMMAND`` as click reads them."""
+        if args and args[0] == "help":
+            return [args[1], "--help"] if len(args) > 1 and args[1] in self.commands else ["--help"]
+        if args == ["version"]:
+            return ["--version"]
+        # The global-looking option before a command is the command's own.
+        if len(args) > 2 and args[0] == "--index" and args[2] in self.commands:
+            return [args[2], *args[:2], *args[3:]]
+        if len(args) > 1 and args[0].startswith("--index=") and args[1] in self.commands:
+            return [args[1], args[0], *args[2:]]
+        return args
+
+    def misspelt(self, word: str) -> str | None:
+        """The command ``word`` is one edit (or two letters swapped) from, when it is a Latin word."""
+        if not word.isascii() or not word.isalpha():
+            return None
+        return next((name for name in self.commands if one_edit_apart(word.lower(), name)), None)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = self.misspelt(args[0]) if args and args[0] not in self.commands else None
+        if name:
+            from khabar.indexer.errors import InputError
+
+            raise InputError(f"no command '{args[0]}'; did you mean '{name}'? "
+                             f"(to search for the word: khabar search {args[0]})")
+        return super().resolve_command(ctx, args)
 
     # True when this process is the khabar command (not a program calling main with arguments).
     is_the_command = False
@@ -68,6 +98,18 @@ class DefaultCommandGroup(click.Group):
                 sys.unraisablehook = lambda unraisable: None
             # click names the command before it runs it; only ``index`` writes.
             fail(*message_and_status(error, writing=ctx.invoked_subcommand == "index"))
+
+
+def one_edit_apart(word: str, name: str) -> bool:
+    """Whether ``word`` is ``name`` with one letter added, dropped, changed, or two neighbours swapped."""
+    if word == name or abs(len(word) - len(name)) > 1:
+        return False
+    if len(word) == len(name):
+        differ = [i for i, (a, b) in enumerate(zip(word, name)) if a != b]
+        return len(differ) == 1 or (len(differ) == 2 and differ[1] == differ[0] + 1
+                                    and word[differ[0]] == name[differ[1]] and word[differ[1]] == name[differ[0]])
+    shorter, longer = sorted((word, name), key=len)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
 def message_and_status(error: BaseException, *, writing: bool) -> tuple[str, int]:
@@ -130,8 +172,14 @@ def fail(message: str, status: int) -> NoReturn:
 def index_option(function):
     return click.option(
         "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), envvar="KHABAR_INDEX",
+        callback=absolute_path,
         help="Index folder [env KHABAR_INDEX; default ~/.local/share/khabar/index].",
     )(function)
+
+
+def absolute_path(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``--index .`` or ``..`` is the folder they name: a path with a name of its own."""
+    return Path(os.path.abspath(value.expanduser())) if value else value
 
 
 def resolve_index(index_dir: Path | None) -> tuple[Path, bool]:

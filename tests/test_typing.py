@@ -111,3 +111,54 @@ def test_an_unknown_option_before_any_word_is_still_a_usage_error(runner, index)
     result = runner.invoke(cli.main, ["search", "--bogus", "سهام"])
     assert result.exit_code == 2
     assert "No such option '--bogus'" in result.stderr
+
+
+@pytest.mark.parametrize(("typed", "command"), [("stat", "stats"), ("indx", "index"), ("serach", "search"),
+                                                ("keyword", "keywords"), ("shwo", "show")])
+def test_a_misspelt_command_is_not_searched(runner, index, typed, command):
+    result = runner.invoke(cli.main, [typed])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == (f"khabar: no command '{typed}'; did you mean '{command}'? "
+                                     f"(to search for the word: khabar search {typed})")
+
+
+def test_a_latin_word_far_from_any_command_is_searched(runner, index):
+    assert found(runner, "vaccine") == ["latin"]
+
+
+def test_help_and_version_as_words(runner):
+    result = runner.invoke(cli.main, ["help"])
+    assert result.exit_code == 0 and "Full-text search for Persian news" in result.stdout
+    result = runner.invoke(cli.main, ["help", "stats"])
+    assert result.exit_code == 0 and "Describe the index" in result.stdout
+    result = runner.invoke(cli.main, ["version"])
+    assert result.exit_code == 0 and "version" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--index", "{ix}", "stats"], ["--index={ix}", "stats"]])
+def test_the_index_option_before_the_command(runner, index, monkeypatch, args):
+    monkeypatch.delenv("KHABAR_INDEX")
+    result = runner.invoke(cli.main, [*(arg.format(ix=index) for arg in args), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles"] == len(ARTICLES)
+
+
+def test_the_index_option_before_a_query(runner, index, monkeypatch):
+    monkeypatch.delenv("KHABAR_INDEX")
+    result = runner.invoke(cli.main, ["--index", str(index), "سهام", "--json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_the_current_folder_as_the_index(runner, index, monkeypatch):
+    monkeypatch.chdir(index)
+    monkeypatch.delenv("KHABAR_INDEX")
+    result = runner.invoke(cli.main, ["stats", "--index", ".", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["articles"] == len(ARTICLES)
+    monkeypatch.setenv("KHABAR_INDEX", ".")
+    result = runner.invoke(cli.main, ["سهام", "--json"])
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(index / "..")
+    result = runner.invoke(cli.main, ["index", "--index", "ix", "-q"])
+    assert result.exit_code == 0, result.output
