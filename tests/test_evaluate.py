@@ -15,13 +15,13 @@ ir_measures = pytest.importorskip("ir_measures")
 
 DOCS = {
     # A headline wrapped over two short lines, then the paragraphs.
-    "2005/HAM2-840105-001.ham": "بازسازي شهر زلزله زده\nبم آغاز شد\n"
+    "2005/HAM2-840105-9001.ham": "بازسازي شهر زلزله زده\nبم آغاز شد\n"
     + "عمليات بازسازي شهر بم پس از زلزله با حضور مسئولان آغاز شد و خانه هاي زلزله زده بازسازي مي شوند. " * 3 + "\n",
-    "2005/HAM2-840105-002.ham": "نمايشگاه كتاب تهران\n"
+    "2005/HAM2-840105-9002.ham": "نمايشگاه كتاب تهران\n"
     + "يازدهمين نمايشگاه بين المللي كتاب تهران با حضور ناشران داخلي و خارجي گشايش يافت و كتاب ها عرضه شد. " * 3 + "\n",
-    "2006/HAM2-850212-003.ham": "قيمت نفت\n"
+    "2006/HAM2-850212-9003.ham": "قيمت نفت\n"
     + "قيمت نفت در بازارهاي جهاني امروز افزايش يافت و بازار نفت به ثبات نرسيد و قيمت ها بالا رفت. " * 3 + "\n",
-    "2006/HAM2-850212-004.ham": "فوتبال\n"
+    "2006/HAM2-850212-9004.ham": "فوتبال\n"
     + "تيم ملي فوتبال ايران در بازي ديروز پيروز شد و هواداران فوتبال شادي كردند و بازيكنان تشويق شدند. " * 3 + "\n",
 }
 
@@ -38,19 +38,19 @@ def collection(tmp_path: Path) -> Path:
     (derived / "topics.tsv").write_text("1\tبازسازي شهر بم\n2\tنمايشگاه كتاب\n", encoding="utf-8")
     # Query 2 also has a relevant document it cannot find (no shared word).
     (derived / "qrels.trec").write_text(
-        "1 0 HAM2-840105-001 1\n2 0 HAM2-840105-002 1\n2 0 HAM2-850212-004 1\n", encoding="utf-8"
+        "1 0 HAM2-840105-9001 1\n2 0 HAM2-840105-9002 1\n2 0 HAM2-850212-9004 1\n", encoding="utf-8"
     )
     return root
 
 
 def test_jalali_date_from_id():
-    assert jalali_date_of("HAM2-830617-013") == "1383/06/17"
+    assert jalali_date_of("HAM2-830617-9013") == "1383/06/17"
     assert jalali_date_of("other-id") == ""
 
 
 def test_read_ham_joins_a_wrapped_headline(collection: Path):
-    doc = read_ham(collection / "HamshahriData" / "HamshahriCorpus" / "2005" / "HAM2-840105-001.ham")
-    assert doc.id == "HAM2-840105-001"
+    doc = read_ham(collection / "HamshahriData" / "HamshahriCorpus" / "2005" / "HAM2-840105-9001.ham")
+    assert doc.id == "HAM2-840105-9001"
     assert doc.title == "بازسازي شهر زلزله زده بم آغاز شد"
     assert doc.body.startswith("عمليات بازسازي")
     assert "آغاز شد\n" not in doc.body.split(".")[0]
@@ -65,9 +65,9 @@ def test_convert_writes_jsonl_records(collection: Path, tmp_path: Path):
     records = [json.loads(line) for f in files for line in f.read_text(encoding="utf-8").splitlines()]
     by_id = {r["id"]: r for r in records}
     assert set(by_id) == {Path(n).stem for n in DOCS}
-    assert by_id["HAM2-850212-003"]["title"] == "قيمت نفت"
-    assert by_id["HAM2-850212-003"]["date"] == "1385/02/12"
-    assert by_id["HAM2-850212-003"]["body"].startswith("قيمت نفت در بازارهاي")
+    assert by_id["HAM2-850212-9003"]["title"] == "قيمت نفت"
+    assert by_id["HAM2-850212-9003"]["date"] == "1385/02/12"
+    assert by_id["HAM2-850212-9003"]["body"].startswith("قيمت نفت در بازارهاي")
 
 
 def test_score_known_values():
@@ -89,14 +89,14 @@ def test_end_to_end_run_and_score(collection: Path, tmp_path: Path):
     assert build_index(tmp_path / "jsonl", index_dir) == []
     topics = load_topics(collection / "derived" / "topics.tsv")
     results = run(index_dir, topics, limit=1000)
-    assert results["1"][0][0] == "HAM2-840105-001"
-    assert results["2"][0][0] == "HAM2-840105-002"
-    assert "HAM2-850212-004" not in {doc for doc, _ in results["2"]}
+    assert results["1"][0][0] == "HAM2-840105-9001"
+    assert results["2"][0][0] == "HAM2-840105-9002"
+    assert "HAM2-850212-9004" not in {doc for doc, _ in results["2"]}
 
     run_file = tmp_path / "run.trec"
     write_run(results, run_file)
     first = run_file.read_text(encoding="utf-8").splitlines()[0].split()
-    assert first[:4] == ["1", "Q0", "HAM2-840105-001", "1"]
+    assert first[:4] == ["1", "Q0", "HAM2-840105-9001", "1"]
 
     means, per_query = score(read_qrels(collection / "derived" / "qrels.trec"), results)
     assert per_query["1"]["AP"] == pytest.approx(1.0)

@@ -8,6 +8,7 @@ read by path in ../shared, and its shape is rebuilt here from invented text.
 from __future__ import annotations
 
 import gzip
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -105,7 +106,7 @@ def hamshahri_xml(docs: list[str]) -> bytes:
 
 def doc(n: int, *, title: str = "عنوان ساختگی", text: str = "متن ساختگی برای آزمون خواننده همشهری.",
         persian: str = "1375/04/03") -> str:
-    return HAM_DOC.format(id=f"750403-{n:03d}", title=title, text=text, persian=persian)
+    return HAM_DOC.format(id=f"750403-9{n:03d}", title=title, text=text, persian=persian)
 
 
 def test_hamshahri2_xml_of_its_shape(tmp_path):
@@ -114,14 +115,14 @@ def test_hamshahri2_xml_of_its_shape(tmp_path):
     path = tmp_path / "ham2_960623.xml"
     path.write_bytes(hamshahri_xml([doc(1, text=text), doc(2, title="", text=""), doc(3, persian="1375/13/40")]))
     result = read_file(path)
-    assert [article.id for _, article in result.articles] == ["HAM2-750403-001", "HAM2-750403-003"]
+    assert [article.id for _, article in result.articles] == ["HAM2-750403-9001", "HAM2-750403-9003"]
     first = result.articles[0][1]
     assert (first.source, first.keywords, format_jalali(first.date)) == ("همشهری", ["ورزش"], "1375/04/03")
     assert first.body == ("خط اول یک بند که از پنجاه نویسه بلندتر است و ادامه دارد تا خط دوم همان بند.\n\n"
                           "بند دوم")
     # A Persian DATE that cannot be read: the Western one stands in, and nothing is lost.
     assert result.articles[1][1].date == datetime(1996, 6, 22, 19, 30)
-    assert result.problems == ["record 2 (HAM2-750403-002): no TITLE or TEXT"]
+    assert result.problems == ["record 2 (HAM2-750403-9002): no TITLE or TEXT"]
 
 
 def _peak_rss_reading(path: Path) -> tuple[int, int]:
@@ -158,19 +159,28 @@ def test_hamshahri2_xml_streams_in_flat_memory(tmp_path):
 
 @needs_shared
 def test_the_hamshahri2_sample_and_its_issue_line():
-    result = read_file(SHARED / "format-samples" / "corpora" / "hamshahri" / "1996" / "ham2_960623.xml")
-    [(_, article)] = result.articles
-    assert article.id == "HAM2-750403-001"
-    assert format_jalali(article.date) == "1375/04/03"
-    assert article.title == "گفتگو با مسعود كيميايي كارگردان فيلم ضيافت دعوت به مهرورزي و سازندگي"
-    assert article.keywords == ["ادب و هنر"]
+    # What the reader must find is read from the sample itself: none of its text is copied here.
+    path = SHARED / "format-samples" / "corpora" / "hamshahri" / "1996" / "ham2_960623.xml"
+    raw = path.read_text(encoding="utf-8")
+    doc_id = re.search(r"<DOCID>\s*(\S+?)\s*</DOCID>", raw).group(1)
+    title = re.search(r"<TITLE[^>]*>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</TITLE>", raw, re.S).group(1)
+    category = re.search(r'<CAT xml:lang="fa">\s*(.*?)\s*</CAT>', raw).group(1)
+    yymmdd = re.fullmatch(r"HAM2-(\d{6})-\d+", doc_id).group(1)
+    [(_, article)] = read_file(path).articles
+    assert article.id == doc_id
+    assert format_jalali(article.date) == f"13{yymmdd[:2]}/{yymmdd[2:4]}/{yymmdd[4:]}"
+    assert article.title == " ".join(title.split())
+    assert article.keywords == [category]
 
 
 @needs_shared
 def test_a_hamshahri2_text_document():
-    path = SHARED / "hamshahri2-subset" / "HamshahriData" / "HamshahriCorpus" / "2006" / "HAM2-841213-035.ham"
+    # The collection's first document by path: its id and day come from its own name.
+    path = sorted((SHARED / "hamshahri2-subset" / "HamshahriData" / "HamshahriCorpus").rglob("*.ham"))[0]
+    yymmdd = re.fullmatch(r"HAM2-(\d{6})-\d+", path.stem).group(1)
     [(key, article)] = read_file(path).articles
-    assert (key, article.id, format_jalali(article.date), article.source) == ("", "HAM2-841213-035", "1384/12/13", "همشهری")
+    assert (key, article.id, format_jalali(article.date), article.source) == (
+        "", path.stem, f"13{yymmdd[:2]}/{yymmdd[2:4]}/{yymmdd[4:]}", "همشهری")
     assert article.title and article.body
 
 

@@ -54,7 +54,7 @@ def test_a_notes_file_named_directly_is_no_article(tmp_path):
 
 def test_a_text_file_without_prose_is_no_article(tmp_path):
     path = tmp_path / "judgements.txt"
-    path.write_text("1 HAM2-830617-013\n1 HAM2-830618-020\n2 HAM2-840101-001\n", encoding="utf-8")
+    path.write_text("1 HAM2-830617-9013\n1 HAM2-830618-9020\n2 HAM2-840101-9001\n", encoding="utf-8")
     with pytest.raises(NotAnArticle) as caught:
         read_file(path)
     assert caught.value.kind == ".txt"

@@ -1,6 +1,6 @@
 """Reader for Hamshahri2's plain-text documents (``.ham``): one document a file.
 
-The shape of the course-distributed subset (``HamshahriCorpus/2006/HAM2-841213-035.ham``):
+The shape of the course-distributed subset (``HamshahriCorpus/YEAR/HAM2-YYMMDD-NNN.ham``):
 UTF-8 text, the headline on the first short line or lines, then the body.
 The file's name is the document's id, ``HAM2-YYMMDD-NNN``, and names its
 Jalali day (13YY/MM/DD), which is the article's date; the source is همشهری.

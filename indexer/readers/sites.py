@@ -4,7 +4,7 @@ FarsNews numbers its news by the Jalali day: ``8501260044`` is the 44th item
 of 1385/01/26 (ten digits, ``YYMMDDNNNN``, until 1390), ``13911222000865``
 the 865th of 1391/12/22 (fourteen, ``YYYYMMDDNNNNNN``, since); the agency began
 in 1382, so a ten-digit id below ``82…`` names no day. Hamshahri2's
-``HAM2-750403-001`` is 1375/04/03. These dates are a day, without a time:
+``HAM2-750403-NNN`` is 1375/04/03. These dates are a day, without a time:
 the readers use them only when a record gives no date of its own.
 """
 
@@ -49,7 +49,7 @@ def date_from_url(url: str) -> datetime | None:
 
 
 def hamshahri_date(doc_id: str) -> datetime | None:
-    """The Jalali day of a Hamshahri2 id (``HAM2-750403-001`` -> 1375/04/03), or None."""
+    """The Jalali day of a Hamshahri2 id (``HAM2-750403-NNN`` -> 1375/04/03), or None."""
     match = _HAMSHAHRI_ID.match(doc_id.strip())
     if not match:
         return None

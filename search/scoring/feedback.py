@@ -8,7 +8,7 @@ strongest at ``FEEDBACK_WEIGHT`` of a query word.
 
 Only words found in at least half of those hits (and in two at least) qualify. Without that rule a
 single long article among them picks the words (an article on arms
-inspectors steered «ناامنی‌های پس از جنگ در عراق» to weapons), and on the
+inspectors steered a Hamshahri topic on insecurity after a war to weapons), and on the
 Hamshahri judgments feedback helped only from exactly 3 documents. With it,
 5 to 20 documents all gain (docs/ranking.md).
 

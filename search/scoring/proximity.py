@@ -1,8 +1,8 @@
 """Articles where the query's words stand close together score more.
 
-A query of several words is mostly noun phrases: «کمبود آب در تهران» asks
-about a shortage of water, not about any article that names کمبود, آب and
-تهران somewhere. For each word of the query and the word typed after it, an
+A query of several words is mostly noun phrases: «کمبود آب شرب در شهر» asks
+about a shortage of drinking water, not about any article that names کمبود,
+آب and شهر somewhere. For each word of the query and the word typed after it, an
 article earns a bonus for every time the second follows the first within
 ``PAIR_WINDOW`` positions. The pair is scored like a word of its own: In_expB2
 over the pair's own counts (in how many articles, how many times), at
