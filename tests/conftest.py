@@ -42,6 +42,17 @@ def write_articles(path: Path, articles: list[dict]) -> Path:
     return path
 
 
+def doc_count(index_dir: Path) -> int:
+    """How many live articles the index at ``index_dir`` holds."""
+    from khabar.indexer.store import open_for_search
+
+    ix = open_for_search(index_dir)
+    try:
+        return ix.doc_count()
+    finally:
+        ix.close()
+
+
 def shared_corpus(relative: str) -> Path:
     """A path under ../shared/corpora, or skip when the shared data is absent."""
     path = SHARED / "corpora" / relative

@@ -12,29 +12,10 @@ from click.testing import CliRunner
 
 from khabar import cli
 from khabar.indexer import store
-from khabar.indexer.store import IndexMeta, open_for_search
+from khabar.indexer.store import IndexMeta, building_dir, lock_path, retired_dir
 from khabar.indexer.update import update_index
 
-
-def doc_count(index_dir: Path) -> int:
-    ix = open_for_search(index_dir)
-    try:
-        return ix.doc_count()
-    finally:
-        ix.close()
-
-
-# Through the module, so that each test fails on its own on code without them.
-def building_dir(index_dir: Path) -> Path:
-    return index_dir.with_name(index_dir.name + ".building")
-
-
-def retired_dir(index_dir: Path) -> Path:
-    return index_dir.with_name(index_dir.name + ".old")
-
-
-def lock_path(index_dir: Path) -> Path:
-    return index_dir.with_name(index_dir.name + ".lock")
+from conftest import doc_count
 
 
 def run(*arguments: str):

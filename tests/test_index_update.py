@@ -12,15 +12,7 @@ import pytest
 from khabar.indexer.store import IndexMeta, open_for_search
 from khabar.indexer.update import IndexBusy, NothingToIndex, update_index
 
-from conftest import FIXTURES
-
-
-def doc_count(index_dir: Path) -> int:
-    ix = open_for_search(index_dir)
-    try:
-        return ix.doc_count()
-    finally:
-        ix.close()
+from conftest import FIXTURES, doc_count
 
 
 def titles(index_dir: Path) -> set[str]:
