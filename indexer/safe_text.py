@@ -12,7 +12,9 @@ it reaches stdout, stderr or a message.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+
+from .errors import InputError
 
 # Escape sequences: CSI, OSC (ended by BEL or ST, or by nothing), and two-character ones.
 ESCAPE_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -31,6 +33,20 @@ _TOUCHED = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u202
 def without_surrogates(text: str) -> str:
     """Lone surrogates (undecodable bytes) as U+FFFD, so that any UTF-8 stream can carry the text."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def input_lines(lines: Iterable[str]) -> Iterator[str]:
+    """Lines a user pipes in (``--stdin``): stripped, a byte-order mark and blank lines dropped.
+
+    Raises :class:`InputError` when the input is not UTF-8 text.
+    """
+    try:
+        for line in lines:
+            line = line.lstrip("\ufeff").strip()
+            if line:
+                yield line
+    except UnicodeDecodeError:
+        raise InputError("standard input is not UTF-8 text") from None
 
 
 def clean_text(text: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.indexer.errors import InputError
-from khabar.search.query.parse import QueryError
+from khabar.indexer.safe_text import input_lines
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
 from khabar.search.render.formats import RESULT_FIELDS, delimited, json_document, results_chunks, results_json
@@ -46,17 +46,6 @@ class Answer:
                 "results": [hit.as_dict() for hit in self.results.hits]}
 
 
-def read_queries(lines: Iterable[str]) -> Iterator[str]:
-    """Queries one per line: surrounding space, a byte-order mark and blank lines dropped."""
-    try:
-        for line in lines:
-            query = line.lstrip("\ufeff").strip()
-            if query:
-                yield query
-    except UnicodeDecodeError:
-        raise QueryError("standard input is not UTF-8 text") from None
-
-
 def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None = None,
                  date_to: str | None = None, **options) -> Iterator[Answer]:
     """An :class:`Answer` per query line of ``lines``, in order, each as soon as it is known.
@@ -67,7 +56,7 @@ def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None
     that is not a valid query becomes an answer with its ``error``.
     """
     jalali_range(date_from, date_to)  # raises InvalidDate now, not once per line
-    for query in read_queries(lines):
+    for query in input_lines(lines):
         try:
             results = search(index_dir, query, date_from=date_from, date_to=date_to, **options)
         except InputError as error:

@@ -16,7 +16,7 @@ from types import TracebackType
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.persian.folding import keyword_key
-from khabar.indexer.safe_text import clean_text
+from khabar.indexer.safe_text import clean_text, input_lines
 from khabar.indexer.schema import BODY, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
 from khabar.indexer.store import open_for_search
 from whoosh.query import Query, Term
@@ -71,13 +71,7 @@ def lookup_key(keyword: str) -> str:
 
 def read_keywords(lines: Iterable[str]) -> Iterator[str]:
     """Keywords one per line (blank lines skipped; a byte-order mark is ignored)."""
-    try:
-        for line in lines:
-            keyword = line.lstrip("\ufeff").strip()
-            if keyword_key(keyword):
-                yield keyword
-    except UnicodeDecodeError:
-        raise KeywordError("standard input is not UTF-8 text") from None
+    return (keyword for keyword in input_lines(lines) if keyword_key(keyword))
 
 
 class KeywordIndex:
