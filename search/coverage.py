@@ -142,7 +142,9 @@ def _by_source(matches: list) -> Counter[str | None]:
             continue
         names, codes = _source_codes(np, reader)
         numbers = np.bincount(codes[matched] + 1, minlength=len(names) + 1)
-        counts.update({name: int(number) for name, number in zip([None, *names], numbers.tolist()) if number})
+        for name, number in zip([None, *names], numbers.tolist()):
+            if number:
+                counts[name or None] += number  # an article without a source is indexed as ""
     return counts
 
 
