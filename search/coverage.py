@@ -4,7 +4,7 @@
 by month". The counts are exact, over the very set that :func:`search.engine.search`
 counts as its ``total``: the same parsed query (words, phrases, ``-excluded``,
 fields) inside the same Jalali range, found the same way — a query of words and
-phrases through the fast path's posting arrays (:func:`search.scoring.dense.matched_dense`),
+phrases through the fast path's posting arrays (:func:`search.scoring.sparse.matched`),
 any other through Whoosh — but never scored, and no stored field is loaded: each
 match's Jalali day comes from the day column, its source from the source field's
 postings, both read whole per segment and kept on it.
@@ -19,7 +19,10 @@ a key. Sources come most matches first.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +32,9 @@ from khabar.indexer.errors import InputError
 from khabar.indexer.schema import JALALI_DAY, SOURCE, is_jalali_day
 from khabar.search.query.dates import jalali_range, within
 from khabar.search.query.parse import parse_query
-from khabar.search.scoring.dense import matched_dense
 from khabar.search.scoring.plan import fast_query
 from khabar.search.scoring.segments import jalali_days, kept, searchable_whole
+from khabar.search.scoring.sparse import matched
 from khabar.search.searchers import shared_searcher
 
 GROUPINGS = ("month", "year", "source")
@@ -85,82 +88,71 @@ def coverage(index_dir: Path, text: str, *, by: str = "month", date_from: str | 
             counts.append((None, found[None]))
     else:
         counts = _periods(_by_period(matches, _PERIOD[by]), by, day_range)
-    return Coverage(text, sum(int(matched.sum()) for _, matched in matches), by, counts)
+    return Coverage(text, sum(len(docs) for _, docs in matches), by, counts)
 
 
-def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tuple[object, object]]:
-    """Each segment's reader with a boolean array of its documents that match, chosen as
-    :func:`search.engine.search` chooses its path, so that the set is the one it counts."""
+def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tuple[object, Sequence[int]]]:
+    """Each segment's reader with its documents that match (ascending), found by the path
+    :func:`search.engine.search` takes for the query, so that the set is the one it counts."""
     plan = fast_query(asked, day_range)
     if (plan is not None and searchable_whole(searcher)
             and all(searcher.schema[name].scorable for name in plan.fieldnames())):
-        return matched_dense(searcher, plan)
-    import numpy as np
-
-    docs = np.fromiter(searcher.docs_for_query(within(asked, day_range)), dtype=np.int64)
+        return matched(searcher, plan)
+    docs = list(searcher.docs_for_query(within(asked, day_range)))  # ascending
     found = []
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
-        count = reader.doc_count_all()
-        matched = np.zeros(count, dtype=bool)
-        matched[docs[(docs >= offset) & (docs < offset + count)] - offset] = True
-        found.append((reader, matched))
+        start, end = bisect_left(docs, offset), bisect_left(docs, offset + reader.doc_count_all())
+        found.append((reader, [docnum - offset for docnum in docs[start:end]]))
     return found
 
 
 def _by_period(matches: list, size: int) -> Counter[int]:
     """Matches per period start (YYYYMM00 or YYYY0000); 0 for the undated."""
-    import numpy as np
-
     counts: Counter[int] = Counter()
-    for reader, matched in matches:
-        if not matched.any():
-            continue
-        days = _days(np, reader)[matched]
-        periods, numbers = np.unique(days - days % size, return_counts=True)
-        counts.update(dict(zip(periods.tolist(), numbers.tolist())))
+    for reader, docs in matches:
+        if docs:
+            days = _days(reader)
+            counts.update(days[docnum] - days[docnum] % size for docnum in docs)
     return counts
 
 
-def _days(np, reader):
-    """The segment's Jalali days as an array, 0 for the undated."""
+def _days(reader) -> Sequence[int]:
+    """The segment's Jalali days, 0 for the undated."""
     days = jalali_days(reader)
     if days is not None:
-        return np.frombuffer(days, dtype=np.uint32)
+        return days
     # Another codec: the column a value at a time (kept, so once per segment).
-    return kept(reader, "coverage days", lambda: np.array(
-        [day if is_jalali_day(day) else 0 for day in reader.column_reader(JALALI_DAY)], dtype=np.uint32))
+    return kept(reader, "coverage days", lambda: array(
+        "I", [day if is_jalali_day(day) else 0 for day in reader.column_reader(JALALI_DAY)]))
 
 
 def _by_source(matches: list) -> Counter[str | None]:
     """Matches per source name; None for those without one."""
-    import numpy as np
-
     counts: Counter[str | None] = Counter()
-    for reader, matched in matches:
-        if not matched.any():
-            continue
-        names, codes = _source_codes(np, reader)
-        numbers = np.bincount(codes[matched] + 1, minlength=len(names) + 1)
-        for name, number in zip([None, *names], numbers.tolist()):
-            if number:
-                counts[name or None] += number  # an article without a source is indexed as ""
+    for reader, docs in matches:
+        if docs:
+            names, codes = _source_codes(reader)
+            for code, number in Counter(codes[docnum] for docnum in docs).items():
+                # An article without a source is indexed as "", or not at all.
+                counts[names[code] if code >= 0 and names[code] else None] += number
     return counts
 
 
-def _source_codes(np, reader) -> tuple[list[str], object]:
+def _source_codes(reader) -> tuple[list[str], array]:
     """The segment's source names, and each document's as an index into them (-1: none).
 
     Built once per segment from the source field's postings, a list per source:
     reading the source column a document at a time costs several times more.
     """
 
-    def build() -> tuple[list[str], object]:
-        codes = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    def build() -> tuple[list[str], array]:
+        codes = array("i", [-1]) * reader.doc_count_all()
         field_type = reader.schema[SOURCE]
         names = [field_type.from_bytes(term) for term in reader.lexicon(SOURCE)]
         for code, name in enumerate(names):
-            codes[np.fromiter(reader.postings(SOURCE, name).all_ids(), dtype=np.int64)] = code
+            for docnum in reader.postings(SOURCE, name).all_ids():
+                codes[docnum] = code
         return names, codes
 
     return kept(reader, "coverage sources", build)

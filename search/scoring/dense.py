@@ -68,11 +68,9 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
 
 
-def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, object]]:
-    """Each segment's reader with a boolean array, True for its documents matching
-    ``plan``: the documents :func:`ranked_dense` counts as its total, found without
-    scoring them (counts per month or source, :mod:`search.coverage`). The caller
-    has made sure every segment can be read whole."""
+def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
+    """Each segment's reader with its documents matching ``plan`` (ascending): the
+    documents :func:`ranked_dense` counts as its total, found without scoring them."""
     import numpy as np
 
     found = []
@@ -83,7 +81,7 @@ def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, object]]:
         matched = np.zeros(reader.doc_count_all(), dtype=bool)
         for clause in plan.clauses:
             matched[_clause_docs(np, postings, clause, keep)[1]] = True
-        found.append((reader, matched))
+        found.append((reader, np.flatnonzero(matched).tolist()))
     return found
 
 
