@@ -289,6 +289,7 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
     \b
     khabar search --stdin --format jsonl < queries.txt
     (one JSON line per query, {"query", "total", "results"} or {"query", "error"})
+    khabar search کرونا --by month --from 1398/11    (matches per Jalali month)
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
     With --stdin: 0 if any query found something, 1 if none did; a bad query is
