@@ -30,7 +30,7 @@ from whoosh.query import NumericRange, Query
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.schema import JALALI_DAY, SOURCE, is_jalali_day
-from khabar.search.query.dates import jalali_range, within
+from khabar.search.query.dates import day_bounds, jalali_range
 from khabar.search.query.parse import parse_query
 from khabar.search.scoring.plan import fast_query
 from khabar.search.scoring.segments import jalali_days, kept, searchable_whole
@@ -98,12 +98,19 @@ def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tup
     if (plan is not None and searchable_whole(searcher)
             and all(searcher.schema[name].scorable for name in plan.fieldnames())):
         return matched(searcher, plan)
-    docs = list(searcher.docs_for_query(within(asked, day_range)))  # ascending
+    # The range is read from the day column, as the fast path reads it: the same
+    # documents as Whoosh's range query, which walks a dozen trie terms' postings.
+    docs = list(searcher.docs_for_query(asked))  # ascending
+    low, high = day_bounds(day_range) if day_range is not None else (0, 0)
     found = []
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()
         start, end = bisect_left(docs, offset), bisect_left(docs, offset + reader.doc_count_all())
-        found.append((reader, [docnum - offset for docnum in docs[start:end]]))
+        inside = [docnum - offset for docnum in docs[start:end]]
+        if day_range is not None and inside:
+            days = _days(reader)
+            inside = [docnum for docnum in inside if low <= days[docnum] <= high]
+        found.append((reader, inside))
     return found
 
 
