@@ -299,7 +299,7 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
         raise click.UsageError("give QUERY... or --stdin (one of them)")
     if by:
         search_by(" ".join(query) if query else None, by, date_from=date_from, date_to=date_to, out=out,
-                  index_dir=readable_index(index_dir))
+                  index_dir=index_dir)
     from khabar.search.engine import search as run_search
     from khabar.search.render.formats import MATCH, RESET, Counted, results_chunks
     from khabar.search.snippets import SnippetMarks
@@ -323,21 +323,23 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
 
 
 def search_by(query: str | None, by: str, *, date_from: str | None, date_to: str | None, out: Output,
-              index_dir: Path) -> NoReturn:
+              index_dir: Path | None) -> NoReturn:
     """``search --by``: the matches counted per month, year or source (of each line with ``query`` None)."""
     listing = [name for name in ("limit", "page", "sort")
                if click.get_current_context().get_parameter_source(name) != click.core.ParameterSource.DEFAULT]
     if listing:
         raise click.UsageError(f"--by counts every match: --{', --'.join(listing)} cannot apply")
-    from khabar.search.render.coverage import answer_chunks, coverage_chunks
+    from khabar.search.render.coverage import coverage_answer_chunks, coverage_chunks
     from khabar.search.render.formats import Counted
+
+    index_dir = readable_index(index_dir)
 
     if query is None:
         from khabar.search.batch import coverage_lines
 
         answers = Counted(coverage_lines(index_dir, sys.stdin, by=by, date_from=date_from, date_to=date_to),
                           found=lambda answer: answer.found)
-        emit(answer_chunks(answers, out.format, out.style), out)
+        emit(coverage_answer_chunks(answers, out.format, out.style), out)
         sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
     from khabar.search.coverage import coverage
 

@@ -3,9 +3,9 @@
 ``khabar search QUERY --by month`` answers "how much was written about this, month
 by month". The counts are exact, over the very set that :func:`search.engine.search`
 counts as its ``total``: the same parsed query (words, phrases, ``-excluded``,
-fields) inside the same Jalali range, found the same way — a query of words and
+fields) inside the same Jalali range, found by the same path — a query of words and
 phrases through the fast path's posting arrays (:func:`search.scoring.sparse.matched`),
-any other through Whoosh — but never scored, and no stored field is loaded: each
+any other through Whoosh's matchers — but never scored, and no stored field is loaded: each
 match's Jalali day comes from the day column, its source from the source field's
 postings, both read whole per segment and kept on it.
 
@@ -100,7 +100,7 @@ def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tup
         return matched(searcher, plan)
     # The range is read from the day column, as the fast path reads it: the same
     # documents as Whoosh's range query, which walks a dozen trie terms' postings.
-    docs = list(searcher.docs_for_query(asked))  # ascending
+    docs = sorted(searcher.docs_for_query(asked))  # ascending already: a segment after another
     low, high = day_bounds(day_range) if day_range is not None else (0, 0)
     found = []
     for subsearcher, offset in searcher.leaf_searchers():

@@ -45,7 +45,8 @@ def coverage_chunks(counted: Coverage, fmt: str, style: Style, *, columns: int |
         yield from delimited(({"key": key, "count": count} for key, count in counted.counts), COVERAGE_FIELDS, fmt)
 
 
-def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, columns: int | None = None) -> Iterator[str]:
+def coverage_answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *,
+                           columns: int | None = None) -> Iterator[str]:
     """``search --stdin --by``: each line's counts as soon as they come, or its error.
 
     json and jsonl: a record per line (``{query, total, by}`` or ``{query, error}``);
@@ -80,7 +81,7 @@ def _batch_rows(answer: Answer) -> list[dict]:
 
 def coverage_table(counted: Coverage, style: Style, *, columns: int | None = None) -> str:
     """The bar chart: label, count and bar per key, then the total."""
-    labels = [key_label(key, counted.by) for key in [key for key, _ in counted.counts]]
+    labels = [key_label(key, counted.by) for key, _ in counted.counts]
     label_width = max(map(display_width, labels), default=0)
     count_width = len(str(max((count for _, count in counted.counts), default=0)))
     columns = columns or shutil.get_terminal_size().columns
