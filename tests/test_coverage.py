@@ -16,6 +16,7 @@ from khabar import cli
 from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, is_jalali_day
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
+from khabar.search.batch import coverage_lines
 from khabar.search.coverage import Coverage, CoverageError, coverage, month_key, year_key
 from khabar.search.engine import search
 from khabar.search.query.dates import jalali_range
@@ -247,6 +248,20 @@ def test_stdin_gives_a_record_per_line_and_errors_per_line(bundled_index):
     for record in (got[0], got[3]):
         assert record == coverage(bundled_index, record["query"], by="year").as_dict()
     assert run(bundled_index, "--stdin", "--by", "month", stdin="ناموجودترینواژه\ntitle:\n").exit_code == 1
+
+
+def test_stdin_answers_each_line_before_reading_the_next_and_checks_dates_first(bundled_index):
+    read: list[str] = []
+
+    def lines():
+        for line in ("کرونا\n", "ایران\n"):
+            read.append(line)
+            yield line
+
+    answers = coverage_lines(bundled_index, lines(), by="month")
+    assert next(answers).results == coverage(bundled_index, "کرونا", by="month") and read == ["کرونا\n"]
+    result = run(bundled_index, "--stdin", "--by", "month", "--from", "1399/13", stdin="کرونا\n")
+    assert result.exit_code == 2 and result.stdout == "" and "1399/13" in result.stderr
 
 
 @pytest.mark.parametrize("fmt, delimiter", [("csv", ","), ("tsv", "\t")])
