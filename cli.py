@@ -278,15 +278,18 @@ def readable_index(index_dir: Path | None) -> Path:
               help="Best matches first, or newest first.")
 @click.option("--expand/--no-expand", default=True, show_default=True,
               help="Reorder the matches with the words their best hits share (blind relevance feedback).")
+@click.option("--by", type=click.Choice(["month", "year", "source"]),
+              help="Count the matches per Jalali month, year or source instead of listing them (a bar chart).")
 @output_options
 @index_option
 def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date_to: str | None, limit: int,
-           page: int, sort: str, expand: bool, out: Output, index_dir: Path | None) -> None:
+           page: int, sort: str, expand: bool, by: str | None, out: Output, index_dir: Path | None) -> None:
     """Search the index: words, "phrases", -excluded, OR, title: / keywords: fields.
 
     \b
     khabar search --stdin --format jsonl < queries.txt
     (one JSON line per query, {"query", "total", "results"} or {"query", "error"})
+    khabar search کرونا --by month --from 1398/11    (matches per Jalali month)
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
     With --stdin: 0 if any query found something, 1 if none did; a bad query is
@@ -294,6 +297,9 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
     """
     if bool(query) == from_stdin:
         raise click.UsageError("give QUERY... or --stdin (one of them)")
+    if by:
+        search_by(" ".join(query) if query else None, by, date_from=date_from, date_to=date_to, out=out,
+                  index_dir=index_dir)
     from khabar.search.engine import search as run_search
     from khabar.search.render.formats import MATCH, RESET, Counted, results_chunks
     from khabar.search.snippets import SnippetMarks
@@ -314,6 +320,32 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
                          page=page, sort=sort, marks=marks, expand=expand)
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
     sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
+
+
+def search_by(query: str | None, by: str, *, date_from: str | None, date_to: str | None, out: Output,
+              index_dir: Path | None) -> NoReturn:
+    """``search --by``: the matches counted per month, year or source (of each line with ``query`` None)."""
+    listing = [name for name in ("limit", "page", "sort")
+               if click.get_current_context().get_parameter_source(name) != click.core.ParameterSource.DEFAULT]
+    if listing:
+        raise click.UsageError(f"--by counts every match: --{', --'.join(listing)} cannot apply")
+    from khabar.search.render.coverage import coverage_answer_chunks, coverage_chunks
+    from khabar.search.render.formats import Counted
+
+    index_dir = readable_index(index_dir)
+
+    if query is None:
+        from khabar.search.batch import coverage_lines
+
+        answers = Counted(coverage_lines(index_dir, sys.stdin, by=by, date_from=date_from, date_to=date_to),
+                          found=lambda answer: answer.found)
+        emit(coverage_answer_chunks(answers, out.format, out.style), out)
+        sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
+    from khabar.search.coverage import coverage
+
+    counted = coverage(index_dir, query, by=by, date_from=date_from, date_to=date_to)
+    emit(coverage_chunks(counted, out.format, out.style), out)
+    sys.exit(EXIT_FOUND if counted.total else EXIT_NOTHING_FOUND)
 
 
 @main.command()

@@ -41,6 +41,10 @@ MONTH_NAMES_EN = (
     "Farvardin", "Ordibehesht", "Khordad", "Tir", "Mordad", "Shahrivar",
     "Mehr", "Aban", "Azar", "Dey", "Bahman", "Esfand",
 )
+MONTH_NAMES_FA = (
+    "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
+    "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند",
+)
 
 # Spellings after letter folding (see _fold); Latin keys are lower-case.
 _MONTHS: dict[str, int] = {

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.safe_text import input_lines
+from khabar.search.coverage import Coverage, coverage
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
 from khabar.search.render.formats import RESULT_FIELDS, delimited, json_document, results_chunks, results_json
@@ -29,9 +30,9 @@ BATCH_FIELDS = ("query", "total", "error", "rank", *RESULT_FIELDS)
 
 @dataclass(slots=True)
 class Answer:
-    """One input line's outcome: its results, or the error that stopped it."""
+    """One input line's outcome: its results (counts with ``--by``), or the error that stopped it."""
     query: str
-    results: SearchResults | None = None
+    results: SearchResults | Coverage | None = None
     error: str | None = None
 
     @property
@@ -63,6 +64,20 @@ def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None
             yield Answer(query, error=str(error))
         else:
             yield Answer(query, results)
+
+
+def coverage_lines(index_dir: Path, lines: Iterable[str], *, by: str, date_from: str | None = None,
+                   date_to: str | None = None) -> Iterator[Answer]:
+    """:func:`search_lines` for ``search --stdin --by``: each answer's results are the
+    line's :class:`search.coverage.Coverage` counts."""
+    jalali_range(date_from, date_to)  # raises InvalidDate now, not once per line
+    for query in input_lines(lines):
+        try:
+            counted = coverage(index_dir, query, by=by, date_from=date_from, date_to=date_to)
+        except InputError as error:
+            yield Answer(query, error=str(error))
+        else:
+            yield Answer(query, counted)
 
 
 def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, first_rank: int = 1) -> Iterator[str]:

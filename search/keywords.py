@@ -17,10 +17,11 @@ from types import TracebackType
 from khabar.indexer.errors import InputError
 from khabar.indexer.persian.folding import keyword_key
 from khabar.indexer.safe_text import clean_text, input_lines
-from khabar.indexer.schema import BODY, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
+from khabar.indexer.schema import BODY, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS
 from khabar.indexer.store import open_for_search
 from whoosh.query import Query, Term
 
+from khabar.search.coverage import month_key
 from khabar.search.engine import Hit, newest_first
 from khabar.search.query.dates import within
 from khabar.search.snippets import opening
@@ -149,7 +150,7 @@ class KeywordIndex:
             return lambda doc: None
         if by == "month":
             days = self._reader.column_reader(JALALI_DAY)
-            return lambda doc: _month(days[doc])
+            return lambda doc: month_key(days[doc])
         if by == "source":
             sources = self._reader.column_reader(SOURCE)
             return lambda doc: sources[doc] or None
@@ -182,13 +183,6 @@ def _nth_best(counter: Counter[str], n: int) -> int:
 def _ranked(counter: Counter[str], n: int) -> list[tuple[str, int]]:
     """The top ``n`` of a counter, ties broken by key so that output is stable."""
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:n]
-
-
-def _month(day: int) -> str | None:
-    """'1399/03' from a YYYYMMDD day number; None for an undated article (the column's filler)."""
-    if not is_jalali_day(day):
-        return None
-    return f"{day // 10000:04d}/{day // 100 % 100:02d}"
 
 
 def _group_order(group: str | None) -> tuple[int, str]:

@@ -48,15 +48,7 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         reader = subsearcher.reader()
         count = reader.doc_count_all()
         postings = postings_of(reader)
-        keep = np.ones(count, dtype=bool)
-        if plan.day_range is not None:
-            days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
-            low, high = day_bounds(plan.day_range)
-            keep &= (days >= low) & (days <= high)
-        if reader.has_deletions():
-            keep &= live_mask(reader)
-        for clause in plan.excluded:
-            keep[_clause_docs(np, postings, clause, keep)[1]] = False
+        keep = _kept(np, reader, postings, plan)
         scores = np.zeros(count)
         matched = np.zeros(count, dtype=bool)
         for clause in plan.clauses:
@@ -74,6 +66,37 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         all_scores[at[inside]] += np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))[inside]
     best = np.lexsort((all_docs, -all_scores))[:wanted]  # best first, then lowest docnum
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+
+
+def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
+    """Each segment's reader with its documents matching ``plan`` (ascending): the
+    documents :func:`ranked_dense` counts as its total, found without scoring them."""
+    import numpy as np
+
+    found = []
+    for subsearcher, _offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        postings = postings_of(reader)
+        keep = _kept(np, reader, postings, plan)
+        matched = np.zeros(reader.doc_count_all(), dtype=bool)
+        for clause in plan.clauses:
+            matched[_clause_docs(np, postings, clause, keep)[1]] = True
+        found.append((reader, np.flatnonzero(matched).tolist()))
+    return found
+
+
+def _kept(np, reader, postings, plan: FastQuery):
+    """The segment's documents the plan may match: live, inside its Jalali range, holding no excluded clause."""
+    keep = np.ones(reader.doc_count_all(), dtype=bool)
+    if plan.day_range is not None:
+        days = np.frombuffer(jalali_days(reader), dtype=np.uint32)
+        low, high = day_bounds(plan.day_range)
+        keep &= (days >= low) & (days <= high)
+    if reader.has_deletions():
+        keep &= live_mask(reader)
+    for clause in plan.excluded:
+        keep[_clause_docs(np, postings, clause, keep)[1]] = False
+    return keep
 
 
 def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, keep):

@@ -63,6 +63,28 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     return len(scores), [(score, -negated) for score, negated in best]
 
 
+def matched(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
+    """Each segment's reader with its documents matching ``plan`` (ascending), not
+    scored: the set :func:`ranked` counts as its total, found by the same path (long
+    lists with numpy). For counts per month or source (:mod:`search.coverage`); the
+    caller has made sure, as for :func:`ranked`, that the plan's fields are scored and
+    every segment can be read whole."""
+    if dense.wanted_for(plan, _postings_count(searcher, plan)) and all(
+            isinstance(searcher.schema[name].format, CompactPositions) for name in plan.fieldnames()):
+        return dense.matched_dense(searcher, plan)
+    found = []
+    for subsearcher, _offset in searcher.leaf_searchers():
+        postings = postings_of(subsearcher.reader())
+        keep = _keep(subsearcher, plan, postings)
+        docs: set[int] = set()
+        for clause in plan.clauses:
+            docs.update(_clause_docs(postings, clause, keep))
+        dropped, inside = keep  # a word's documents come unfiltered (_clause_docs)
+        found.append((subsearcher.reader(), sorted(docnum for docnum in docs if docnum not in dropped
+                                                   and (inside is None or inside(docnum)))))
+    return found
+
+
 def _postings_count(searcher, plan: FastQuery) -> int:
     return sum(term_stats(searcher, term.fieldname, term.text)[0]
                for clause in [*plan.clauses, *plan.excluded] for term, _ in clause)

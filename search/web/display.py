@@ -12,10 +12,7 @@ from urllib.parse import urlsplit
 import jdatetime
 from markupsafe import Markup, escape
 
-from khabar.indexer.dates import TEHRAN
-
-MONTHS_FA = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",
-             "مهر", "آبان", "آذر", "دی", "بهمن", "اسفند")
+from khabar.indexer.dates import MONTH_NAMES_FA as MONTHS_FA, TEHRAN
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 # What the web app asks the snippet builder to put around a matched word. Snippet text
 # is cleaned of every C0 control, so these two can only be the builder's own marks.
