@@ -373,16 +373,25 @@ def keywords(keywords: tuple[str, ...], from_stdin: bool, top: int | None, by: s
 def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     """Print one article in full: title, Jalali and Gregorian date, source, URL, keywords, body.
 
-    ID is the article's "id" in search results (usually its URL).
+    ID is the article's "id" in search results: its URL, or the file it was
+    read from. A URL may be given as a browser copies it (percent-encoded,
+    http or https, with or without www, the slug or a trailing slash); a
+    path may be relative to the current folder.
 
-    Exit status: 0 shown, 1 no such article, 3 no index.
+    \b
+    khabar show https://www.asriran.com/fa/news/731511
+    khabar show news/feed.json#3
+
+    Exit status: 0 shown, 1 no such article, 2 a URL that matches several
+    articles (they are named), 3 no index.
     """
     from khabar.search.articles import find_article
     from khabar.search.render.views import article_chunks
 
     article = find_article(readable_index(index_dir), article_id)
     if article is None:
-        fail(f"no article with id {article_id!r}", EXIT_NOTHING_FOUND)
+        fail(f"no article with id {article_id!r} (give a result's id, its URL, or the path of its file)",
+             EXIT_NOTHING_FOUND)
     emit(article_chunks(article, out.format, out.style), out)
     sys.exit(EXIT_FOUND)
 
