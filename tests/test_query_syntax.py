@@ -97,3 +97,16 @@ def test_a_query_of_exclusions_alone_is_one_line(runner, bundled_index):
     result = runner.invoke(cli.main, ["search", "--index", str(bundled_index), "(-بورس)"])
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
     assert "no words to search for" in result.stderr and "Minus" not in result.stderr
+
+
+@pytest.mark.parametrize("typed", [f"کرونا -{NISSAN_URL}", f"کرونا NOT {NISSAN_URL}", "کرونا (-www.asriran.com/fa/news/1)"])
+def test_a_web_address_cannot_be_excluded(runner, bundled_index, typed):
+    """Its words («fa», «news», the number) would exclude far more than the one article."""
+    result = runner.invoke(cli.main, ["search", "--index", str(bundled_index), "--", typed])
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "a web address cannot be excluded" in result.stderr
+
+
+def test_a_bare_scheme_is_no_field(runner, bundled_index):
+    result = runner.invoke(cli.main, ["search", "--index", str(bundled_index), "https://"])
+    assert result.exit_code == 2 and "no words to search for" in result.stderr and "field" not in result.stderr

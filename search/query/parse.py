@@ -126,7 +126,8 @@ class UrlPlugin(qparser.TaggingPlugin):
     """
 
     priority = -1
-    expr = WORD_START + r'(?P<text>(?i:https?://|www\.)[^\s()"]+)'
+    # After a space, bracket or colon, or the minus of an exclusion (-https://…).
+    expr = r'(?<![^\s(:\-])(?P<text>(?i:https?://[^\s()"]*|www\.[^\s()"]+))'
 
     class UrlNode(syntax.TextNode):
         def r(self):
@@ -177,6 +178,11 @@ class ExclusionPlugin(qparser.PlusMinusPlugin):
                     continue
                 node = self.do_plusminus(parser, node)
             nodes.append(node)
+        for before, node in zip(nodes, nodes[1:]):
+            if isinstance(before, self.Minus) and isinstance(node, UrlPlugin.UrlNode):
+                # Its words («news», «fa», the number) would exclude far more than one article.
+                raise QueryError(f"a web address cannot be excluded ({clean_text(node.text)[:60]}): "
+                                 "exclude words of its title instead")
         flat = group.empty_copy()
         flat.extend(nodes)
         return flat
