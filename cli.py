@@ -433,7 +433,8 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     ID is the article's "id" in search results: its URL, or the file it was
     read from. A URL may be given as a browser copies it (percent-encoded,
     http or https, with or without www, the slug or a trailing slash); a
-    path may be relative to the current folder.
+    path may be relative to the current folder, and a file that holds one
+    article needs no #record.
 
     \b
     khabar show https://www.asriran.com/fa/news/731511

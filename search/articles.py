@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from khabar.indexer.dates import format_iso_utc, format_jalali
 from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
-from khabar.search.ids import is_web_address, matching_address, path_forms
+from khabar.search.ids import is_web_address, matching_address, matching_path, path_forms
 
 # Field order of ``show`` records (json keys, tsv/csv columns).
 ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")
@@ -91,14 +92,17 @@ def _stored_named(searcher, wanted: str) -> dict | None:
     # A relative path first: «news.com/x.html» may be a folder and a file.
     stored = next((stored for form in path_forms(wanted) if (stored := searcher.document(id=form)) is not None),
                   None)
-    if stored is None and is_web_address(wanted):
-        reader = searcher.reader()
-        if not reader.doc_count():  # an empty index has no id column
-            return None
-        column = reader.column_reader("id")
-        found = matching_address(wanted, (column[doc] for doc in reader.all_doc_ids()))
-        stored = searcher.document(id=found) if found else None
-    return stored
+    if stored is not None or not searcher.reader().doc_count():  # an empty index has no id column
+        return stored
+    reader = searcher.reader()
+    column = reader.column_reader("id")
+
+    def ids() -> Iterator[str]:
+        return (column[doc] for doc in reader.all_doc_ids())
+
+    # A path the indexer kept with «..» in it, or a URL in another form.
+    found = matching_path(wanted, ids()) or (matching_address(wanted, ids()) if is_web_address(wanted) else None)
+    return searcher.document(id=found) if found else None
 
 
 def index_stats(index_dir: Path) -> IndexStats:

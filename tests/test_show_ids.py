@@ -118,3 +118,35 @@ def test_an_id_that_is_a_path_can_be_given_relative_to_the_current_folder(runner
     assert shown_id(runner, path_index, relative.removeprefix("news/")) == article_id
     result = shown(runner, path_index, "saved.jsonl#999")
     assert result.exit_code == 1 and "no article with id" in result.stderr
+
+
+@pytest.fixture
+def unnormalised_index(runner, bundled_index, tmp_path):
+    """Indexed through ``news/sub/..``: the ids keep the path as it was reached."""
+    hits = json.loads(runner.invoke(cli.main, ["search", "--index", str(bundled_index), "--json", "سهام"]).stdout)
+    articles = [{"title": hit["title"], "body": hit["snippet"]} for hit in hits["results"][:3]]
+    write_articles(tmp_path / "news" / "many.jsonl", articles)
+    write_articles(tmp_path / "news" / "one.jsonl", articles[:1])
+    (tmp_path / "news" / "sub").mkdir()
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), "-q", str(tmp_path / "news" / "sub" / "..")])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+def test_a_path_kept_with_dots_is_found_by_the_path_as_typed(runner, unnormalised_index, tmp_path, monkeypatch):
+    found = json.loads(runner.invoke(cli.main, ["search", "--index", str(unnormalised_index), "--json",
+                                                "--all", "سهام"]).stdout)
+    stored = sorted(hit["id"] for hit in found["results"] if "many.jsonl" in hit["id"])
+    assert stored and all("/sub/../" in article_id for article_id in stored)
+    monkeypatch.chdir(tmp_path)
+    for article_id in stored:
+        assert shown_id(runner, unnormalised_index, "news/" + article_id.split("/sub/../", 1)[1]) == article_id
+
+
+def test_a_file_named_without_its_record(runner, unnormalised_index, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path / "news")
+    assert shown_id(runner, unnormalised_index, "one.jsonl").endswith("one.jsonl#L1")
+    result = shown(runner, unnormalised_index, "many.jsonl")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "many.jsonl holds 3 articles" in result.stderr and "many.jsonl#L2" in result.stderr
