@@ -437,11 +437,11 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     article needs no #record.
 
     \b
-    khabar show https://www.asriran.com/fa/news/731511
+    khabar show https://www.asriran.com/fa/news/729967
     khabar show news/feed.json#3
 
-    Exit status: 0 shown, 1 no such article, 2 a URL that matches several
-    articles (they are named), 3 no index.
+    Exit status: 0 shown, 1 no such article, 2 a URL or file that matches
+    several articles (they are named), 3 no index.
     """
     from khabar.search.articles import find_article
     from khabar.search.render.views import article_chunks
