@@ -192,48 +192,61 @@ def resolve_index(index_dir: Path | None) -> tuple[Path, bool]:
 @click.group(cls=DefaultCommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="khabar")
 def main() -> None:
-    """Full-text search for Persian news, with Jalali date filters.
+    """Full-text search for Persian news, with Jalali (or Gregorian) date filters.
 
     \b
-    khabar "تعاونی دانش بنیان" --from 1401/12/01    search (the default command)
-    khabar index ~/news                              index a folder (incremental)
-    khabar keywords کرونا --from 1399/01             articles tagged with a keyword
-    khabar keywords --top 20 --by month              the most frequent keywords
-    khabar show ID  /  khabar stats                  one article / the index
+    khabar سهام عدالت -بورس --from 1399/03   search (the default command)
+    khabar index ~/news                      index a folder (incremental)
+    khabar keywords کرونا --from 1399/01     articles tagged with a keyword
+    khabar keywords --top 20 --by month      the most frequent keywords
+    khabar show URL-OR-ID                    one article in full
+    khabar stats                             what the index holds
+    khabar serve                             a local web page
 
-    Output: --format table|json|jsonl|tsv|csv on every command that prints
-    records. Exit status: 0 found, 1 nothing found, 2 usage or input error,
-    3 no usable index.
+    'khabar COMMAND --help' tells more: 'khabar search --help' the query
+    syntax. Output: --format table|json|jsonl|tsv|csv (--excel for Excel) on
+    every command that prints records. Dates: Jalali or Gregorian
+    (1401/12/01, ۱۴۰۱/۱۲, 2023-03-01, «esfand 1401»).
+
+    Exit status: 0 found, 1 nothing found, 2 usage or input error, 3 no
+    usable index, 4 the system refused (disk full, no permission), 130
+    interrupted.
     """
 
 
 def date_options(function: Callable[..., None]) -> Callable[..., None]:
-    function = click.option("--to", "date_to", metavar="JALALI",
-                            help="Latest Jalali date (inclusive); a month or year means all of it.")(function)
-    return click.option("--from", "date_from", metavar="JALALI",
-                        help="Earliest Jalali date: 1401/12/01, ۱۴۰۱/۱۲, 1401.")(function)
+    function = click.option("--to", "date_to", metavar="DATE",
+                            help="Latest date (inclusive); a month or year means all of it.")(function)
+    return click.option("--from", "date_from", metavar="DATE",
+                        help="Earliest date, Jalali or Gregorian: 1401/12/01, ۱۴۰۱/۱۲, 1401, "
+                             "«esfand 1401», 2023-03-01, 2023.")(function)
 
 
 @dataclass(frozen=True, slots=True)
 class Output:
     format: str
     style: Style
+    excel: bool = False  # csv/tsv with a byte-order mark and CRLF (render.formats.for_excel)
 
 
 def output_options(function: Callable[..., None]) -> Callable[..., None]:
     """The output options of every command that prints records; the command gets ``out: Output``."""
 
     @functools.wraps(function)
-    def command(*args, output_format: str | None, as_json: bool, color: str, bidi: bool, **kwargs):
+    def command(*args, output_format: str | None, as_json: bool, excel: bool, color: str, bidi: bool, **kwargs):
         if as_json and output_format not in (None, "json"):
             raise click.UsageError(f"--json means --format json, not --format {output_format}")
-        return function(*args, out=make_output("json" if as_json else output_format or "table", color, bidi),
-                        **kwargs)
+        if excel and (as_json or output_format not in (None, "csv", "tsv")):
+            raise click.UsageError(f"--excel writes csv or tsv, not {'json' if as_json else output_format}")
+        fmt = "json" if as_json else output_format or ("csv" if excel else "table")
+        return function(*args, out=make_output(fmt, color, bidi, excel), **kwargs)
 
     options = (
         click.option("--format", "output_format", type=click.Choice(FORMATS),
                      help="table (default) for people; json, jsonl, tsv or csv for programs."),
         click.option("--json", "as_json", is_flag=True, help="Short for --format json."),
+        click.option("--excel", is_flag=True,
+                     help="csv (or tsv) that Excel opens with Persian intact: a UTF-8 byte-order mark, CRLF."),
         click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
                      help="Colour the table view (NO_COLOR is honoured)."),
         click.option("--bidi", is_flag=True,
@@ -244,18 +257,30 @@ def output_options(function: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def make_output(fmt: str, color: str, bidi: bool) -> Output:
+def make_output(fmt: str, color: str, bidi: bool, excel: bool = False) -> Output:
     from khabar.search.render.terminal import Style
 
     table = fmt == "table"
     # Reordering is for a person's terminal only: never for a pipe or a machine format.
-    return Output(fmt, Style(color=table and wants_color(color), bidi=bidi and table and stdout_is_terminal()))
+    return Output(fmt, Style(color=table and wants_color(color), bidi=bidi and table and stdout_is_terminal()),
+                  excel)
 
 
 def emit(chunks: Iterable[str], out: Output) -> None:
-    """Write output as it comes (``--stdin`` answers stream), nothing but data on stdout."""
-    for chunk in chunks:
-        click.echo(chunk, color=out.style.color)
+    """Write output as it comes (``--stdin`` answers, ``--all`` results stream), nothing but data on stdout."""
+    try:
+        if out.excel:
+            from khabar.search.render.formats import EXCEL_LINE_END, for_excel
+
+            for line in for_excel(chunks):
+                click.echo(line + EXCEL_LINE_END, nl=False)
+            return
+        for chunk in chunks:
+            click.echo(chunk, color=out.style.color)
+    except BrokenPipeError:
+        # The reader has all it wants (``| head``): the output ends there, quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_FOUND)
 
 
 def readable_index(index_dir: Path | None) -> Path:
@@ -272,7 +297,9 @@ def readable_index(index_dir: Path | None) -> Path:
               help="Read queries one per line from standard input; one record per query, in order, "
                    "each written as soon as it is known.")
 @date_options
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(0, 1000),
+              help="Results per page; 0 means every match, written as found (= --all).")
+@click.option("--all", "every_match", is_flag=True, help="Every match on one page, written as found (--limit 0).")
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True,
               help="Best matches first, or newest first.")
@@ -283,13 +310,40 @@ def readable_index(index_dir: Path | None) -> Path:
 @output_options
 @index_option
 def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date_to: str | None, limit: int,
-           page: int, sort: str, expand: bool, by: str | None, out: Output, index_dir: Path | None) -> None:
-    """Search the index: words, "phrases", -excluded, OR, title: / keywords: fields.
+           every_match: bool, page: int, sort: str, expand: bool, by: str | None, out: Output, index_dir: Path | None) -> None:
+    """Search the index, best matches first (the default command: khabar QUERY).
 
     \b
-    khabar search --stdin --format jsonl < queries.txt
-    (one JSON line per query, {"query", "total", "results"} or {"query", "error"})
-    khabar search کرونا --by month --from 1398/11    (matches per Jalali month)
+    Query syntax:
+      سهام عدالت            any of the words; more of them, close, rank higher
+      "سهام عدالت"          the exact phrase (stopwords included)
+      "سهام عدالت"~3        the words at most two words apart
+      سهام -بورس            without بورس (also: NOT بورس; (-بورس) as well)
+      سهام AND بورس         both; OR either (the default); ( ) to group
+      title:کرونا           in the title; keywords:ماسک in the keywords;
+                            body:… the whole article (Title: works too)
+      کووید-۱۹              a hyphen inside a word joins: the phrase
+      https://…/news/N/…    a pasted URL is searched as its words
+    Quote an operator to search the word: "OR". On the command line the
+    query needs no quotes, and options may come before or after its words:
+    khabar سهام -بورس --from 1399. A Latin -word first would be read as an
+    option: put -- before the words (everything after -- is the query):
+    khabar --from 1399 -- -covid کرونا.
+
+    \b
+    Examples:
+      khabar سهام عدالت -بورس --from 1399/03 --to 1399
+      khabar search 'title:کرونا OR keywords:ماسک' --sort date --json
+      khabar search '"ستاد ملی مقابله با کرونا"' --from 2020-03-01
+      khabar search کرونا --all --format csv --excel > corona.csv
+      khabar search --stdin --format jsonl < queries.txt
+      khabar search کرونا --by month --from 1398/11    (matches per Jalali month)
+
+    --from/--to take Jalali or Gregorian dates (1399/03/01, ۱۳۹۹/۰۳,
+    2020-05-21, «۲۷ اسفند ۱۴۰۱», «esfand 1398»); a month or year means all
+    of it. --json prints {"query", "total", "page", "limit", "results"}
+    ("limit": null with --all); --stdin prints that record (or {"query",
+    "error"}) per input line.
 
     Exit status: 0 found, 1 nothing found, 2 bad query or date, 3 no index.
     With --stdin: 0 if any query found something, 1 if none did; a bad query is
@@ -300,6 +354,9 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
     if by:
         search_by(" ".join(query) if query else None, by, date_from=date_from, date_to=date_to, out=out,
                   index_dir=index_dir)
+    limit = 0 if every_match else limit
+    if limit == 0 and page > 1:
+        raise click.UsageError("--all (--limit 0) is every match on one page: give no --page")
     from khabar.search.engine import search as run_search
     from khabar.search.render.formats import MATCH, RESET, Counted, results_chunks
     from khabar.search.snippets import SnippetMarks
@@ -325,8 +382,10 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
 def search_by(query: str | None, by: str, *, date_from: str | None, date_to: str | None, out: Output,
               index_dir: Path | None) -> NoReturn:
     """``search --by``: the matches counted per month, year or source (of each line with ``query`` None)."""
-    listing = [name for name in ("limit", "page", "sort")
-               if click.get_current_context().get_parameter_source(name) != click.core.ParameterSource.DEFAULT]
+    given = click.get_current_context().get_parameter_source
+    listing = [option for name, option in (("limit", "limit"), ("every_match", "all"), ("page", "page"),
+                                           ("sort", "sort"))
+               if given(name) != click.core.ParameterSource.DEFAULT]
     if listing:
         raise click.UsageError(f"--by counts every match: --{', --'.join(listing)} cannot apply")
     from khabar.search.render.coverage import coverage_answer_chunks, coverage_chunks
@@ -405,16 +464,26 @@ def keywords(keywords: tuple[str, ...], from_stdin: bool, top: int | None, by: s
 def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     """Print one article in full: title, Jalali and Gregorian date, source, URL, keywords, body.
 
-    ID is the article's "id" in search results (usually its URL).
+    ID is the article's "id" in search results: its URL, or the file it was
+    read from. A URL may be given as a browser copies it (percent-encoded,
+    http or https, with or without www, the slug or a trailing slash); a
+    path may be relative to the current folder, and a file that holds one
+    article needs no #record.
 
-    Exit status: 0 shown, 1 no such article, 3 no index.
+    \b
+    khabar show https://www.asriran.com/fa/news/729967
+    khabar show news/feed.json#3
+
+    Exit status: 0 shown, 1 no such article, 2 a URL or file that matches
+    several articles (they are named), 3 no index.
     """
     from khabar.search.articles import find_article
     from khabar.search.render.views import article_chunks
 
     article = find_article(readable_index(index_dir), article_id)
     if article is None:
-        fail(f"no article with id {article_id!r}", EXIT_NOTHING_FOUND)
+        fail(f"no article with id {article_id!r} (give a result's id, its URL, or the path of its file)",
+             EXIT_NOTHING_FOUND)
     emit(article_chunks(article, out.format, out.style), out)
     sys.exit(EXIT_FOUND)
 
@@ -471,19 +540,37 @@ def serve(port: int, host: str, open_browser: bool, index_dir: Path | None) -> N
 @index_option
 def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quiet: bool, verbose: bool,
           field_names: tuple[str, ...], index_dir) -> None:
-    """Index article files under PATHS: HTML pages and web archives (WARC), print-view
-    and IR-News text, JSON, JSON Lines, CSV/TSV, RSS/Atom, Hamshahri2, TNews,
-    MirasText and Persica, also inside .gz .bz2 .xz .zip .tar.
+    """Index the article files under PATHS (folders or files); incremental.
+
+    \b
+    Files read (by their name's ending):
+      .html .htm .xhtml     news pages, print views
+      .txt                  print view, IR-News, MirasText, Persica text
+      .json .jsonl .ndjson  articles as records (a JSON array, one a line)
+      .csv .tsv             a table with a header row (title, text, date…)
+      .xml .rss .atom       RSS/Atom feeds, Hamshahri2 and TNews XML
+      .ham                  Hamshahri2 text documents
+      .warc .warc.gz .arc   web archives: each HTML page in them
+      .gz .bz2 .xz .zip .tar .tgz .tar.gz/.bz2/.xz: the files inside
+    Skipped: hidden files and folders, anything that is not a regular
+    file, files that are not articles (README.md, LICENSE, a PDF: counted
+    as ignored, -v names them), and an article whose URL or id is already
+    indexed from another file (a duplicate).
 
     Runs are incremental: new and changed files are indexed, deleted ones
     removed. With no PATHS, the folders indexed before are updated. A folder
     the index holds that is missing keeps its articles (exit status 1) until
     it is back or dropped with --forget.
 
-    Exit status: 0 done, 1 a folder is missing or holds nothing khabar can
-    read (the rest is done), 2 usage
-    error or not a khabar index, 3 another indexer is writing, 4 the system
-    refused (disk full, read-only, no permission), 130 interrupted.
+    \b
+    Exit status:
+      0    done
+      1    a folder is missing or holds nothing khabar can read (the rest
+           is done)
+      2    usage error, or --index is a folder that is not a khabar index
+      3    another indexer is writing this index
+      4    the system refused: disk full, read-only, no permission
+      130  interrupted (Ctrl-C); the index is as it was before the run
     """
     from khabar.indexer.readers.fields import parse_field_options
     from khabar.indexer.safe_text import clean_text

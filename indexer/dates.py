@@ -319,7 +319,8 @@ def parse_jalali_bound(text: str, *, end: bool = False) -> int:
         if year >= JALALI_YEAR_LIMIT:
             raise InvalidDate(text, f"Jalali month name with Gregorian year {year}")
     else:
-        raise InvalidDate(text, "not a recognised date (expected e.g. 1401, 1401/12 or 1401/12/27)")
+        raise InvalidDate(text, "not a recognised date (expected a Jalali or Gregorian date: "
+                                "1401/12/27, 1401/12, 1401, ۲۷ اسفند ۱۴۰۱, esfand 1401, 2023-03-18, 2023)")
 
     gregorian = year >= JALALI_YEAR_LIMIT
     if month is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from khabar.indexer.dates import format_iso_utc, format_jalali
 from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
+from khabar.search.ids import is_web_address, matching_address, matching_path, path_forms
 
 # Field order of ``show`` records (json keys, tsv/csv columns).
 ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")
@@ -54,13 +56,17 @@ class IndexStats:
 
 
 def find_article(index_dir: Path, article_id: str) -> StoredArticle | None:
-    """The article whose ``id`` is ``article_id`` (as in search results), or None."""
+    """The article ``article_id`` names, or None: its ``id`` as in search results, its web
+    address in any form a browser gives it, or its file's path relative to the current
+    folder (:mod:`search.ids`). Raises :class:`~khabar.search.ids.AmbiguousId` for an
+    address that matches several articles and none exactly."""
+    # An argument's undecodable bytes arrive as lone surrogates, which
+    # Whoosh cannot encode as a term; no stored id holds one.
+    wanted = without_surrogates(article_id.strip())
     ix = open_for_search(index_dir)
     try:
         with ix.searcher() as searcher:
-            # An argument's undecodable bytes arrive as lone surrogates, which
-            # Whoosh cannot encode as a term; no stored id holds one.
-            stored = searcher.document(id=without_surrogates(article_id.strip()))
+            stored = _stored_named(searcher, wanted)
     finally:
         ix.close()
     if stored is None:
@@ -76,6 +82,27 @@ def find_article(index_dir: Path, article_id: str) -> StoredArticle | None:
         keywords=list(stored.get(KEYWORD_LIST) or []),
         body=stored.get(BODY, ""),
     )
+
+
+def _stored_named(searcher, wanted: str) -> dict | None:
+    """The stored fields of the article ``wanted`` names (see :func:`find_article`), or None."""
+    stored = searcher.document(id=wanted)
+    if stored is not None:
+        return stored
+    # A relative path first: «news.com/x.html» may be a folder and a file.
+    stored = next((stored for form in path_forms(wanted) if (stored := searcher.document(id=form)) is not None),
+                  None)
+    if stored is not None or not searcher.reader().doc_count():  # an empty index has no id column
+        return stored
+    reader = searcher.reader()
+    column = reader.column_reader("id")
+
+    def ids() -> Iterator[str]:
+        return (column[doc] for doc in reader.all_doc_ids())
+
+    # A path the indexer kept with «..» in it, or a URL in another form.
+    found = matching_path(wanted, ids()) or (matching_address(wanted, ids()) if is_web_address(wanted) else None)
+    return searcher.document(id=found) if found else None
 
 
 def index_stats(index_dir: Path) -> IndexStats:

@@ -20,7 +20,8 @@ from khabar.indexer.safe_text import input_lines
 from khabar.search.coverage import Coverage, coverage
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
-from khabar.search.render.formats import RESULT_FIELDS, delimited, json_document, results_chunks, results_json
+from khabar.search.render.formats import (RESULT_FIELDS, delimited, json_document, results_chunks, results_head,
+                                         results_json)
 from khabar.search.render.terminal import Style
 
 # tsv/csv: one row per hit, led by its query; a query without hits or with an
@@ -40,11 +41,11 @@ class Answer:
         return self.results is not None and self.results.total > 0
 
     def as_dict(self) -> dict:
-        """The record of ``search --json`` (``query``, ``total``, ``results``) or ``{query, error}``."""
+        """The record of ``search --json`` (``query``, ``total``, ``page``, ``limit``, ``results``)
+        or ``{query, error}``."""
         if self.results is None:
             return {"query": self.query, "error": self.error}
-        return {"query": self.query, "total": self.results.total,
-                "results": [hit.as_dict() for hit in self.results.hits]}
+        return results_head(self.results) | {"results": [hit.as_dict() for hit in self.results.hits]}
 
 
 def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None = None,

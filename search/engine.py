@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,11 +61,32 @@ class Hit:
         }
 
 
+class StreamedHits:
+    """Every match of a search, made one hit at a time as it is iterated (``--limit 0``).
+
+    Only the ranked docnums are held: each article's stored fields and snippet
+    are read when its turn comes, so that an export of every match writes as it
+    goes and its memory does not grow with the articles' text. ``len`` is known.
+    """
+
+    def __init__(self, ranked: list[tuple[float | None, int]], make: Callable[[float | None, int], Hit]) -> None:
+        self._ranked = ranked
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    def __iter__(self) -> Iterator[Hit]:
+        return (self._make(score, docnum) for score, docnum in self._ranked)
+
+
 @dataclass(slots=True)
 class SearchResults:
     query: str
     total: int
-    hits: list[Hit] = field(default_factory=list)
+    hits: list[Hit] | StreamedHits = field(default_factory=list)
+    page: int = 1
+    limit: int | None = 10  # None: every match (``--limit 0``), on one page
 
 
 def search(
@@ -73,7 +95,7 @@ def search(
     *,
     date_from: str | None = None,
     date_to: str | None = None,
-    limit: int = 10,
+    limit: int | None = 10,
     page: int = 1,
     sort: str = "relevance",
     marks: SnippetMarks | None = None,
@@ -84,6 +106,7 @@ def search(
     Articles where the query's words stand close together rank higher
     (:mod:`search.scoring.proximity`); ``expand`` then reorders the matches with the
     words their best hits share (blind relevance feedback, :mod:`search.scoring.feedback`).
+    ``limit`` None (or 0) is every match, as :class:`StreamedHits`, on page 1.
     """
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
@@ -91,22 +114,34 @@ def search(
     terms = query_terms(asked)  # mark what was asked, not the feedback words
     together = has_phrase(asked)
     marks = marks or SnippetMarks()
-    first = (page - 1) * limit
+    limit = limit or None
+    every = limit is None
+    page = 1 if every else page
+    first = (page - 1) * limit if limit else 0
+
+    def hit(score: float | None, docnum: int) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        return Hit.from_stored(stored, score=score, snippet=snippet(stored.get(BODY) or "", terms, marks, together))
+
     if sort == "date":
         results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
-        hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
-                                snippet=snippet(stored.get(BODY) or "", terms, marks, together))
-                for hit in results[first : first + limit]]
-        return SearchResults(text, len(results), hits)
-    wanted = max(first + limit, RERANK_DEPTH) if expand else first + limit
+        dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
+        shown = dated if every else dated[first : first + limit]
+        return SearchResults(text, len(results), _hits(shown, hit, every), page, limit)
+    wanted = searcher.doc_count_all() if every else first + limit
+    wanted = max(wanted, RERANK_DEPTH) if expand else wanted
     if searchable_whole(searcher):
         total, best = _ranked(searcher, asked, day_range, wanted, expand)
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
         total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
-    hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
-                            snippet=snippet(stored.get(BODY) or "", terms, marks, together))
-            for score, docnum in best[first : first + limit]]
-    return SearchResults(text, total, hits)
+    shown = best if every else best[first : first + limit]
+    return SearchResults(text, total, _hits(shown, hit, every), page, limit)
+
+
+def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, int], Hit],
+          streamed: bool) -> list[Hit] | StreamedHits:
+    """A page's hits made now; every match's made as they are written."""
+    return StreamedHits(ranked, hit) if streamed else [hit(score, docnum) for score, docnum in ranked]
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

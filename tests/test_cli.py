@@ -51,7 +51,7 @@ def test_json_output_is_one_object_on_stdout(runner, indexed):
     result = runner.invoke(cli.main, ["search", "--json", "تعاونی دانش بنیان"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "results"}
+    assert set(data) == {"query", "total", "page", "limit", "results"}
     first = data["results"][0]
     assert set(first) == {"id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet"}
     assert first["jalali_date"] == "1401/12/24" and first["date"] == "2023-03-15T05:21:00Z"
@@ -68,7 +68,7 @@ def test_nothing_found_exits_1(runner, indexed):
     ["رومشکان", "--from", "1401/13/40"],
     ["رومشکان", "--to", "1401/12/30"],
     ["و از"],
-    ["search", "--limit", "0", "x"],
+    ["search", "--limit", "-1", "x"], ["search", "--all", "--page", "2", "x"], ["search", "--excel", "--json", "x"],
     ['"ویروس کرونا'], ["(کرونا OR ماسک"], ["کرونا)"], ["foo:کرونا"],
 ])
 def test_bad_input_exits_2_with_one_line(runner, indexed, arguments):

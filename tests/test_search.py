@@ -195,7 +195,7 @@ def test_a_date_range_does_not_change_an_articles_score(bundled_index, text):
 @pytest.mark.parametrize("text, problem", [
     ('"ویروس کرونا', "quote"), ('کرونا "ستاد ملی" "ماسک', "quote"),
     ("(کرونا OR ماسک", "'(' is not closed"), ("کرونا) ماسک", "')' has no '('"),
-    ("foo:کرونا", "no field 'foo:'"), ("Title:کرونا", "no field 'Title:'"),
+    ("foo:کرونا", "no field 'foo:'"), ("Foo:کرونا", "no field 'Foo:'"),
 ])
 def test_malformed_syntax_is_named_not_searched(bundled_index, text, problem):
     """Whoosh's parser would search these as something else (plain words, or a field that finds nothing)."""
@@ -216,7 +216,7 @@ def test_well_formed_syntax_with_colons_and_brackets_is_searched(bundled_index, 
     ("id:made-1", "id"), ("path:news", "path"), ("file_hash:ab12", "file_hash"), ("file_stamp:1", "file_stamp"),
     ("source:تابناک", "source"), ("url:example", "url"), ("tags:کرونا", "tags"), ("keyword_list:کرونا", "keyword_list"),
     ("all:کرونا", "all"), ("text:کرونا", "text"), ("foo:", "foo"), ("کرونا foo:", "foo"),
-    ("https://www.tabnak.ir/fa/news/966465", "https"), ("(کرونا OR id:x)", "id"),
+    ("ftp:x", "ftp"), ("(کرونا OR id:x)", "id"),
 ])
 def test_only_the_documented_fields_are_fields(bundled_index, text, field):
     """Internal fields (id:, path:, date:, ...) are not searchable, and any other name is named, not searched."""
@@ -236,7 +236,7 @@ def test_documented_fields_and_colons_before_a_space_are_searched(bundled_index,
     assert search(bundled_index, text).total > 0
 
 
-@pytest.mark.parametrize("text", ['date:"x"', "id:x", "foo:", "title:", "https://example.com/a"])
+@pytest.mark.parametrize("text", ['date:"x"', "id:x", "foo:", "title:", "ID:x"])
 def test_a_bad_field_is_a_usage_error_on_one_line(bundled_index, text):
     from click.testing import CliRunner
 

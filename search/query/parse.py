@@ -4,20 +4,22 @@ Syntax: words, "quoted phrases", -word to exclude, OR / AND / NOT, and field
 prefixes (title:, keywords:, body:). Words are analysed by the same
 Persian chain as the index, so letter variants, ZWNJ and digits meet.
 
-Only those three prefixes are fields: the parser is given a schema of the
-searchable text fields alone, and any other name before a colon (``id:``,
-``date:``, the ``https:`` of a pasted URL) is an error that names it, never
-a search of an internal field.
+Only those three prefixes are fields, in any case (``Title:``): the parser
+is given a schema of the searchable text fields alone, and any other name
+before a colon (``id:``, ``date:``) is an error that names it, never a search
+of an internal field. A pasted web address is text (:class:`UrlPlugin`).
 """
 
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote, urlsplit
 
 from whoosh import qparser
 from whoosh.fields import Schema
 from whoosh.qparser import syntax
-from whoosh.query import NullQuery, Query
+from whoosh.qparser.syntax import attach
+from whoosh.query import NullQuery, Or, Query, Term
 
 from khabar.indexer.errors import InputError
 from khabar.indexer.safe_text import clean_text
@@ -51,26 +53,41 @@ class QueryFieldsPlugin(qparser.FieldsPlugin):
     """
 
     def __init__(self) -> None:
-        super().__init__(expr=r"(?<![\w:/])(?P<text>[A-Za-z_][A-Za-z0-9_]*):(?=[^\s:]|$)", remove_unknown=False)
+        # A field's own name (any case) may have a space after its colon, «title: کرونا»;
+        # any other name only when a word follows at once («Note: …» is text).
+        known = "|".join(QUERY_FIELDS)
+        super().__init__(expr=rf"(?<![\w:/])(?P<text>(?i:{known})(?=:\s)|[A-Za-z_][A-Za-z0-9_]*(?=:(?:[^\s:]|$))):",
+                         remove_unknown=False)
 
     def filters(self, parser):
         # Before FieldAliasPlugin (priority 90) renames body: to the combined field.
         return [(self.check_fieldnames, 80), *super().filters(parser)]
 
     def check_fieldnames(self, parser, group):
-        nodes = list(group)
+        nodes = self.joined(list(group))
+        kept = group.empty_copy()
         for position, node in enumerate(nodes):
             if isinstance(node, syntax.GroupNode):
-                self.check_fieldnames(parser, node)
+                node = self.check_fieldnames(parser, node)
             elif isinstance(node, syntax.FieldnameNode):
                 name = clean_text(node.fieldname)
-                if node.fieldname not in QUERY_FIELDS:
-                    instead = f"; {_INSTEAD[name]}" if name in _INSTEAD else ""
+                if node.fieldname.lower() not in QUERY_FIELDS:
+                    instead = f"; {_INSTEAD[name.lower()]}" if name.lower() in _INSTEAD else ""
                     raise QueryError(f"there is no field '{name}:' (search title:, keywords: or body:{instead})")
+                node.fieldname = node.fieldname.lower()
                 following = nodes[position + 1] if position + 1 < len(nodes) else None
-                if following is None or following.is_ws():
-                    raise QueryError(f"'{name}:' has nothing after it to search for")
-        return group
+                if following is None or following.is_ws() or isinstance(following, syntax.FieldnameNode):
+                    raise QueryError(f"'{name}:' has nothing after it to search for "
+                                     f"(write the word right after it: {node.fieldname}:کرونا)")
+            kept.append(node)
+        return kept
+
+    @staticmethod
+    def joined(nodes: list) -> list:
+        """``nodes`` without the space between a field name and what follows it: «title: کرونا» is title:کرونا."""
+        return [node for position, node in enumerate(nodes)
+                if not (node.is_ws() and 0 < position < len(nodes) - 1
+                        and isinstance(nodes[position - 1], syntax.FieldnameNode))]
 
 
 class DanglingOperatorPlugin(qparser.Plugin):
@@ -95,6 +112,86 @@ class DanglingOperatorPlugin(qparser.Plugin):
                 raise QueryError(f"'{node.text}' needs {self.OPERATORS[node.text]} "
                                  f"(to search for the word, quote it: \"{node.text}\")")
         return group
+
+
+class UrlPlugin(qparser.TaggingPlugin):
+    """A pasted web address (``https://…``, ``http://…``, ``www.…``) is text:
+    the words of its path, percent-encoding decoded, any of which may match.
+
+    A news site's address ends in the title's words (asriran's
+    ``/fa/news/729967/سید-جلال-…``), so its article ranks first: 192 of 200
+    ir-news addresses, 199 of 200 in the first ten. The host (``www``, ``com``)
+    names no article and is left out. ``khabar show`` takes the address itself.
+    Tagged before fields, so ``https:`` is not taken for a field name.
+    """
+
+    priority = -1
+    # After a space, bracket or colon, or the minus of an exclusion (-https://…).
+    expr = r'(?<![^\s(:\-])(?P<text>(?i:https?://[^\s()"]*|www\.[^\s()"]+))'
+
+    class UrlNode(syntax.TextNode):
+        def r(self):
+            return f"URL {self.text!r}"
+
+        def query(self, parser):
+            fieldname = self.fieldname or parser.fieldname
+            analyzer = parser.schema[fieldname].analyzer
+            words = dict.fromkeys(token.text for token in analyzer(url_words(self.text), mode="query"))
+            return attach(Or([Term(fieldname, word) for word in words]) if words else NullQuery, self)
+
+    def create(self, parser, match):
+        return self.UrlNode(match.group("text"))
+
+
+def url_words(url: str) -> str:
+    """The text of a web address that names its article: the decoded path and query, as words."""
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    return re.sub(r"[/?&=_.+\-]+", " ", unquote(f"{parts.path} {parts.query}"))
+
+
+class ExclusionPlugin(qparser.PlusMinusPlugin):
+    """``-word`` (or ``NOT word``) excludes from its bracket, ``(سهام -بورس) OR کرونا``;
+    a bracket holding only exclusions excludes from the words around it:
+    ``سهام (-بورس)`` is ``سهام -بورس``.
+
+    Whoosh sorts the minus only at the top of the query; a minus in a
+    bracket was left in it, and the parse failed with the word «Minus».
+    """
+
+    def do_plusminus(self, parser, group):
+        return super().do_plusminus(parser, self.nested(parser, group))
+
+    def nested(self, parser, group):
+        nodes: list = []
+        spliced = False
+        for node in group:
+            if spliced and isinstance(node, syntax.InfixOperator):
+                spliced = False  # «(-بورس) AND سهام»: the operator joined nothing
+                continue
+            spliced = False
+            if isinstance(node, syntax.GroupNode):
+                if self.only_exclusions(node):
+                    if nodes and isinstance(nodes[-1], syntax.InfixOperator):
+                        nodes.pop()  # «سهام AND (-بورس)»
+                    nodes.extend(node)
+                    spliced = True
+                    continue
+                node = self.do_plusminus(parser, node)
+            nodes.append(node)
+        for before, node in zip(nodes, nodes[1:]):
+            if isinstance(before, self.Minus) and isinstance(node, UrlPlugin.UrlNode):
+                # Its words («news», «fa», the number) would exclude far more than one article.
+                raise QueryError(f"a web address cannot be excluded ({clean_text(node.text)[:60]}): "
+                                 "exclude words of its title instead")
+        flat = group.empty_copy()
+        flat.extend(nodes)
+        return flat
+
+    def only_exclusions(self, group) -> bool:
+        nodes = list(group)
+        return bool(nodes) and all(isinstance(node, self.Minus) if position % 2 == 0
+                                   else not isinstance(node, (self.Minus, self.Plus))
+                                   for position, node in enumerate(nodes))
 
 
 def query_schema(schema: Schema) -> Schema:
@@ -123,6 +220,7 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     parser.remove_plugin_class(qparser.PhrasePlugin)
     parser.add_plugin(ExactPhrasePlugin())
     parser.add_plugin(HyphenatedWordPlugin())
+    parser.add_plugin(UrlPlugin())
     parser.add_plugin(DanglingOperatorPlugin())
     # NOT means what -word means. As Whoosh's prefix operator, inside the OR
     # of plain words, «بورس NOT کرونا» read as «بورس OR (not کرونا)»: nearly
@@ -130,7 +228,7 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     parser.replace_plugin(qparser.OperatorsPlugin(Not=None))
     # A minus excludes at the start of a word only, and only a word: the
     # hyphen of «کووید-۱۹» joins, and «گریت- سرکانه» excludes nothing.
-    parser.add_plugin(qparser.PlusMinusPlugin(minusexpr=_EXCLUDE))
+    parser.add_plugin(ExclusionPlugin(minusexpr=_EXCLUDE))
     return parser
 
 

@@ -10,12 +10,13 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from khabar.search.engine import SearchResults
+from khabar.search.engine import SearchResults, StreamedHits
 from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 
 __all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
-           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table"]
+           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table", "results_head",
+           "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
@@ -90,15 +91,47 @@ class Counted(Generic[T]):
             yield item
 
 
+def results_head(results: SearchResults) -> dict:
+    """A search record's keys before its results; ``limit`` is null for every match (``--limit 0``)."""
+    return {"query": results.query, "total": results.total, "page": results.page, "limit": results.limit}
+
+
 def results_json(results: SearchResults) -> str:
-    return json_document(
-        {"query": results.query, "total": results.total, "results": [hit.as_dict() for hit in results.hits]}
-    )
+    return json_document(results_head(results) | {"results": [hit.as_dict() for hit in results.hits]})
+
+
+def streamed_results_json(results: SearchResults) -> Iterator[str]:
+    """:func:`results_json`'s document in lines, each written as soon as its hit is made:
+    the head, a result a line, the close (line breaks are whitespace to JSON)."""
+    head = json_document(results_head(results) | {"results": []})
+    yield head.removesuffix("]}")
+    held: str | None = None
+    for hit in results.hits:
+        if held is not None:
+            yield held + ","
+        held = json_document(hit.as_dict())
+    if held is not None:
+        yield held
+    yield "]}"
+
+
+# Excel takes a csv or tsv file for the local code page unless it starts with
+# a byte-order mark (Persian then reads «Ø³Ù‡Ø§Ù…»), and ends rows with CRLF.
+EXCEL_BOM = "\ufeff"
+EXCEL_LINE_END = "\r\n"
+
+
+def for_excel(lines: Iterable[str]) -> Iterator[str]:
+    """csv or tsv lines (without line ends) for Excel: the first led by :data:`EXCEL_BOM`."""
+    for number, line in enumerate(lines):
+        yield EXCEL_BOM + line if number == 0 else line
 
 
 def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: int = 1) -> Iterator[str]:
     """``search`` output in any format."""
-    if fmt == "json":
+    if fmt == "json" and isinstance(results.hits, StreamedHits):
+        yield from streamed_results_json(results)
+    elif fmt == "json":
         yield results_json(results)
     elif fmt == "table":
         yield style.finish(results_table(results, color=style.color, first_rank=first_rank))
