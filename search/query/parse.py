@@ -24,6 +24,7 @@ from whoosh.query import NullQuery, Or, Query, Term
 from khabar.indexer.errors import InputError
 from khabar.indexer.safe_text import clean_text
 from khabar.indexer.schema import ALL, BODY, DATE, JALALI_DAY, KEYWORDS, TITLE
+from khabar.search.query.excluding import ExcludingPlugin
 from khabar.search.query.phrases import WORD_START, ExactPhrasePlugin, HyphenatedWordPlugin
 
 # Words without a field prefix search the combined field.
@@ -229,6 +230,7 @@ def make_parser(schema: Schema) -> qparser.QueryParser:
     # A minus excludes at the start of a word only, and only a word: the
     # hyphen of «کووید-۱۹» joins, and «گریت- سرکانه» excludes nothing.
     parser.add_plugin(ExclusionPlugin(minusexpr=_EXCLUDE))
+    parser.add_plugin(ExcludingPlugin())  # whoosh3's exclusion, mended
     return parser
 
 
