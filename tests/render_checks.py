@@ -17,9 +17,11 @@ WIDTHS = (40, 60, 100)
 MARGIN = 16
 
 
-def run(index_dir: Path, *arguments: str, width: int | None = None, stdin: str | None = None):
-    """A khabar command through click's runner, with COLUMNS at ``width`` (unset for None)."""
-    env = {"COLUMNS": str(width) if width else None, "LINES": None}
+def run(index_dir: Path, *arguments: str, width: int | None = None, lines: int | None = None,
+        stdin: str | None = None):
+    """A khabar command through click's runner, with COLUMNS at ``width`` and LINES at ``lines``
+    (unset for None), as a terminal of that size would have them."""
+    env = {"COLUMNS": str(width) if width else None, "LINES": str(lines) if lines else None}
     return CliRunner().invoke(cli.main, [*arguments, "--index", str(index_dir)], env=env, input=stdin)
 
 

@@ -156,5 +156,5 @@ def hit_details(hit: Hit, style: Style, indent: str) -> list[str]:
     else:
         lines.append(style.row(indent, style.dim(" · ".join(part for part in (meta, url) if part))))
     if hit.id != hit.url:
-        lines.append(style.row(indent, style.dim(f"id: {clean_text(hit.id)}")))
+        lines.append(style.row(indent, style.dim(f"id: {clean_text(hit.id)}"), as_one_word=True))
     return lines

@@ -39,19 +39,20 @@ class Style:
     def dim(self, text: str) -> str:
         return f"{DIM}{text}{RESET}" if self.color else text
 
-    def row(self, prefix: str, text: str, hang: str | None = None) -> str:
+    def row(self, prefix: str, text: str, hang: str | None = None, *, as_one_word: bool = False) -> str:
         """One line of a view as the terminal shows it: ``prefix`` as it is (an indent, a rank,
         a column of counts), then ``text`` wrapped to the width, its further lines starting
         with ``hang`` (by default spaces as wide as the prefix). With bidi, the text is wrapped
         in logical order first and each line is then reordered by itself, so that a line holds
-        a contiguous piece of the text and columns stay where the prefix put them."""
+        a contiguous piece of the text and columns stay where the prefix put them.
+        ``as_one_word``: an id or a path, broken only where a line is full (see ``wrap``)."""
         hang = " " * display_width(prefix) if hang is None else hang
         first = rest = None
         if self.width is not None:
             first, rest = self.width - display_width(prefix), self.width - display_width(hang)
             if rest < MIN_TEXT_COLUMNS:
                 hang, rest = "", self.width
-        lines = wrap(text, first, rest)
+        lines = wrap(text, first, rest, as_one_word=as_one_word)
         if self.bidi:
             base = base_direction(strip_escapes(text))
             lines = [self._visual_line(line, base) for line in lines]

@@ -88,7 +88,7 @@ def _article_head(article: StoredArticle, style: Style) -> str:
         style.row("", style.dim(" · ".join(part for part in (dates, clean_text(article.source)) if part))),
     ]
     if article.url:  # whole (broken across lines when longer than one): here is where it is read in full
-        lines.append(style.row("", style.dim(clean_text(article.url))))
+        lines.append(style.row("", style.dim(clean_text(article.url)), as_one_word=True))
     if article.keywords:
         lines.append(style.row("keywords: ", "، ".join(clean_text(keyword) for keyword in article.keywords)))
     lines.append("")
@@ -140,12 +140,13 @@ def _stats_view(stats: IndexStats, style: Style) -> str:
         ("size on disk:", _size(stats.size_bytes)),
         ("schema version:", str(stats.schema_version)),
         ("last updated:", clean_text(stats.updated or "unknown")),  # read from a file in the index
-        ("index:", clean_text(stats.index)),
-        *(("folder:", clean_text(root)) for root in stats.roots),
     ]
-    lines = [style.row("", style.bold(f"{stats.articles} articles") + (f" ({stats.undated} undated)" if stats.undated else ""))]
+    paths = [("index:", clean_text(stats.index)), *(("folder:", clean_text(root)) for root in stats.roots)]
+    undated = f" ({stats.undated} undated)" if stats.undated else ""
+    lines = [style.row("", style.bold(f"{stats.articles} articles") + undated)]
     # Labels and counts are columns of their own, laid out after the values are reordered.
     lines += [style.row(f"{label:<16}", value) for label, value in facts]
+    lines += [style.row(f"{label:<16}", path, as_one_word=True) for label, path in paths]
     if stats.sources:
         width = len(str(stats.sources[0]["count"]))
         lines.append(style.row("", style.bold("sources")))

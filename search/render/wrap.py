@@ -19,7 +19,6 @@ ELLIPSIS = "…"
 # The styles khabar writes (SGR); outside escapes never get this far (safe_text.clean_text).
 _STYLE = re.compile(r"\x1b\[[0-9;]*m")
 _RESETS = ("\x1b[0m", "\x1b[m")
-_SPACES = re.compile(r"( +)")
 # What a word is cut into when it must be broken: a style, or one character.
 _UNIT = re.compile(r"\x1b\[[0-9;]*m|.", re.DOTALL)
 
@@ -32,43 +31,77 @@ def char_width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+class _Columns(dict):
+    """For ``str.translate``: each character as many characters as the columns it takes (a mark
+    none, a wide one two), learnt on first sight; the length of the translation is the width."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        width = char_width(chr(code))
+        self[code] = code if width == 1 else None if width == 0 else "ww"
+        return self[code]
+
+
+_COLUMNS = _Columns()
+
+
 def display_width(text: str) -> int:
     """Columns ``text`` takes on a terminal (its styles take none)."""
     if "\x1b" in text:
         text = _STYLE.sub("", text)
     if text.isascii():
         return len(text)
-    return sum(map(char_width, text))
+    return len(text.translate(_COLUMNS))
 
 
-def wrap(text: str, first: int | None, rest: int | None = None) -> list[str]:
+def wrap(text: str, first: int | None, rest: int | None = None, *, as_one_word: bool = False) -> list[str]:
     """``text`` in lines of at most ``first`` columns (the first line) and ``rest`` (the others).
 
-    Breaks at spaces (dropped at a break); ``None`` is no limit. Styles are
-    closed and reopened at each break (:func:`restyle`).
+    Breaks at spaces (a break takes the space's place; several spaces in a row
+    count as one in wrapped text); ``None`` is no limit. ``as_one_word`` (an id,
+    a path: read back by joining its lines) breaks only where a line is full,
+    spaces kept. Styles are closed and reopened at each break (:func:`restyle`).
     """
-    if first is None or display_width(text) <= first:
+    if first is None:
         return [text]
     rest = first if rest is None else rest
+    if as_one_word:
+        return [text] if display_width(text) <= first else restyle(_cut_lines(text, first, rest))
+    words = [word for word in text.split(" ") if word]
+    widths = [_word_width(word) for word in words]
+    if sum(widths) + len(words) - 1 <= first:
+        return [text]
     lines: list[str] = []
-    line, used, limit = "", 0, max(first, 1)
-    parts = _SPACES.split(text.strip(" "))
-    for space, word in zip(["", *parts[1::2]], parts[0::2]):
-        width = display_width(word)
-        if line and used + len(space) + width <= limit:
-            line, used = line + space + word, used + len(space) + width
+    line: list[str] = []
+    used, limit = 0, max(first, 1)
+    for word, width in zip(words, widths):
+        if line and used + 1 + width <= limit:
+            line.append(word)
+            used += 1 + width
             continue
         if line:
-            lines.append(line)
+            lines.append(" ".join(line))
             limit = max(rest, 1)
-        while width > limit:  # a word longer than a line: broken where the line ends
-            head, word = _cut(word, limit)
-            lines.append(head)
+        if width > limit:  # a word longer than a line: broken where the line ends
+            *full, word = _cut_lines(word, limit, rest)
+            lines += full
             limit = max(rest, 1)
             width = display_width(word)
-        line, used = word, width
-    lines.append(line)
+        line, used = [word], width
+    lines.append(" ".join(line))
     return restyle(lines)
+
+
+# Words repeat: an article's vocabulary is a small part of its words.
+_word_width = lru_cache(maxsize=1 << 16)(display_width)
+
+
+def _cut_lines(word: str, first: int, rest: int) -> list[str]:
+    lines, limit = [], max(first, 1)
+    while display_width(word) > limit:
+        head, word = _cut(word, limit)
+        lines.append(head)
+        limit = max(rest, 1)
+    return [*lines, word]
 
 
 def _cut(word: str, limit: int) -> tuple[str, str]:
