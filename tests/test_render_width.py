@@ -11,13 +11,22 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import FIXTURES
 from khabar.search.render.terminal import MATCH, RESET
 from khabar.search.render.wrap import ELLIPSIS, display_width, shorten, wrap
 from render_checks import WIDTHS, assert_fits, assert_intact, plain, run, words
 
 QUERY = "تعاونی دانش بنیان"
 RANK = re.compile(r"(\d+)\. ")
+
+
+# Real article text: the fields of the ir-news fixture files (titles, leads, bodies), one paragraph each.
+PARAGRAPHS = sorted({" ".join(field.split()) for path in sorted((FIXTURES / "text").glob("*.txt"))
+                     for field in path.read_text(encoding="utf-8").replace("\n", "###").split("###")
+                     if len(field.split()) > 8})
 
 
 def hits(index_dir, query: str = QUERY, limit: int = 10) -> list[dict]:
@@ -55,6 +64,35 @@ def test_a_url_is_shortened_with_an_ellipsis(bundled_index):
     short = shorten(url, 30)
     assert short.endswith(ELLIPSIS) and display_width(short) == 30 and url.startswith(short[:-1])
     assert shorten(url, display_width(url)) == url
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(paragraph=st.sampled_from(PARAGRAPHS), first=st.integers(6, 120), rest=st.integers(6, 120),
+       marked=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 4)), max_size=4))
+def test_wrapping_real_text_keeps_words_widths_and_marks(paragraph, first, rest, marked):
+    words_of = paragraph.split()
+    for start, length in marked:  # matched words, as snippets mark them (a phrase may span words)
+        start %= len(words_of)
+        end = min(start + length, len(words_of) - 1)
+        if all("\x1b" not in word for word in words_of[start:end + 1]):
+            words_of[start] = MATCH + words_of[start]
+            words_of[end] += RESET
+    text = " ".join(words_of)
+    lines = wrap(text, first, rest)
+    for number, line in enumerate(lines):
+        limit = first if number == 0 else rest
+        assert display_width(line) <= limit or " " not in plain(line)  # only a word too long is cut
+        assert display_width(line) <= max(limit, 2)  # and cut to the line (a wide character takes 2)
+        styles = re.findall(r"\x1b\[[0-9;]*m", line)
+        assert not styles or styles[-1] == RESET  # no colour bleeds into the next line
+    assert "".join(plain("".join(lines)).split()) == "".join(paragraph.split())
+    shown = {word for line in lines for word in plain(line).split()}
+    assert {word for word in paragraph.split() if display_width(word) <= min(first, rest)} <= shown
+
+    def marked_text(styled: str) -> str:
+        return "".join("".join(re.findall(re.escape(MATCH) + "(.*?)" + re.escape(RESET), styled)).split())
+
+    assert marked_text("\n".join(lines)) == marked_text(text)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
