@@ -96,25 +96,19 @@ _word_width = lru_cache(maxsize=1 << 16)(display_width)
 
 
 def _cut_lines(word: str, first: int, rest: int) -> list[str]:
-    lines, limit = [], max(first, 1)
-    while display_width(word) > limit:
-        head, word = _cut(word, limit)
-        lines.append(head)
-        limit = max(rest, 1)
-    return [*lines, word]
-
-
-def _cut(word: str, limit: int) -> tuple[str, str]:
-    """The longest start of ``word`` that fits in ``limit`` columns (at least one character), and the rest."""
-    used = end = 0
+    """``word`` cut where each line is full (``first`` columns, then ``rest``), in one pass;
+    each line holds at least one character."""
+    lines: list[str] = []
+    start = used = 0
+    limit = max(first, 1)
     for unit in _UNIT.finditer(word):
         # A style or a mark takes no column: it stays with the character before it.
         width = 0 if unit.group().startswith("\x1b") else char_width(unit.group())
         if width and used + width > limit and used > 0:
-            break
+            lines.append(word[start:unit.start()])
+            start, used, limit = unit.start(), 0, max(rest, 1)
         used += width
-        end = unit.end()
-    return word[:end], word[end:]
+    return [*lines, word[start:]]
 
 
 def restyle(lines: list[str]) -> list[str]:
@@ -137,5 +131,5 @@ def shorten(text: str, width: int | None) -> str:
         return text
     if width < 2:
         return ELLIPSIS[:max(width, 0)]
-    head, _ = _cut(text, max(width - 1, 1))
+    head = _cut_lines(text, width - 1, width - 1)[0]
     return head + ELLIPSIS
