@@ -71,12 +71,14 @@ def test_a_url_is_shortened_with_an_ellipsis(bundled_index):
        marked=st.lists(st.tuples(st.integers(0, 400), st.integers(0, 4)), max_size=4))
 def test_wrapping_real_text_keeps_words_widths_and_marks(paragraph, first, rest, marked):
     words_of = paragraph.split()
-    for start, length in marked:  # matched words, as snippets mark them (a phrase may span words)
+    covered: set[int] = set()
+    for start, length in marked:  # matched words, as snippets mark them (a phrase may span words; none nest)
         start %= len(words_of)
-        end = min(start + length, len(words_of) - 1)
-        if all("\x1b" not in word for word in words_of[start:end + 1]):
-            words_of[start] = MATCH + words_of[start]
-            words_of[end] += RESET
+        span = set(range(start, min(start + length, len(words_of) - 1) + 1))
+        if not span & covered:
+            covered |= span
+            words_of[min(span)] = MATCH + words_of[min(span)]
+            words_of[max(span)] += RESET
     text = " ".join(words_of)
     lines = wrap(text, first, rest)
     for number, line in enumerate(lines):
@@ -93,6 +95,11 @@ def test_wrapping_real_text_keeps_words_widths_and_marks(paragraph, first, rest,
         return "".join("".join(re.findall(re.escape(MATCH) + "(.*?)" + re.escape(RESET), styled)).split())
 
     assert marked_text("\n".join(lines)) == marked_text(text)
+
+    # As one word (an id, a path): cut only where a line is full or after a "/", nothing lost.
+    pieces = wrap(text, first, rest, as_one_word=True)
+    assert plain("".join(pieces)) == plain(text)
+    assert all(display_width(piece) <= max(first if number == 0 else rest, 2) for number, piece in enumerate(pieces))
 
 
 @pytest.mark.parametrize("width", WIDTHS)

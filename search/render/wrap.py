@@ -65,7 +65,7 @@ def wrap(text: str, first: int | None, rest: int | None = None, *, as_one_word: 
         return [text]
     rest = first if rest is None else rest
     if as_one_word:
-        return [text] if display_width(text) <= first else restyle(_cut_lines(text, first, rest))
+        return [text] if display_width(text) <= first else restyle(_cut_path(text, first, rest))
     words = [word for word in text.split(" ") if word]
     widths = [_word_width(word) for word in words]
     if sum(widths) + len(words) - 1 <= first:
@@ -93,6 +93,21 @@ def wrap(text: str, first: int | None, rest: int | None = None, *, as_one_word: 
 
 # Words repeat: an article's vocabulary is a small part of its words.
 _word_width = lru_cache(maxsize=1 << 16)(display_width)
+
+
+def _cut_path(path: str, first: int, rest: int) -> list[str]:
+    """An id, a path or a URL cut where each line is full, or after its last "/" when that is in
+    the line's second half (nothing is lost: the lines joined are the path)."""
+    lines: list[str] = []
+    limit = first
+    while display_width(path) > limit:
+        head = _cut_lines(path, limit, limit)[0]
+        slash = head.rfind("/")
+        if slash + 1 > len(head) // 2 and slash + 1 < len(head):
+            head = head[:slash + 1]
+        lines.append(head)
+        path, limit = path[len(head):], rest
+    return [*lines, path]
 
 
 def _cut_lines(word: str, first: int, rest: int) -> list[str]:
