@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import itertools
 import os
-import shutil
 import signal
 import sys
 from dataclasses import dataclass
@@ -261,6 +260,8 @@ def table_width() -> int | None:
     to a ``COLUMNS`` set in the environment (someone asked for that width), else not at all,
     so that a pager, ``grep`` or a file gets whole lines rather than a guessed 80 columns."""
     if stdout_is_terminal():
+        import shutil  # 4 ms of imports (bz2, lzma) that --help and completion do without
+
         return shutil.get_terminal_size().columns
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() and int(columns) > 0 else None
@@ -284,6 +285,8 @@ def emit_paged(chunks: Iterable[str], out: Output) -> None:
     come: only a screenful is held to tell, never a whole article."""
     if out.format != "table" or not stdout_is_terminal():
         return emit(chunks, out)
+    import shutil
+
     rows = shutil.get_terminal_size().lines
     chunks = iter(chunks)
     held: list[str] = []
