@@ -7,6 +7,7 @@ the commands, so ``khabar --help`` and shell completion stay instant.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import signal
 import sys
@@ -262,12 +263,28 @@ def make_output(fmt: str, color: str, bidi: bool, excel: bool = False) -> Output
 
     table = fmt == "table"
     # Reordering is for a person's terminal only: never for a pipe or a machine format.
-    return Output(fmt, Style(color=table and wants_color(color), bidi=bidi and table and stdout_is_terminal()),
-                  excel)
+    return Output(fmt, Style(color=table and wants_color(color), bidi=bidi and table and stdout_is_terminal(),
+                             width=table_width() if table else None), excel)
+
+
+def table_width() -> int | None:
+    """The columns the table view is wrapped to: a terminal's width (``COLUMNS`` first, as
+    ``shutil.get_terminal_size`` reads it). A pipe or a file has no width: it is wrapped only
+    to a ``COLUMNS`` set in the environment (someone asked for that width), else not at all,
+    so that a pager, ``grep`` or a file gets whole lines rather than a guessed 80 columns."""
+    if stdout_is_terminal():
+        import shutil  # 4 ms of imports (bz2, lzma) that --help and completion do without
+
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def emit(chunks: Iterable[str], out: Output) -> None:
-    """Write output as it comes (``--stdin`` answers, ``--all`` results stream), nothing but data on stdout."""
+    """Write output as it comes (``--stdin`` answers, ``--all`` results stream): data on stdout, and the notes
+    for people beside it (a search's footer, ``formats.Note``) on stderr."""
+    from khabar.search.render.formats import Note  # loaded by whatever made the chunks
+
     try:
         if out.excel:
             from khabar.search.render.formats import EXCEL_LINE_END, for_excel
@@ -276,11 +293,38 @@ def emit(chunks: Iterable[str], out: Output) -> None:
                 click.echo(line + EXCEL_LINE_END, nl=False)
             return
         for chunk in chunks:
-            click.echo(chunk, color=out.style.color)
+            if isinstance(chunk, Note):
+                click.echo(chunk, err=True)
+            else:
+                click.echo(chunk, color=out.style.color)
     except BrokenPipeError:
         # The reader has all it wants (``| head``): the output ends there, quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_FOUND)
+
+
+def emit_paged(chunks: Iterable[str], out: Output) -> None:
+    """The table view on a terminal through click's pager ($PAGER, else less) when it is taller
+    than the screen; anything else as :func:`emit` writes it. Chunks are passed on as they
+    come: only a screenful is held to tell, never a whole article."""
+    if out.format != "table" or not stdout_is_terminal():
+        return emit(chunks, out)
+    import shutil
+
+    rows = shutil.get_terminal_size().lines
+    chunks = iter(chunks)
+    held: list[str] = []
+    lines = 0
+    for chunk in chunks:
+        held.append(chunk)
+        lines += chunk.count("\n") + 1
+        if lines >= rows:  # the prompt after it needs a line too
+            break
+    else:
+        return emit(held, out)
+    rest = itertools.chain(held[1:], chunks)
+    # echo_via_pager ends the text with a newline itself.
+    click.echo_via_pager(itertools.chain(held[:1], ("\n" + chunk for chunk in rest)), color=out.style.color)
 
 
 def readable_index(index_dir: Path | None) -> Path:
@@ -484,7 +528,7 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     if article is None:
         fail(f"no article with id {article_id!r} (give a result's id, its URL, or the path of its file)",
              EXIT_NOTHING_FOUND)
-    emit(article_chunks(article, out.format, out.style), out)
+    emit_paged(article_chunks(article, out.format, out.style), out)
     sys.exit(EXIT_FOUND)
 
 

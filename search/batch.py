@@ -96,7 +96,7 @@ def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, first_ra
         for answer in answers:
             yield style.finish(style.bold(f"» {answer.query}"))
             if answer.results is None:
-                yield f"error: {answer.error}\n"
+                yield style.finish(f"error: {answer.error}") + "\n"
             else:
                 yield from results_chunks(answer.results, fmt, style, first_rank=first_rank)
     else:

@@ -21,6 +21,9 @@ def isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.delenv("KHABAR_INDEX", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # The table view wraps to COLUMNS even on a pipe: tests set it where they mean a width.
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
     # The lexicon cache is shared across tests: parsing hazm's lexicon takes ~1 s.
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
 

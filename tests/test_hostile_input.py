@@ -97,10 +97,16 @@ def assert_safe(text: str, stream: str) -> None:
     assert not found, f"raw {found[:5]!r} on {stream}: {text[:300]!r}"
 
 
-def assert_stderr(stderr: str, command: str) -> None:
-    """An error is one line on stderr; anything else writes nothing there."""
+# The search table's footer, which goes to stderr (it is for people, not data).
+FOOTER = re.compile(r"\d+ found, showing (none|\d+–\d+)\n")
+
+
+def assert_stderr(stderr: str, command: str, fmt: str) -> None:
+    """An error is one line on stderr; a search table writes its footer there; anything else nothing."""
     if command in ERRORS:
         assert len(stderr.splitlines()) == 1 and stderr.startswith("khabar: "), stderr
+    elif command.startswith("search") and fmt == "table":
+        assert FOOTER.fullmatch(stderr), stderr
     else:
         assert stderr == "", stderr
 
@@ -114,7 +120,7 @@ def test_no_raw_control_reaches_either_stream(hostile_index, command, fmt):
     assert result.exit_code in COMMANDS[command][2], (result.stdout, result.stderr)
     assert_safe(result.stdout, "stdout")
     assert_safe(result.stderr, "stderr")
-    assert_stderr(result.stderr, command)
+    assert_stderr(result.stderr, command, fmt)
     if result.exit_code == 0 and fmt in ("json", "jsonl"):
         for line in ([result.stdout] if fmt == "json" else result.stdout.splitlines()):
             json.loads(line)
@@ -164,7 +170,7 @@ def run_processes(runs: list[tuple[str, str]], index_dir: Path) -> list[tuple[st
         assert process.returncode in COMMANDS[command][2], f"{where}: {process.returncode} {stderr}"
         assert_safe(stdout, f"stdout of {where}")
         assert_safe(stderr, f"stderr of {where}")
-        assert_stderr(stderr, command)
+        assert_stderr(stderr, command, fmt)
         checked.append((where, stdout, stderr))
     return checked
 
@@ -246,7 +252,7 @@ def small_index(tmp_path_factory) -> Path:
     return build_index(tmp_path_factory)
 
 
-def check_fuzzed(result, stdin: str = "") -> None:
+def check_fuzzed(result, footer: bool = False) -> None:
     FUZZ["tried"] += 1
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     FUZZ["tracebacks"] += crashed
@@ -255,6 +261,8 @@ def check_fuzzed(result, stdin: str = "") -> None:
     if result.exit_code == 2:
         assert result.stdout == "" and len(result.stderr.splitlines()) == 1, result.stderr
         assert result.stderr.startswith("khabar: "), result.stderr
+    elif footer:
+        assert FOOTER.fullmatch(result.stderr), result.stderr
     else:
         assert result.stderr == "", result.stderr
     assert_safe(result.stdout, "stdout")
@@ -268,7 +276,7 @@ def test_fuzzed_queries_and_dates_end_with_a_status(small_index, text, date_from
     options = ["--format", fmt, "--sort", sort, "--index", str(small_index)]
     options += [*(["--from", date_from] if date_from is not None else []),
                 *(["--to", date_to] if date_to is not None else [])]
-    check_fuzzed(CliRunner().invoke(cli.main, ["search", *options, "--", text]))
+    check_fuzzed(CliRunner().invoke(cli.main, ["search", *options, "--", text]), footer=fmt == "table")
 
 
 @settings(max_examples=FUZZ_EXAMPLES // 4, deadline=None, database=None,

@@ -10,13 +10,14 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from khabar.search.engine import SearchResults, StreamedHits
+from khabar.search.engine import Hit, SearchResults, StreamedHits
 from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
+from khabar.search.render.wrap import display_width, shorten
 
-__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
-           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table", "results_head",
-           "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
+__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "Note", "cell", "delimited",
+           "hit_details", "json_document", "jsonl_line", "results_chunks", "results_footer", "results_json",
+           "results_table", "results_head", "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
@@ -127,29 +128,65 @@ def for_excel(lines: Iterable[str]) -> Iterator[str]:
         yield EXCEL_BOM + line if number == 0 else line
 
 
+class Note(str):
+    """A line for the person at the terminal beside the data (a search's footer): the CLI
+    writes it to stderr, as ripgrep does its ``--stats``, so that stdout holds only results."""
+
+
 def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: int = 1) -> Iterator[str]:
-    """``search`` output in any format."""
+    """``search`` output in any format; the table view ends with its footer as a :class:`Note`."""
     if fmt == "json" and isinstance(results.hits, StreamedHits):
         yield from streamed_results_json(results)
     elif fmt == "json":
         yield results_json(results)
     elif fmt == "table":
-        yield style.finish(results_table(results, color=style.color, first_rank=first_rank))
+        if results.hits:
+            yield results_table(results, style, first_rank=first_rank)
+        yield Note(results_footer(results, first_rank=first_rank))
     else:
         yield from machine_chunks((hit.as_dict() for hit in results.hits), fmt, RESULT_FIELDS, list)
 
 
-def results_table(results: SearchResults, *, color: bool, first_rank: int = 1) -> str:
-    """Numbered hits: title, then date · source · URL, then the snippet."""
-    bold, dim, reset = (BOLD, DIM, RESET) if color else ("", "", "")
+def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) -> str:
+    """Numbered hits: title, then date · source · URL (and the id when it is not the URL), then
+    the snippet, each wrapped to the style's width under the title's indent."""
     lines: list[str] = []
     for rank, hit in enumerate(results.hits, start=first_rank):
-        lines.append(f"{bold}{rank}. {clean_text(hit.title) or '(untitled)'}{reset}")
-        meta = " · ".join(clean_text(part) for part in (hit.jalali_date or "no date", hit.source, hit.url) if part)
-        lines.append(f"   {dim}{meta}{reset}")
+        marker = f"{rank}. "
+        indent = " " * len(marker)
+        lines.append(style.row(style.bold(marker), style.bold(clean_text(hit.title) or "(untitled)")))
+        lines += hit_details(hit, style, indent)
         if hit.snippet:
-            lines.append(f"   {hit.snippet}")
+            lines.append(style.row(indent, hit.snippet))
         lines.append("")
-    shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
-    lines.append(f"{dim}{results.total} found, showing {shown}{reset}")
     return "\n".join(lines)
+
+
+def results_footer(results: SearchResults, *, first_rank: int = 1) -> str:
+    """"N found, showing 1–10": for people, after the table (the CLI writes it to stderr)."""
+    shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
+    return f"{results.total} found, showing {shown}"
+
+
+# Columns a URL keeps beside the date and source before it gets a line of its own.
+URL_MIN_COLUMNS = 24
+
+
+def hit_details(hit: Hit, style: Style, indent: str) -> list[str]:
+    """A hit's date · source · URL line, the URL shortened with an ellipsis to fit the width,
+    and its id when that is not its URL (what ``khabar show`` takes), whole."""
+    meta = " · ".join(clean_text(part) for part in (hit.jalali_date or "no date", hit.source) if part)
+    url = clean_text(hit.url)
+    lines = []
+    if url and style.width is not None and display_width(f"{indent}{meta} · {url}") > style.width:
+        room = style.width - display_width(f"{indent}{meta} · ")
+        if room >= URL_MIN_COLUMNS:
+            lines.append(style.row(indent, style.dim(f"{meta} · {shorten(url, room)}")))
+        else:
+            lines.append(style.row(indent, style.dim(meta)))
+            lines.append(style.row(indent, style.dim(shorten(url, style.width - display_width(indent)))))
+    else:
+        lines.append(style.row(indent, style.dim(" · ".join(part for part in (meta, url) if part))))
+    if hit.id != hit.url:
+        lines.append(style.row(indent, style.dim(f"id: {clean_text(hit.id)}"), as_one_word=True))
+    return lines

@@ -1,31 +1,37 @@
-"""Styling text for a terminal: ANSI colour, and bidi reordering to visual order.
+"""Styling text for a terminal: ANSI colour, the width of the screen, and bidi reordering to visual order.
 
 Making outside text safe is :mod:`khabar.indexer.safe_text`'s job; this module only decorates.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from khabar.indexer.safe_text import ESCAPE_SEQUENCE, strip_escapes
+from khabar.search.render.wrap import display_width, wrap
 
 # ANSI styles for the terminal view; used only when colour is on.
 BOLD = "\x1b[1m"
 MATCH = "\x1b[1;33m"
 DIM = "\x1b[2m"
 RESET = "\x1b[0m"
+# Below this many columns beside a row's indent, its continuation lines start at the margin.
+MIN_TEXT_COLUMNS = 16
 
 
 @dataclass(frozen=True, slots=True)
 class Style:
-    """How terminal text is decorated: ANSI colour, and bidi reordering to visual order.
+    """How terminal text is decorated: ANSI colour, wrapping to a width, and bidi reordering.
 
-    Reordering is for terminals that do not lay out right-to-left text themselves;
-    the caller turns it on only for a terminal, never for a pipe or a machine format.
+    ``width`` is the terminal's columns (``None``: lines are not wrapped). Reordering
+    is for terminals that do not lay out right-to-left text themselves; the caller
+    turns it on only for a terminal, never for a pipe or a machine format.
     """
 
     color: bool = False
     bidi: bool = False
+    width: int | None = None
 
     def bold(self, text: str) -> str:
         return f"{BOLD}{text}{RESET}" if self.color else text
@@ -33,23 +39,62 @@ class Style:
     def dim(self, text: str) -> str:
         return f"{DIM}{text}{RESET}" if self.color else text
 
-    def finish(self, text: str) -> str:
-        """The text as it goes to the terminal: each line in visual order when bidi is on."""
-        if not self.bidi:
-            return text
-        return "\n".join(self._visual_line(line) for line in text.split("\n"))
+    def row(self, prefix: str, text: str, hang: str | None = None, *, as_one_word: bool = False) -> str:
+        """One line of a view as the terminal shows it: ``prefix`` as it is (an indent, a rank,
+        a column of counts), then ``text`` wrapped to the width, its further lines starting
+        with ``hang`` (by default spaces as wide as the prefix). With bidi, the text is wrapped
+        in logical order first and each line is then reordered by itself, so that a line holds
+        a contiguous piece of the text and columns stay where the prefix put them.
+        ``as_one_word``: an id or a path, broken only where a line is full (see ``wrap``)."""
+        hang = " " * display_width(prefix) if hang is None else hang
+        first = rest = None
+        if self.width is not None:
+            first, rest = self.width - display_width(prefix), self.width - display_width(hang)
+            if rest < MIN_TEXT_COLUMNS:
+                hang, rest = "", self.width
+        lines = wrap(text, first, rest, as_one_word=as_one_word)
+        if self.bidi:
+            base = base_direction(strip_escapes(text))
+            lines = [self._visual_line(line, base) for line in lines]
+        return "\n".join([prefix + lines[0], *(hang + line for line in lines[1:])])
 
-    def _visual_line(self, line: str) -> str:
+    def finish(self, text: str) -> str:
+        """Lines as they go to the terminal: each wrapped (keeping its indent), and in visual
+        order when bidi is on."""
+        if self.width is None and not self.bidi:
+            return text
+        rows = []
+        for line in text.split("\n"):
+            text_start = len(line) - len(line.lstrip(" "))
+            rows.append(self.row(line[:text_start], line[text_start:]))
+        return "\n".join(rows)
+
+    def _visual_line(self, line: str, base: str | None) -> str:
         # Escape sequences would be torn apart by reordering: take the line's
         # (first) style off, reorder the plain text, and put the style back.
         # Marks inside the line (matched words) are dropped.
         lead = ESCAPE_SEQUENCE.search(line)
-        visual = to_visual(strip_escapes(line))
+        visual = to_visual(strip_escapes(line), base)
         return f"{lead.group(0)}{visual}{RESET}" if lead and self.color else visual
 
 
-def to_visual(line: str) -> str:
-    """One line in visual (left-to-right display) order, by the Unicode bidi algorithm."""
+def base_direction(text: str) -> str | None:
+    """"R" or "L" by the text's first strong character (the bidi algorithm's rule P2), None without one.
+
+    A wrapped paragraph's lines all take the paragraph's direction: a line that
+    happens to start with a Latin word stays part of a right-to-left paragraph."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "R"
+        if kind == "L":
+            return "L"
+    return None
+
+
+def to_visual(line: str, base: str | None = None) -> str:
+    """One line in visual (left-to-right display) order, by the Unicode bidi algorithm;
+    ``base`` ("R"/"L") sets the paragraph direction, else the line's own is used."""
     from bidi import get_display  # only the terminal view with --bidi needs it
 
-    return get_display(line)
+    return get_display(line, base_dir=base) if base else get_display(line)

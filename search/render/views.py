@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from khabar.search.articles import ARTICLE_FIELDS, IndexStats, StoredArticle
 from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
-from khabar.search.render.formats import RESULT_FIELDS, jsonl_line, json_document, machine_chunks
+from khabar.search.render.formats import RESULT_FIELDS, hit_details, jsonl_line, json_document, machine_chunks
 from khabar.indexer.safe_text import clean_text, iter_clean_lines
 from khabar.search.render.terminal import Style
 
@@ -22,7 +22,7 @@ def lookup_chunks(answers: Iterable[KeywordResults], fmt: str, style: Style, *,
                   per_keyword: bool = False) -> Iterator[str]:
     """Keyword lookups: a row per article, or with ``per_keyword`` (``--stdin``) a record per keyword."""
     if fmt == "table":
-        yield from (style.finish(_lookup_table(answer, style)) for answer in answers)
+        yield from (_lookup_table(answer, style) for answer in answers)
     elif fmt == "json":
         yield json_document({"keywords": [answer.as_dict() for answer in answers]})
     elif per_keyword and fmt == "jsonl":
@@ -37,11 +37,10 @@ def lookup_chunks(answers: Iterable[KeywordResults], fmt: str, style: Style, *,
 
 def _lookup_table(answer: KeywordResults, style: Style) -> str:
     shown = f", newest {len(answer.hits)} shown" if answer.total > len(answer.hits) else ""
-    lines = [style.bold(f"{clean_text(answer.keyword)} — {answer.total} articles{shown}")]
+    lines = [style.row("", style.bold(f"{clean_text(answer.keyword)} — {answer.total} articles{shown}"))]
     for rank, hit in enumerate(answer.hits, start=1):
-        lines.append(f"{rank:>3}. {clean_text(hit.title) or '(untitled)'}")
-        meta = " · ".join(clean_text(part) for part in (hit.jalali_date or "no date", hit.source, hit.url) if part)
-        lines.append("     " + style.dim(meta))
+        lines.append(style.row(f"{rank:>3}. ", clean_text(hit.title) or "(untitled)"))
+        lines += hit_details(hit, style, "     ")
     lines.append("")
     return "\n".join(lines)
 
@@ -49,7 +48,7 @@ def _lookup_table(answer: KeywordResults, style: Style) -> str:
 def top_chunks(counts: list[KeywordCount], by: str | None, fmt: str, style: Style) -> Iterator[str]:
     """Keyword counts; with ``by``, each record also names its month or source."""
     if fmt == "table":
-        yield style.finish(_top_table(counts, by, style))
+        yield _top_table(counts, by, style)
         return
     columns = (*((by,) if by else ()), "keyword", "count")
     rows = (count.as_dict(by) for count in counts)
@@ -63,8 +62,9 @@ def _top_table(counts: list[KeywordCount], by: str | None, style: Style) -> str:
     for count in counts:
         if by and count.group != group:
             group = count.group
-            lines.append(("" if not lines else "\n") + style.bold(clean_text(group or _NO_GROUP[by])))
-        lines.append(f"{count.count:>{width + 2}}  {clean_text(count.keyword)}")
+            lines.append(("" if not lines else "\n") + style.row("", style.bold(clean_text(group or _NO_GROUP[by]))))
+        # The counts are a column of their own, left of the keyword however it is reordered.
+        lines.append(style.row(f"{count.count:>{width + 2}}  ", clean_text(count.keyword)))
     return "\n".join(lines)
 
 
@@ -74,8 +74,8 @@ _NO_GROUP = {"month": "(no date)", "source": "(no source)"}
 def article_chunks(article: StoredArticle, fmt: str, style: Style) -> Iterator[str]:
     """One article in full; the table view streams the body, a few paragraphs at a time."""
     if fmt == "table":
-        yield style.finish(_article_head(article, style))
-        yield from (style.finish(chunk) for chunk in _paragraph_chunks(article.body))
+        yield _article_head(article, style)
+        yield from _paragraph_chunks(article.body, style)
     else:
         yield from machine_chunks([article.as_dict()], fmt, ARTICLE_FIELDS, lambda records: records[0])
 
@@ -84,13 +84,13 @@ def _article_head(article: StoredArticle, style: Style) -> str:
     """Title, dates and source, URL and keywords, and the blank line before the body."""
     dates = " · ".join(part for part in (article.jalali_date, article.date) if part) or "no date"
     lines = [
-        style.bold(clean_text(article.title) or "(untitled)"),
-        style.dim(" · ".join(part for part in (dates, clean_text(article.source)) if part)),
+        style.row("", style.bold(clean_text(article.title) or "(untitled)")),
+        style.row("", style.dim(" · ".join(part for part in (dates, clean_text(article.source)) if part))),
     ]
-    if article.url:
-        lines.append(style.dim(clean_text(article.url)))
+    if article.url:  # whole (broken across lines when longer than one): here is where it is read in full
+        lines.append(style.row("", style.dim(clean_text(article.url)), as_one_word=True))
     if article.keywords:
-        lines.append("keywords: " + "، ".join(clean_text(keyword) for keyword in article.keywords))
+        lines.append(style.row("keywords: ", "، ".join(clean_text(keyword) for keyword in article.keywords)))
     lines.append("")
     return "\n".join(lines)
 
@@ -100,16 +100,16 @@ def _article_head(article: StoredArticle, style: Style) -> str:
 BODY_CHUNK_CHARS = 64 * 1024
 
 
-def _paragraph_chunks(body: str) -> Iterator[str]:
-    """The body's cleaned paragraphs, one per line, in chunks of at most BODY_CHUNK_CHARS
-    (a longer paragraph is broken into lines of at most that many characters)."""
+def _paragraph_chunks(body: str, style: Style) -> Iterator[str]:
+    """The body's cleaned paragraphs, each wrapped to the width, in chunks of at most about
+    BODY_CHUNK_CHARS (a longer paragraph is broken into pieces of at most that many characters)."""
     batch: list[str] = []
     size = 0
     for line in iter_clean_lines(body, max_chars=BODY_CHUNK_CHARS):
         if batch and size + len(line) > BODY_CHUNK_CHARS:
             yield "\n".join(batch)
             batch, size = [], 0
-        batch.append(line)
+        batch.append(style.row("", line))
         size += len(line) + 1
     if batch:
         yield "\n".join(batch)
@@ -118,7 +118,7 @@ def _paragraph_chunks(body: str) -> Iterator[str]:
 def stats_chunks(stats: IndexStats, fmt: str, style: Style) -> Iterator[str]:
     """A description of the index; tsv/csv give one ``field, value`` row per fact and per source."""
     if fmt == "table":
-        yield style.finish(_stats_view(stats, style))
+        yield _stats_view(stats, style)
     elif fmt in ("json", "jsonl"):
         yield json_document(stats.as_dict())
     else:
@@ -135,19 +135,23 @@ def _stats_rows(stats: IndexStats) -> Iterator[dict]:
 
 def _stats_view(stats: IndexStats, style: Style) -> str:
     span = f"{stats.first_jalali_date} – {stats.last_jalali_date}" if stats.first_jalali_date else "none"
-    lines = [
-        style.bold(f"{stats.articles} articles") + (f" ({stats.undated} undated)" if stats.undated else ""),
-        f"dates:          {span}",
-        f"size on disk:   {_size(stats.size_bytes)}",
-        f"schema version: {stats.schema_version}",
-        f"last updated:   {clean_text(stats.updated or 'unknown')}",  # read from a file in the index
-        f"index:          {clean_text(stats.index)}",
+    facts = [
+        ("dates:", span),
+        ("size on disk:", _size(stats.size_bytes)),
+        ("schema version:", str(stats.schema_version)),
+        ("last updated:", clean_text(stats.updated or "unknown")),  # read from a file in the index
     ]
-    lines += [f"folder:         {clean_text(root)}" for root in stats.roots]
+    paths = [("index:", clean_text(stats.index)), *(("folder:", clean_text(root)) for root in stats.roots)]
+    undated = f" ({stats.undated} undated)" if stats.undated else ""
+    lines = [style.row("", style.bold(f"{stats.articles} articles") + undated)]
+    # Labels and counts are columns of their own, laid out after the values are reordered.
+    lines += [style.row(f"{label:<16}", value) for label, value in facts]
+    lines += [style.row(f"{label:<16}", path, as_one_word=True) for label, path in paths]
     if stats.sources:
         width = len(str(stats.sources[0]["count"]))
-        lines.append(style.bold("sources"))
-        lines += [f"  {row['count']:>{width}}  {clean_text(row['source'] or '(no source)')}" for row in stats.sources]
+        lines.append(style.row("", style.bold("sources")))
+        lines += [style.row(f"  {row['count']:>{width}}  ", clean_text(row["source"] or "(no source)"))
+                  for row in stats.sources]
     return "\n".join(lines)
 
 

@@ -1,0 +1,120 @@
+"""``--bidi`` on a terminal: text wrapped in logical order first, then each visual line reordered
+by itself, so every line read right to left is a contiguous piece of the text; columns
+(counts, labels, ranks) stay left of the reordered text and line up.
+
+Rendered at 40, 60 and 100 columns over the bundled corpus's real articles.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from bidi import get_display
+
+from khabar import cli
+from render_checks import WIDTHS, assert_fits, first_strong, run, words
+
+QUERY = "تعاونی دانش بنیان"
+RANK = re.compile(r"(\d+)\. ")
+
+
+@pytest.fixture(autouse=True)
+def on_a_terminal(monkeypatch):
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+
+
+def logical(line: str, paragraph: str) -> str:
+    """A visual line back in logical order: reordered again with its paragraph's direction."""
+    return get_display(line.strip(), base_dir=first_strong(paragraph) or "R")
+
+
+def assert_pieces(text: str, lines: list[str]) -> None:
+    """``lines`` (visual) read back in order are contiguous pieces that make up ``text``."""
+    pieces = [logical(line, text) for line in lines]
+    for piece in pieces:
+        assert piece in text, (piece, text)
+    assert " ".join(pieces) == words(text)
+
+
+def text_lines(lines: list[str], text: str) -> list[str]:
+    """The run of lines that, read back, start ``text`` and go on with it (where it was written)."""
+    whole = words(text)
+    for start in range(len(lines)):
+        read = ""
+        for end in range(start, len(lines)):
+            read = f"{read} {logical(lines[end], text)}".strip()
+            if not read or not whole.startswith(read):
+                break
+            if read == whole:
+                return lines[start:end + 1]
+    return []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_lines_read_back_as_pieces_of_the_text(bundled_index, width):
+    hits = json.loads(run(bundled_index, "search", QUERY, "--json").stdout)["results"]
+    out = run(bundled_index, "search", QUERY, "--bidi", "--color", "never", width=width).stdout
+    assert_fits(out, width)
+    blocks = re.split(r"\n\n", out.strip("\n"))
+    assert len(blocks) == len(hits)
+    for hit, block in zip(hits, blocks):
+        lines = block.split("\n")
+        marker = RANK.match(lines[0]).group(0)  # the rank stays on the left, as a column
+        title = [lines[0][len(marker):], *lines[1:]]
+        assert_pieces(hit["title"], text_lines(title, hit["title"]))
+        snippet = text_lines(lines, hit["snippet"])
+        assert snippet and all(line.startswith(" " * len(marker)) for line in snippet)  # the indent is kept
+        assert_pieces(hit["snippet"], snippet)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_show_paragraphs_read_back_whole(bundled_index, width):
+    hit = json.loads(run(bundled_index, "search", QUERY, "--json").stdout)["results"][0]
+    article = json.loads(run(bundled_index, "show", hit["id"], "--json").stdout)
+    out = run(bundled_index, "show", hit["id"], "--bidi", "--color", "never", width=width).stdout
+    assert_fits(out, width)
+    lines = out.splitlines()
+    paragraphs = [paragraph.strip() for paragraph in article["body"].split("\n") if paragraph.strip()]
+    assert len(paragraphs) > 1
+    for paragraph in paragraphs:
+        assert_pieces(paragraph, text_lines(lines, paragraph))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_stats_counts_line_up_after_reordering(bundled_index, width):
+    sources = json.loads(run(bundled_index, "stats", "--json").stdout)["sources"]
+    out = run(bundled_index, "stats", "--bidi", "--color", "never", width=width).stdout
+    assert_fits(out, width)
+    lines = out.splitlines()
+    rows = [re.fullmatch(r"( +\d+)  (.+)", line) for line in lines[lines.index("sources") + 1:]]
+    assert len(rows) == len(sources) and all(rows)
+    assert len({len(row.group(1)) for row in rows}) == 1  # the counts end in one column
+    for row, source in zip(rows, sources):
+        assert int(row.group(1)) == source["count"]
+        assert logical(row.group(2), source["source"]) == source["source"]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_keyword_counts_line_up_after_reordering(bundled_index, width):
+    top = json.loads(run(bundled_index, "keywords", "--top", "12", "--json").stdout)["keywords"]
+    out = run(bundled_index, "keywords", "--top", "12", "--bidi", "--color", "never", width=width).stdout
+    assert_fits(out, width)
+    rows = [re.fullmatch(r"( +\d+)  (.+)", line) for line in out.splitlines()]
+    assert len(rows) == len(top) and all(rows)
+    assert len({len(row.group(1)) for row in rows}) == 1
+    for row, count in zip(rows, top):
+        assert int(row.group(1)) == count["count"]
+        assert logical(row.group(2), count["keyword"]) == count["keyword"]
+
+
+def test_a_number_is_never_split_or_turned_around(bundled_index):
+    """«۲۰»-like numbers keep their digits in order on one line (the bidi algorithm keeps digit runs)."""
+    hits = json.loads(run(bundled_index, "search", "هزار", "--json", "--limit", "20").stdout)["results"]
+    numbers = {number for hit in hits for number in re.findall(r"[0-9۰-۹]{2,}", hit["snippet"])}
+    assert numbers
+    for width in WIDTHS:
+        out = run(bundled_index, "search", "هزار", "--limit", "20", "--bidi", width=width).stdout
+        shown = set(re.findall(r"[0-9۰-۹]{2,}", out))
+        assert numbers <= shown, numbers - shown
