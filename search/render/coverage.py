@@ -11,7 +11,6 @@ terminal lays a row out left to right or, seeing Persian in it, right to left
 from __future__ import annotations
 
 import shutil
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from khabar.indexer.safe_text import clean_text
 from khabar.search.coverage import Coverage
 from khabar.search.render.formats import delimited, json_document
 from khabar.search.render.terminal import Style
+from khabar.search.render.wrap import display_width
 
 if TYPE_CHECKING:
     from khabar.search.batch import Answer
@@ -84,7 +84,7 @@ def coverage_table(counted: Coverage, style: Style, *, columns: int | None = Non
     labels = [key_label(key, counted.by) for key, _ in counted.counts]
     label_width = max(map(display_width, labels), default=0)
     count_width = len(str(max((count for _, count in counted.counts), default=0)))
-    columns = columns or shutil.get_terminal_size().columns
+    columns = columns or style.width or shutil.get_terminal_size().columns
     # The last column is left free: a full line would wrap on some terminals.
     bar_width = max(MIN_BAR_WIDTH, columns - 1 - label_width - count_width - 4)
     top = max((count for _, count in counted.counts), default=0)
@@ -118,9 +118,3 @@ def bar(count: int, top: int, width: int) -> str:
 
 def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
-
-
-def display_width(text: str) -> int:
-    """Cells ``text`` takes on a terminal: marks and format characters (ZWNJ) none, wide characters two."""
-    return sum(0 if unicodedata.combining(char) or unicodedata.category(char) == "Cf"
-               else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)

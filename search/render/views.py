@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from khabar.search.articles import ARTICLE_FIELDS, IndexStats, StoredArticle
 from khabar.search.keywords import KeywordCount, KeywordResults, result_dict
+from khabar.search.render.coverage import NO_KEY
 from khabar.search.render.formats import RESULT_FIELDS, hit_details, jsonl_line, json_document, machine_chunks
 from khabar.indexer.safe_text import clean_text, iter_clean_lines
 from khabar.search.render.terminal import Style
@@ -62,13 +63,11 @@ def _top_table(counts: list[KeywordCount], by: str | None, style: Style) -> str:
     for count in counts:
         if by and count.group != group:
             group = count.group
-            lines.append(("" if not lines else "\n") + style.row("", style.bold(clean_text(group or _NO_GROUP[by]))))
+            lines.append(("" if not lines else "\n") + style.row("", style.bold(clean_text(group or NO_KEY[by]))))
         # The counts are a column of their own, left of the keyword however it is reordered.
         lines.append(style.row(f"{count.count:>{width + 2}}  ", clean_text(count.keyword)))
     return "\n".join(lines)
 
-
-_NO_GROUP = {"month": "(no date)", "source": "(no source)"}
 
 
 def article_chunks(article: StoredArticle, fmt: str, style: Style) -> Iterator[str]:
