@@ -18,6 +18,7 @@ import click
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import TextIO
 
     from khabar.search.render.terminal import Style
 
@@ -533,7 +534,7 @@ PROGRESS_LABEL = "indexing"
 _PROGRESS_BAR_MIN, _PROGRESS_BAR_MAX = 10, 40
 
 
-def progress_bar(total: int, terminal, columns: int):
+def progress_bar(total: int, terminal: TextIO, columns: int):
     """A click progress bar for ``total`` files whose line fits in ``columns``, or None
     when not even a bar of ten does. One column is left free: a line that fills the
     last one wraps on some terminals, and every redraw then leaves a copy behind.
@@ -571,7 +572,7 @@ def terminal_columns() -> int:
     return shutil.get_terminal_size().columns
 
 
-def stderr_terminal():
+def stderr_terminal() -> TextIO | None:
     """Standard error when it is a terminal (the progress bar's place), else None."""
     return sys.stderr if sys.stderr.isatty() else None
 
