@@ -19,6 +19,7 @@ import click
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+    from typing import TextIO
 
     from khabar.search.render.terminal import Style
 
@@ -164,10 +165,17 @@ class QueryCommand(click.Command):
 
 
 def fail(message: str, status: int) -> NoReturn:
+    say(message)
+    sys.exit(status)
+
+
+def say(message: str) -> None:
+    """One message line on stderr. Every line khabar says (errors, notes, summaries)
+    starts with ``khabar:``, as tar's and grep's do, so that it is told apart from the
+    output of the programs beside it in a pipeline or a cron mail."""
     from khabar.indexer.safe_text import clean_text
 
     click.echo(f"khabar: {clean_text(message)}", err=True)
-    sys.exit(status)
 
 
 def index_option(function):
@@ -617,7 +625,6 @@ def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quie
       130  interrupted (Ctrl-C); the index is as it was before the run
     """
     from khabar.indexer.readers.fields import parse_field_options
-    from khabar.indexer.safe_text import clean_text
     from khabar.indexer.update import FolderMissing
 
     fields = parse_field_options(field_names)  # FieldError: one line, exit 2
@@ -625,12 +632,13 @@ def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quie
     summary = run_update(index_dir, list(paths) or None, rebuild=rebuild, forget=list(forget), quiet=quiet,
                          verbose=verbose, fields=fields)
     for kept in summary.kept:
-        click.echo(clean_text(kept.line()), err=True)
+        say(kept.line())
     for folder in summary.unread:
-        click.echo(clean_text(f"nothing in {folder} could be read as articles"
-                              + (f": {summary.ignored_part()}" if summary.ignored else "")), err=True)
-    click.echo(summary.line(), err=True)
-    if summary.kept or summary.unread:
+        say(f"nothing in {folder} could be read as articles" + (f": {summary.ignored_part()}" if summary.ignored else ""))
+    for folder in summary.empty:
+        say(f"no supported files found in {folder}")
+    say(summary.line())
+    if summary.kept or summary.unread or summary.empty:
         sys.exit(FolderMissing.exit_status)
 
 
@@ -638,39 +646,98 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
                quiet: bool = False, verbose: bool = False, fields: dict[str, list[str]] | None = None):
     from khabar.indexer.update import update_index
 
-    from khabar.indexer.safe_text import clean_text
-
-    def report(message: str) -> None:
-        click.echo(f"skipped {clean_text(message)}", err=True)
-
     def report_duplicate(message: str) -> None:
         if verbose:
-            click.echo(f"duplicate {clean_text(message)}", err=True)
+            say(f"duplicate {message}")
 
     def report_ignored(message: str) -> None:
         if verbose:
-            click.echo(f"ignored {clean_text(message)}", err=True)
+            say(f"ignored {message}")
 
     bar = None
 
     def progress(total: int):
         nonlocal bar
-        if quiet or total < 50 or not sys.stderr.isatty():
+        terminal = stderr_terminal()
+        if terminal is not None and not quiet and total >= PROGRESS_MIN_FILES:
+            bar = progress_bar(total, terminal, terminal_columns())
+        if bar is None:
             return lambda n: None
-        bar = click.progressbar(length=total, label="indexing", file=sys.stderr)
         bar.__enter__()
         return bar.update
 
-    try:
-        summary = update_index(index_dir, roots, rebuild=rebuild, forget=forget, on_problem=report,
-                               on_duplicate=report_duplicate, on_ignored=report_ignored, progress=progress,
-                               fields=fields)
-    finally:
+    def end_bar() -> None:
+        nonlocal bar
         if bar is not None:
             bar.__exit__(None, None, None)
+            bar = None
+
+    def phase(name: str) -> None:
+        # The bar is full while the index is written (15 s on 5k articles): say why.
+        if name == "writing" and bar is not None:
+            end_bar()
+            say("writing the index…")
+
+    try:
+        summary = update_index(index_dir, roots, rebuild=rebuild, forget=forget,
+                               on_problem=lambda message: say(f"skipped {message}"),
+                               on_note=lambda message: say(f"note {message}"),
+                               on_duplicate=report_duplicate, on_ignored=report_ignored, on_phase=phase,
+                               progress=progress, fields=fields)
+    finally:
+        end_bar()
     if summary.rebuilt_because:
-        click.echo(clean_text(summary.rebuilt_because), err=True)
+        say(summary.rebuilt_because)
     return summary
+
+
+# A run of fewer files is over before a bar would tell anything.
+PROGRESS_MIN_FILES = 50
+PROGRESS_LABEL = "indexing"
+_PROGRESS_BAR_MIN, _PROGRESS_BAR_MAX = 10, 40
+
+
+def progress_bar(total: int, terminal: TextIO, columns: int):
+    """A click progress bar for ``total`` files whose line fits in ``columns``, or None
+    when not even a bar of ten does. One column is left free: a line that fills the
+    last one wraps on some terminals, and every redraw then leaves a copy behind.
+    The ETA, then the label, give way to the bar when there is no room for them."""
+    room = columns - 1
+    percent, eta = len("100%"), len("  00:00:00")
+    for label, with_eta in ((PROGRESS_LABEL, True), (PROGRESS_LABEL, False), ("", False)):
+        template = f"{label}  [%(bar)s]  %(info)s" if label else "[%(bar)s]  %(info)s"
+        width = room - (len(template) - len("%(bar)s%(info)s")) - percent - (eta if with_eta else 0)
+        if width >= _PROGRESS_BAR_MIN:
+            break
+    else:
+        return None
+    bar = click.progressbar(length=total, file=terminal, label=label, bar_template=template, show_eta=False,
+                            width=min(width, _PROGRESS_BAR_MAX))
+    if with_eta:
+        bar.item_show_func = lambda item: eta_text(bar)
+    return bar
+
+
+def eta_text(bar) -> str | None:
+    """The time left as click shows it, in no more than its usual eight characters
+    (click's own ETA grows a day count: "1d 02:00:00" overflowed the line)."""
+    if not bar.eta_known or bar.finished:
+        return None
+    seconds = int(bar.eta)
+    if seconds >= 100 * 3600:
+        return ">99 h"
+    return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}"
+
+
+def terminal_columns() -> int:
+    import shutil
+
+    return shutil.get_terminal_size().columns
+
+
+def stderr_terminal() -> TextIO | None:
+    """Standard error when it is a terminal (the progress bar's place), else None."""
+    return sys.stderr if sys.stderr.isatty() else None
 
 
 def build_bundled_index_if_missing(index_dir: Path) -> None:
@@ -687,9 +754,9 @@ def build_bundled_index_if_missing(index_dir: Path) -> None:
         return  # an installed copy without the sample: search reports the missing index
     # Where it cannot be (a read-only home), that is the one line, not a promise before it.
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    click.echo(f"khabar: building the index at {index_dir} (first run)…", err=True)
+    say(f"building the index at {index_dir} (first run)…")
     summary = run_update(index_dir, roots, quiet=True)
-    click.echo(f"khabar: {summary.line()}", err=True)
+    say(summary.line())
 
 
 def stdout_is_terminal() -> bool:

@@ -37,6 +37,22 @@ class Article:
     problems: list[str] = field(default_factory=list)
 
 
+class Note(str):
+    """A reader's problem line that loses no article: a kept article's (its date
+    could not be read: "…; indexed undated") or a file's ("fields not read: code").
+
+    A problem line that is a plain ``str`` names a record left out: the indexer
+    reports notes as notes, and counts only the others as skipped.
+    """
+
+    __slots__ = ()
+
+
+def note_like(problem: str, text: str) -> str:
+    """``text`` (``problem`` reworded) as the same kind of line: a note stays one."""
+    return Note(text) if isinstance(problem, Note) else text
+
+
 class UnreadableArticle(KhabarError):
     """A file that holds no readable article; the message says why, in one line."""
 

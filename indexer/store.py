@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import shutil
 import stat
 import time
@@ -57,6 +58,15 @@ def default_index_dir() -> Path:
         return Path(os.environ[INDEX_ENV])
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(data_home) / "khabar" / "index"
+
+
+def index_command(index_dir: Path, arguments: str = "FOLDER") -> str:
+    """The ``khabar index`` command a hint tells the user to run for the index at ``index_dir``:
+    with ``--index DIR`` unless it is the default one, so that the command as shown
+    acts on that index and not on the default."""
+    where = "" if os.path.abspath(index_dir) == os.path.abspath(default_index_dir()) else \
+        f" --index {shlex.quote(str(index_dir))}"
+    return f"khabar index{where}{' ' + arguments if arguments else ''}"
 
 
 @dataclass(slots=True)
@@ -306,13 +316,13 @@ def open_for_search(index_dir: Path):
     if not index_exists(index_dir):
         if _swap_pending(index_dir):
             raise IndexMissing(f"no index at {index_dir}: a rebuild was cut short; "
-                               "'khabar index' finishes it")
-        raise IndexMissing(f"no index at {index_dir}: build one with 'khabar index FOLDER'")
+                               f"'{index_command(index_dir, '')}' finishes it")
+        raise IndexMissing(f"no index at {index_dir}: build one with '{index_command(index_dir)}'")
     meta = IndexMeta.load(index_dir)
     if meta is None or meta.schema_version != SCHEMA_VERSION:
         raise IndexMissing(
             f"the index at {index_dir} was built by another version of khabar: "
-            "rebuild it with 'khabar index --rebuild'"
+            f"rebuild it with '{index_command(index_dir, '--rebuild')}'"
         )
     try:
         # Not mmap: whoosh3 wraps each mmapped sub-file of a compound segment
@@ -321,4 +331,4 @@ def open_for_search(index_dir: Path):
 
         return FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
     except Exception as error:  # whoosh raises many kinds for a damaged index
-        raise IndexMissing(f"cannot open the index at {index_dir} ({error}): rebuild it with 'khabar index --rebuild'") from error
+        raise IndexMissing(f"cannot open the index at {index_dir} ({error}): rebuild it with '{index_command(index_dir, '--rebuild')}'") from error

@@ -23,7 +23,7 @@ from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .article import Article, NotAnArticle, UnreadableArticle
+from .article import Article, Note, NotAnArticle, UnreadableArticle
 from .children import WorkerPool, ctrl_c_ignored
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .readers import READS, iter_file, read_file
@@ -31,7 +31,7 @@ from .safe_text import clean_text
 from .schema import FILE_HASH, FILE_STAMP, PATH, article_fields, build_schema
 from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_small_segments
 from .version import SCHEMA_VERSION
-from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_exists, make_folder,
+from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_command, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
 from .walk import article_files, is_under, name_problem
 
@@ -65,11 +65,12 @@ class KeptFolder:
     path: str
     articles: int
     empty: bool = False  # there, but without one article file (a share not mounted?)
+    command: str = "khabar index"  # of the hints: with the --index of the index it is about
 
     def line(self, *, rebuild: bool = False) -> str:
         state = "folder empty (not mounted?)" if self.empty else "folder missing"
         count = f"its {self.articles} article{'' if self.articles == 1 else 's'}"
-        forget = f"khabar index --forget {shlex.quote(self.path)}"
+        forget = f"{self.command} --forget {shlex.quote(self.path)}"
         if rebuild:
             return (f"cannot rebuild: {state}: {self.path} ({count} would be lost; "
                     f"reconnect it, or drop them first: {forget})")
@@ -93,6 +94,8 @@ class UpdateSummary:
     ignored: Counter[str] = field(default_factory=Counter)
     # Folders walked in which not one article could be read (nor is held).
     unread: list[str] = field(default_factory=list)
+    # Folders without a single file in them that hold no article: nothing to index there.
+    empty: list[str] = field(default_factory=list)
 
     def ignored_part(self) -> str:
         """"ignored 3 (.md 2, .pdf 1; khabar reads …)", or "" when nothing was."""
@@ -144,6 +147,8 @@ def update_index(
     on_problem: ProblemSink = lambda message: None,
     on_duplicate: ProblemSink = lambda message: None,
     on_ignored: ProblemSink = lambda message: None,
+    on_note: ProblemSink = lambda message: None,
+    on_phase: Callable[[str], None] = lambda phase: None,
     progress: Callable[[int], Progress] | None = None,
     fields: dict[str, list[str]] | None = None,
 ) -> UpdateSummary:
@@ -153,16 +158,21 @@ def update_index(
     are no longer updated. A held folder that is missing (or has no article
     file at all) keeps its articles and is listed in the summary's ``kept``;
     a rebuild that would lose such articles raises :class:`FolderMissing`.
-    ``on_problem`` receives one line per file or record that could not be read;
-    ``on_duplicate`` one line per article already indexed from another file;
+    ``on_problem`` receives one line per file or record that could not be read
+    (left out, counted as skipped); ``on_note`` one line per article or file
+    indexed without something it holds (a date that cannot be read: the article
+    is kept, undated); ``on_duplicate`` one line per article already indexed from another file;
     ``on_ignored`` one line per file that is no article file (a PDF, a README,
     a SOURCE.txt), which the summary counts by kind. ``fields``: the user's
     field names (``--field body=text``; ``readers/fields.py``).
     ``progress(total)`` is called once the work is known and returns a callable
-    that is told how many files were just processed.
+    that is told how many files were just processed. ``on_phase("writing")`` is
+    called when every file is read and the run goes on to write and commit the
+    index (seconds on a large run, after the last file is counted).
     """
     index_dir = _real_folder(Path(index_dir))
-    named = [Path(root).absolute() for root in roots] if roots else []
+    # Normalised (``news/../news`` is ``news``): one name per folder, remembered and shown.
+    named = [Path(os.path.abspath(root)) for root in roots] if roots else []
     if missing := [path for path in named if not path.exists()]:
         # A mistyped path named now: nothing is created or remembered.
         raise NothingToIndex(f"{missing[0]}: no such file or folder")
@@ -170,7 +180,8 @@ def update_index(
         if problem := name_problem(path):
             raise NothingToIndex(f"cannot index {clean_text(str(path))}: {problem}")
     claim(index_dir)  # before anything is written: a folder that is not khabar's is never touched
-    run = _Run(procs, on_problem, on_duplicate, progress, on_ignored=on_ignored, fields=fields or {})
+    run = _Run(procs, on_problem, on_duplicate, progress, on_ignored=on_ignored, on_note=on_note, on_phase=on_phase,
+               fields=fields or {})
     with run.finishing, write_lock(index_dir):  # the lock is released before Ctrl-C counts again
         # What a killed run left: a swap cut short is finished, leftovers removed.
         finish_interrupted_swap(index_dir)
@@ -198,6 +209,8 @@ class _Run:
     on_duplicate: ProblemSink
     progress: Callable[[int], Progress] | None
     on_ignored: ProblemSink = lambda message: None
+    on_note: ProblemSink = lambda message: None
+    on_phase: Callable[[str], None] = lambda phase: None
     fields: dict[str, list[str]] = field(default_factory=dict)
     summary: UpdateSummary = field(default_factory=lambda: UpdateSummary())
     finishing: _Finishing = field(default_factory=lambda: _Finishing())
@@ -211,7 +224,7 @@ def _update_locked(index_dir: Path, named: list[Path], forget: list[Path], rebui
     held = [root for root in held if root not in forgotten]
     root_paths = named or [Path(root) for root in held]
     if not root_paths and not forgotten:
-        raise NothingToIndex("no folder to index: name one, e.g. 'khabar index ~/news'")
+        raise NothingToIndex(f"no folder to index: name one, e.g. '{index_command(index_dir, '~/news')}'")
     absent = {str(root): empty for root in root_paths if (empty := _absence(root)) is not None}
     if not rebuild and index_exists(index_dir) and (meta is None or meta.schema_version != SCHEMA_VERSION):
         rebuild = True
@@ -219,12 +232,13 @@ def _update_locked(index_dir: Path, named: list[Path], forget: list[Path], rebui
     if rebuild or not index_exists(index_dir):
         # A rebuild takes over the folders the old index covered.
         known = held if not named else [str(p) for p in root_paths]
-        kept = _kept(_articles_under(index_dir, absent), absent)
+        counts = _articles_under(index_dir, absent)
+        kept = _kept(counts, absent, index_dir)
         if lost := [folder for folder in kept if folder.articles]:
             raise FolderMissing(lost[0].line(rebuild=True))
         roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
         _build_fresh(index_dir, roots, run)
-        summary.kept = kept
+        summary.kept, summary.empty = kept, _empty(counts, absent)
     else:
         known = sorted(set(held) | {str(p) for p in named})
         roots = _Roots([p for p in root_paths if str(p) not in absent], absent, forgotten, known)
@@ -233,7 +247,7 @@ def _update_locked(index_dir: Path, named: list[Path], forget: list[Path], rebui
 
 def _held_folder(path: Path, held: list[str], index_dir: Path) -> str:
     """The folder of ``held`` that ``path`` names, or :class:`NotAFolderHeld`."""
-    wanted = str(Path(path).absolute())
+    wanted = os.path.abspath(path)
     for root in held:
         if root == wanted or os.path.realpath(root) == os.path.realpath(wanted):
             return root
@@ -278,10 +292,16 @@ def _count_under(ids: dict[str, str], folders: Iterable[str]) -> dict[str, int]:
     return {folder: sum(1 for path in ids.values() if is_under(path, [folder])) for folder in folders}
 
 
-def _kept(counts: dict[str, int], absent: dict[str, bool]) -> list[KeptFolder]:
+def _kept(counts: dict[str, int], absent: dict[str, bool], index_dir: Path) -> list[KeptFolder]:
     """The absent folders to report: every missing one, and empty ones that had articles."""
-    return [KeptFolder(root, counts.get(root, 0), empty) for root, empty in absent.items()
+    command = index_command(index_dir, "")
+    return [KeptFolder(root, counts.get(root, 0), empty, command) for root, empty in absent.items()
             if not empty or counts.get(root, 0)]
+
+
+def _empty(counts: dict[str, int], absent: dict[str, bool]) -> list[str]:
+    """The folders without a file that hold no article: nothing is lost, and nothing found."""
+    return [root for root, empty in absent.items() if empty and not counts.get(root, 0)]
 
 
 def _real_folder(index_dir: Path) -> Path:
@@ -298,8 +318,10 @@ def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run)
     try:
         with ix.searcher() as searcher:
             indexed, ids = _snapshot(searcher.reader())
-        run.summary.kept = _kept(_count_under(ids, roots.absent), roots.absent)
-        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run), on_commit=run.finishing.begin)
+        counts = _count_under(ids, roots.absent)
+        run.summary.kept, run.summary.empty = _kept(counts, roots.absent, index_dir), _empty(counts, roots.absent)
+        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run), on_commit=run.finishing.begin,
+                    on_phase=run.on_phase)
     finally:
         ix.close()
     meta.roots = roots.remembered
@@ -325,7 +347,7 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
         ix = create_in(str(building), build_schema())
         try:
             left_out = _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, read_procs),
-                                   writer_procs=writer_procs, on_commit=run.finishing.begin)
+                                   writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, remembered).save(building)  # complete: may be swapped in
@@ -349,11 +371,13 @@ def _discard(folder: Path) -> None:
 
 
 def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
-                on_commit: Callable[[], None] | None = None) -> list[tuple[str, str]]:
+                on_commit: Callable[[], None] | None = None,
+                on_phase: Callable[[str], None] = lambda phase: None) -> list[tuple[str, str]]:
     """Run ``work`` with a Whoosh writer and commit once; on any failure nothing is written.
 
     ``writer_procs`` worker processes write new segments (fresh builds);
-    0 writes in this process. ``on_commit`` is called at the commit point.
+    0 writes in this process. ``on_phase("writing")`` is called when ``work``
+    is done and the commit begins; ``on_commit`` at the commit point.
     Returns the articles the workers left out: ``(label, why)``.
     """
     from whoosh.index import LockError
@@ -368,6 +392,7 @@ def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
     writer.on_commit = on_commit
     try:
         work(writer)
+        on_phase("writing")  # the workers finish their segments, then they are merged and committed
         writer.commit(mergetype=merge_small_segments)
     except BaseException:
         if not writer.is_closed:  # a failed commit has closed it already
@@ -473,6 +498,14 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
         if known is not None:  # a file that broke since it was indexed
             summary.removed += forget(read.path)
 
+    def report(path: str, problem: str) -> None:
+        """A reader's problem line: a note about what is kept, or a record left out."""
+        if isinstance(problem, Note):
+            run.on_note(f"{path}: {problem}")
+        else:
+            summary.skipped += 1
+            on_problem(f"{path}: {problem}")
+
     def take(read: _ReadFile) -> None:
         known = indexed.get(read.path)
         if read.error:
@@ -483,7 +516,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             return
         dropped = forget(read.path) if known is not None else 0
         for problem in read.problems:
-            on_problem(f"{read.path}: {problem}")
+            report(read.path, problem)
         added = 0
         try:
             added = add_articles(read)
@@ -501,7 +534,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
         added = 0
         for key, article in read.articles:
             if isinstance(article, str):  # a streamed file's problems come among its articles
-                on_problem(f"{read.path}: {article}")
+                report(read.path, article)
                 continue
             label = read.path + key
             # Everything that touches one article's data (its id, its dates, its

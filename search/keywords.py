@@ -27,8 +27,9 @@ from khabar.search.query.dates import within
 from khabar.search.snippets import opening
 
 GROUPINGS = ("month", "source")
-# Articles read per keyword to find its most common written form.
-FORM_SAMPLE = 200
+# Articles read per keyword to find its most common written form: each read
+# loads a whole stored article, and 50 name the same form as 200 did on ir-news.
+FORM_SAMPLE = 50
 # Tags counted between two refreshes of the pruning bar in ``top``.
 BAR_REFRESH = 64
 
@@ -134,8 +135,14 @@ class KeywordIndex:
 
     def _tags_by_frequency(self) -> list[tuple[int, str]]:
         """Every tag with its article count (deleted articles included: an upper bound), most frequent first."""
+        # Each segment's term table is read in order: the whole index's
+        # ``iter_field`` looks every term up in every segment (0.8 of --top's 1.1 s on 4.8k articles).
+        frequency: Counter[bytes] = Counter()
+        for segment, _offset in self._reader.leaf_readers():
+            for term, info in segment.iter_field(TAGS):
+                frequency[term] += info.doc_frequency()
         field = self._searcher.schema[TAGS]
-        tags = [(info.doc_frequency(), field.from_bytes(term)) for term, info in self._reader.iter_field(TAGS)]
+        tags = [(count, field.from_bytes(term)) for term, count in frequency.items()]
         return sorted(tags, key=lambda item: (-item[0], item[1]))
 
     def _documents(self, date_filter: Query | None) -> set[int]:

@@ -94,7 +94,7 @@ def snippet(body: str, terms: frozenset[str], marks: SnippetMarks, together: boo
             break
     if not matches:
         return opening(body)
-    fragments = _best_fragments(_fragments(matches, len(body)))
+    fragments = _whole_words(body, _best_fragments(_fragments(matches, len(body))))
     pieces = [_render(body, start, end, group, marks) for start, end, group in fragments]
     return " ".join(marks.between.join(pieces).split())
 
@@ -146,7 +146,9 @@ def _forms_pattern(forms: tuple[str, ...]) -> re.Pattern:
 
 def _fragments(matches: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, list]]:
     """Greedy windows: each opens before a match and takes in the following
-    matches while it stays within SNIPPET_CHARS."""
+    matches while it stays within SNIPPET_CHARS. Windows do not overlap, and
+    each holds every match inside it (the ones it shows), so no text or match
+    belongs to two of them."""
     windows: list[tuple[int, int, list]] = []
     i = previous_end = 0
     while i < len(matches):
@@ -155,6 +157,9 @@ def _fragments(matches: list[tuple[int, int, str]], length: int) -> list[tuple[i
         while j + 1 < len(matches) and matches[j + 1][1] + _SURROUND - start <= SNIPPET_CHARS:
             j += 1
         end = min(length, max(matches[j][1] + _SURROUND, start + 1))
+        while j + 1 < len(matches) and matches[j + 1][0] < end:  # shown anyway: marked and counted here
+            j += 1
+            end = max(end, matches[j][1])
         windows.append((start, end, matches[i : j + 1]))
         previous_end = end
         i = j + 1
@@ -167,12 +172,23 @@ def _best_fragments(windows: list[tuple[int, int, list]]) -> list[tuple[int, int
     return sorted(ranked[:_FRAGMENTS], key=lambda w: w[0])
 
 
+def _whole_words(body: str, windows: list[tuple[int, int, list]]) -> list[tuple[int, int, list]]:
+    """The windows (in text order) widened to whole words at both edges, and
+    those that then touch or overlap joined into one: nothing is shown twice."""
+    joined: list[tuple[int, int, list]] = []
+    for start, end, group in windows:
+        while start > 0 and not body[start - 1].isspace() and start > group[0][0] - _SURROUND - 15:
+            start -= 1
+        while end < len(body) and not body[end].isspace() and end < group[-1][1] + _SURROUND + 15:
+            end += 1
+        if joined and (start <= joined[-1][1] or not body[joined[-1][1]:start].strip()):
+            previous_start, previous_end, previous_group = joined.pop()
+            start, end, group = previous_start, max(end, previous_end), previous_group + group
+        joined.append((start, end, group))
+    return joined
+
+
 def _render(body: str, start: int, end: int, group: list, marks: SnippetMarks) -> str:
-    # Widen to whole words at both edges.
-    while start > 0 and not body[start - 1].isspace() and start > group[0][0] - _SURROUND - 15:
-        start -= 1
-    while end < len(body) and not body[end].isspace() and end < group[-1][1] + _SURROUND + 15:
-        end += 1
     out: list[str] = []
     at = start
     for match_start, match_end, _term in group:

@@ -91,6 +91,7 @@ def test_first_search_builds_the_bundled_corpus(runner, monkeypatch, tmp_path):
     result = runner.invoke(cli.main, ["تعاونی دانش بنیان", "--from", "1401/12/01", "--to", "1401/12/29", "--json"])
     assert result.exit_code == 0, result.stderr
     assert "first run" in result.stderr
+    assert all(line.startswith("khabar: ") for line in result.stderr.splitlines()), result.stderr
     assert json.loads(result.stdout)["results"][0]["jalali_date"] == "1401/12/24"
     assert (tmp_path / "data" / "khabar" / "index").is_dir()
 
@@ -140,16 +141,17 @@ def test_a_moved_folder_keeps_its_articles_and_exits_1(runner, tmp_path, news_fo
     index_dir = tmp_path / "ix"
     other = tmp_path / "other"
     other.mkdir()
-    assert runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder), str(other)]).exit_code == 0
+    first = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder), str(other)])
+    assert first.exit_code == 1 and f"khabar: no supported files found in {other}\n" in first.stderr  # nothing yet
     news_folder.rename(tmp_path / "moved")  # as an unplugged disk looks
     (other / "new.jsonl").write_text(json.dumps({"title": "خبر تازه", "body": "متن خبر تازه", "id": "n1"},
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
     result = runner.invoke(cli.main, ["index", "--index", str(index_dir)])
     assert result.exit_code == 1, result.stderr
     lines = result.stderr.strip().splitlines()
-    assert lines[0] == (f"folder missing: {news_folder} (its 5 articles are kept; "
-                        f"to drop them: khabar index --forget {news_folder})")
-    assert lines[-1].startswith("added 1, updated 0, removed 0, skipped 0")  # the other folder is updated
+    assert lines[0] == (f"khabar: folder missing: {news_folder} (its 5 articles are kept; "
+                        f"to drop them: khabar index --index {index_dir} --forget {news_folder})")
+    assert lines[-1].startswith("khabar: added 1, updated 0, removed 0, skipped 0")  # the other folder is updated
     assert "Traceback" not in result.stderr
     found = runner.invoke(cli.main, ["search", "--index", str(index_dir), "--json", "تعاونی دانش بنیان"])
     assert json.loads(found.stdout)["total"] == 1
@@ -169,7 +171,7 @@ def test_an_empty_folder_that_held_articles_is_taken_for_a_share_not_mounted(run
         path.unlink()
     result = runner.invoke(cli.main, ["index", "--index", str(index_dir)])
     assert result.exit_code == 1
-    assert result.stderr.startswith(f"folder empty (not mounted?): {news_folder} (its 5 articles are kept")
+    assert result.stderr.startswith(f"khabar: folder empty (not mounted?): {news_folder} (its 5 articles are kept")
     assert json.loads(runner.invoke(cli.main, ["stats", "--index", str(index_dir), "--json"]).stdout)["articles"] == 5
 
 

@@ -241,7 +241,7 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path, corpus, env, case, number):
     if result["status"] == 0:
         # Too late: the run had committed (or finished) before Ctrl-C came,
         # and says so; nothing of it is undone.
-        assert len(lines) == 1 and lines[0].startswith("added "), f"stderr {where}: {result['stderr']}"
+        assert len(lines) == 1 and lines[0].startswith("khabar: added "), f"stderr {where}: {result['stderr']}"
         assert count == trial.after
         return
     assert result["status"] == 130, result["stderr"]

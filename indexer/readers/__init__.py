@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from khabar.indexer.article import Article, NotAnArticle, UnreadableArticle
+from khabar.indexer.article import Article, NotAnArticle, UnreadableArticle, note_like
 from khabar.indexer.encoding import decode_text
 from khabar.indexer.readers.fields import fields_for
 from khabar.indexer.readers.irnews import looks_like_irnews, read_irnews
@@ -252,7 +252,7 @@ def guard(items: Callable[[], Iterator[Item]]) -> Iterator[Item]:
                 _without_surrogates(value)
                 yield key, value
             else:
-                yield key, one_line(without_surrogates(value))
+                yield key, note_like(value, one_line(without_surrogates(value)))
     except ImportError:
         raise  # a broken installation, not a broken file
     except Exception as error:  # noqa: BLE001 - the boundary: bad content must not escape

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from khabar.indexer.article import NotAnArticle, UnreadableArticle
+from khabar.indexer.article import Note, NotAnArticle, UnreadableArticle, note_like
 from khabar.indexer.readers.stream import Context, Item, guarded, one_line
 
 __all__ = ["read_archive", "read_compressed"]
@@ -108,11 +108,11 @@ def _archive_items(name: str, stream, context: Context) -> Iterator[Item]:
         child = Context(name=f"{context.name}#{path}", fields=context.fields, depth=context.depth + 1)
         try:
             for key, value in guard(lambda: read_stream(PurePosixPath(path).name, member, child)):
-                yield f"#{path}{key}", value if not isinstance(value, str) else one_line(f"{path}: {value}")
+                yield f"#{path}{key}", value if not isinstance(value, str) else note_like(value, one_line(f"{path}: {value}"))
         except NotAnArticle as error:
             ignored[error.kind] += 1
         except UnreadableArticle as error:
             yield f"#{path}", one_line(f"{path}: {error}")
     if ignored:
         counts = ", ".join(f"{kind} {count}" for kind, count in sorted(ignored.items(), key=lambda kv: (-kv[1], kv[0])))
-        yield "", f"members not read, being no article files: {sum(ignored.values())} ({counts})"
+        yield "", Note(f"members not read, being no article files: {sum(ignored.values())} ({counts})")

@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
-from khabar.indexer.article import Article, UnreadableArticle, split_keywords
+from khabar.indexer.article import Article, Note, UnreadableArticle, split_keywords
 from khabar.indexer.dates import article_date
 from khabar.indexer.readers.markup import html_to_text, looks_like_html
 from khabar.indexer.readers.sites import date_from_url, host_name
@@ -340,5 +340,5 @@ class RecordReader:
         names = ", ".join(sorted(self.unread.values(), key=str.lower)[:12])
         more = len(self.unread) - 12
         names += f" and {more} more" if more > 0 else ""
-        return (f"fields not read: {names} (to read one, name it: --field body=NAME, or in .khabar.toml; "
-                f"see the field table in the README)")
+        return Note(f"fields not read: {names} (to read one, name it: --field body=NAME, or in .khabar.toml; "
+                    f"see the field table in the README)")

@@ -8,7 +8,8 @@ more than one record at a time:
   line 12 of JSON Lines), ``"#inner/page.html"`` for a member of a bundle;
 - ``(key, "problem")``: one line naming what could not be used and where
   ("record 12: no title or body"). The problems of an article (an
-  unusable date) follow the article as items of their own.
+  unusable date) follow the article as items of their own, as
+  :class:`~khabar.indexer.article.Note`: the article is kept.
 
 A reader raises :class:`UnreadableArticle` (or :class:`NotAnArticle`) only
 before its first article; a failure after that is one more problem item and
@@ -22,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, Union
 
-from khabar.indexer.article import Article, UnreadableArticle
+from khabar.indexer.article import Article, Note, UnreadableArticle
 from khabar.indexer.encoding import stream_encoding
 
 __all__ = [
@@ -119,7 +120,7 @@ def article_items(key: str, label: str, article: Article) -> Iterator[Item]:
     """The article, then each of its problems as a line naming the record (``label``)."""
     yield key, article
     for problem in article.problems:
-        yield key, one_line(f"{label}: {problem}" if label else problem)
+        yield key, Note(one_line(f"{label}: {problem}" if label else problem))
 
 
 _HELD = 1000
