@@ -290,8 +290,8 @@ def table_width() -> int | None:
 
 def emit(chunks: Iterable[str], out: Output) -> None:
     """Write output as it comes (``--stdin`` answers, ``--all`` results stream): data on stdout, and the notes
-    for people beside it (a search's footer, ``formats.Note``) on stderr."""
-    from khabar.search.render.formats import Note  # loaded by whatever made the chunks
+    for people beside it (a search's footer, ``formats.Aside``) on stderr."""
+    from khabar.search.render.formats import Aside  # loaded by whatever made the chunks
 
     try:
         if out.excel:
@@ -301,7 +301,7 @@ def emit(chunks: Iterable[str], out: Output) -> None:
                 click.echo(line + EXCEL_LINE_END, nl=False)
             return
         for chunk in chunks:
-            if isinstance(chunk, Note):
+            if isinstance(chunk, Aside):
                 click.echo(chunk, err=True)
             else:
                 click.echo(chunk, color=out.style.color)

@@ -15,7 +15,7 @@ from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 from khabar.search.render.wrap import display_width, shorten
 
-__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "Note", "cell", "delimited",
+__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "Aside", "cell", "delimited",
            "hit_details", "json_document", "jsonl_line", "results_chunks", "results_footer", "results_json",
            "results_table", "results_head", "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
 
@@ -128,13 +128,13 @@ def for_excel(lines: Iterable[str]) -> Iterator[str]:
         yield EXCEL_BOM + line if number == 0 else line
 
 
-class Note(str):
+class Aside(str):
     """A line for the person at the terminal beside the data (a search's footer): the CLI
     writes it to stderr, as ripgrep does its ``--stats``, so that stdout holds only results."""
 
 
 def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: int = 1) -> Iterator[str]:
-    """``search`` output in any format; the table view ends with its footer as a :class:`Note`."""
+    """``search`` output in any format; the table view ends with its footer as an :class:`Aside`."""
     if fmt == "json" and isinstance(results.hits, StreamedHits):
         yield from streamed_results_json(results)
     elif fmt == "json":
@@ -142,7 +142,7 @@ def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: i
     elif fmt == "table":
         if results.hits:
             yield results_table(results, style, first_rank=first_rank)
-        yield Note(results_footer(results, first_rank=first_rank))
+        yield Aside(results_footer(results, first_rank=first_rank))
     else:
         yield from machine_chunks((hit.as_dict() for hit in results.hits), fmt, RESULT_FIELDS, list)
 
