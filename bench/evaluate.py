@@ -181,7 +181,8 @@ def run(index_dir: Path, topics: Mapping[str, str], limit: int = 1000,
         for qid, text in topics.items():
             started = time.perf_counter()
             try:
-                found = engine.search(index_dir, text, limit=limit, expand=expand)
+                # Every copy is judged: collapsing would hide judged documents.
+                found = engine.search(index_dir, text, limit=limit, expand=expand, collapse=False)
             except QueryError:
                 results[qid] = []
                 continue

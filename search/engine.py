@@ -33,6 +33,8 @@ class Hit:
     keywords: list[str]
     score: float | None  # None when not ranked by relevance
     snippet: str
+    # The story's other copies among the matches (search/collapse.py): id, url, source, jalali_date.
+    duplicates: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_stored(cls, stored: dict, *, score: float | None, snippet: str) -> Hit:
@@ -51,6 +53,10 @@ class Hit:
             snippet=snippet,
         )
 
+    def copy_record(self) -> dict:
+        """What a result lists of this article when it is another copy of the result's story."""
+        return {"id": self.id, "url": self.url, "source": self.source, "jalali_date": self.jalali_date or None}
+
     def as_dict(self) -> dict:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
@@ -65,6 +71,7 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    stories: int | None = None  # the matches as stories, copies counted once; None when not collapsed
 
 
 def search(
@@ -78,12 +85,15 @@ def search(
     sort: str = "relevance",
     marks: SnippetMarks | None = None,
     expand: bool = True,
+    collapse: bool = True,
 ) -> SearchResults:
     """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
 
     Articles where the query's words stand close together rank higher
     (:mod:`search.scoring.proximity`); ``expand`` then reorders the matches with the
     words their best hits share (blind relevance feedback, :mod:`search.scoring.feedback`).
+    ``collapse`` shows each story once (:mod:`search.collapse`): its best-ranked
+    copy, with the others in its ``duplicates``; pages are then pages of stories.
     """
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
@@ -94,19 +104,47 @@ def search(
     first = (page - 1) * limit
     if sort == "date":
         results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
+        if collapse:
+            return _collapsed(searcher, text, [(None, docnum) for _, docnum in results.top_n], first, limit,
+                              lambda stored: snippet(stored.get(BODY) or "", terms, marks, together))
         hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
                                 snippet=snippet(stored.get(BODY) or "", terms, marks, together))
                 for hit in results[first : first + limit]]
         return SearchResults(text, len(results), hits)
     wanted = max(first + limit, RERANK_DEPTH) if expand else first + limit
+    if collapse:
+        wanted = _EVERY_MATCH  # stories are made of all the matches, and counted
     if searchable_whole(searcher):
         total, best = _ranked(searcher, asked, day_range, wanted, expand)
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
         total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
+    if collapse:
+        return _collapsed(searcher, text, best, first, limit,
+                          lambda stored: snippet(stored.get(BODY) or "", terms, marks, together))
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get(BODY) or "", terms, marks, together))
             for score, docnum in best[first : first + limit]]
     return SearchResults(text, total, hits)
+
+
+_EVERY_MATCH = 2**62
+
+
+def _collapsed(searcher, text: str, ranked: list[tuple[float | None, int]], first: int, limit: int,
+               snippet_of) -> SearchResults:
+    """A page of stories from every match, ``ranked`` best first as ``(score, docnum)``."""
+    from khabar.search.collapse import stories
+
+    scores = dict((docnum, score) for score, docnum in ranked)
+    grouped = stories(searcher, [docnum for _, docnum in ranked])
+    hits = []
+    for best, *copies in grouped[first : first + limit]:
+        stored = searcher.stored_fields(best)
+        hit = Hit.from_stored(stored, score=scores[best], snippet=snippet_of(stored))
+        hit.duplicates = [Hit.from_stored(searcher.stored_fields(copy), score=None, snippet="").copy_record()
+                          for copy in copies]
+        hits.append(hit)
+    return SearchResults(text, len(ranked), hits, stories=len(grouped))
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

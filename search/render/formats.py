@@ -10,16 +10,19 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-from khabar.search.engine import SearchResults
+from khabar.search.engine import Hit, SearchResults
 from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 
-__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
-           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table"]
+__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "SEARCH_FIELDS", "Counted", "cell",
+           "also_in", "delimited", "json_document", "jsonl_line", "result_record", "results_chunks", "results_json",
+           "results_table"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
 RESULT_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet")
+# A search result adds the story's other copies (search/collapse.py); in tsv/csv, their ids space-separated.
+SEARCH_FIELDS = (*RESULT_FIELDS, "duplicates")
 # Joins list values (an article's keywords) inside one tsv/csv cell.
 LIST_SEPARATOR = ", "
 
@@ -90,10 +93,21 @@ class Counted(Generic[T]):
             yield item
 
 
+def result_record(hit: Hit, *, flat: bool = False) -> dict:
+    """One search result: :meth:`Hit.as_dict` and its ``duplicates``, records
+    (``id``, ``url``, ``source``, ``jalali_date``), or their ids space-separated when ``flat`` (tsv/csv)."""
+    copies = " ".join(copy["id"] for copy in hit.duplicates) if flat else hit.duplicates
+    return hit.as_dict() | {"duplicates": copies}
+
+
+def results_record(results: SearchResults) -> dict:
+    """``search --json``'s record: ``query``, ``total`` (articles), ``stories`` (null when not collapsed), ``results``."""
+    return {"query": results.query, "total": results.total, "stories": results.stories,
+            "results": [result_record(hit) for hit in results.hits]}
+
+
 def results_json(results: SearchResults) -> str:
-    return json_document(
-        {"query": results.query, "total": results.total, "results": [hit.as_dict() for hit in results.hits]}
-    )
+    return json_document(results_record(results))
 
 
 def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: int = 1) -> Iterator[str]:
@@ -103,7 +117,14 @@ def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: i
     elif fmt == "table":
         yield style.finish(results_table(results, color=style.color, first_rank=first_rank))
     else:
-        yield from machine_chunks((hit.as_dict() for hit in results.hits), fmt, RESULT_FIELDS, list)
+        yield from machine_chunks((result_record(hit, flat=fmt in ("tsv", "csv")) for hit in results.hits), fmt,
+                                  SEARCH_FIELDS, list)
+
+
+def also_in(hit: Hit) -> list[str]:
+    """The table view's line naming where else the story was published ("also in: تابناک، روزنو"), if anywhere."""
+    sources = dict.fromkeys(clean_text(copy["source"]) for copy in hit.duplicates if copy["source"])
+    return [f"also in: {'، '.join(sources)}"] if sources else []
 
 
 def results_table(results: SearchResults, *, color: bool, first_rank: int = 1) -> str:
@@ -114,9 +135,12 @@ def results_table(results: SearchResults, *, color: bool, first_rank: int = 1) -
         lines.append(f"{bold}{rank}. {clean_text(hit.title) or '(untitled)'}{reset}")
         meta = " · ".join(clean_text(part) for part in (hit.jalali_date or "no date", hit.source, hit.url) if part)
         lines.append(f"   {dim}{meta}{reset}")
+        lines.extend(f"   {dim}{line}{reset}" for line in also_in(hit))
         if hit.snippet:
             lines.append(f"   {hit.snippet}")
         lines.append("")
     shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
-    lines.append(f"{dim}{results.total} found, showing {shown}{reset}")
+    found = (f"{results.stories} {'story' if results.stories == 1 else 'stories'}, {results.total} articles"
+             if results.stories not in (None, results.total) else str(results.total))
+    lines.append(f"{dim}{found} found, showing {shown}{reset}")
     return "\n".join(lines)

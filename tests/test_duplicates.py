@@ -1,0 +1,113 @@
+"""Near-duplicate detection (indexer/duplicates.py) on real articles: copies found, near-misses kept apart."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import FIXTURES
+from khabar.indexer import duplicates
+from khabar.indexer.duplicates import (NO_SIGNATURE, SIGNATURE_BYTES, candidate_pairs, same_story, signature,
+                                       signatures, similarity)
+
+NEWS = FIXTURES / "duplicates" / "news"
+PAIRS = FIXTURES / "duplicates" / "pairs.tsv"
+
+
+def article(name: str) -> dict:
+    return json.loads((NEWS / f"{name}.jsonl").read_text(encoding="utf-8"))
+
+
+def story(name: str) -> tuple[str, str]:
+    record = article(name)
+    return record["title"], record["body"]
+
+
+def estimated(first: str, second: str) -> float:
+    a, b = (signatures(signature(article(name)["body"]), 1)[0] for name in (first, second))
+    return float(similarity(a, b))
+
+
+@pytest.mark.parametrize("first, second", [
+    ("oil-asriran", "oil-tabnak"),  # republished by another agency, word for word
+    ("quake-slug1", "quake-slug2"),  # one asriran news number under two slugs, a word added
+])
+def test_copies_are_one_story(first, second):
+    assert same_story(story(first), story(second))
+    assert estimated(first, second) >= duplicates.THRESHOLD
+
+
+@pytest.mark.parametrize("first, second", [
+    ("dollar-19-esfand", "dollar-20-esfand"),  # one template, the next day's prices
+    ("pickle-haft-bijar", "pickle-piaz"),  # one intro, another dish named in it
+])
+def test_near_misses_stay_apart(first, second):
+    # Their shingles overlap as much as edited copies' do: the facts tell them apart.
+    assert estimated(first, second) >= 0.6
+    assert not same_story(story(first), story(second))
+    assert not same_story(story(second), story(first))
+
+
+def test_lsh_proposes_the_copies_among_all_the_articles():
+    names = sorted(path.stem for path in NEWS.glob("*.jsonl"))
+    sigs = signatures(b"".join(signature(article(name)["body"]) for name in names), len(names))
+    proposed = {(names[i], names[j]) for i, j in candidate_pairs(sigs)}
+    assert ("oil-asriran", "oil-tabnak") in proposed
+    assert ("quake-slug1", "quake-slug2") in proposed
+    assert not any(name.startswith("oil") and other.startswith("quake") for name, other in proposed)
+
+
+def test_signatures_are_stable_and_fixed_width():
+    body = article("oil-asriran")["body"]
+    assert signature(body) == signature(body)
+    assert len(signature(body)) == SIGNATURE_BYTES
+    # Letters and digits as another agency may write them: the same signature.
+    arabic = body.replace("ی", "ي").replace("ک", "ك")
+    assert signature(arabic) == signature(body)
+
+
+def test_a_text_too_short_to_compare_has_no_signature_and_no_copies():
+    short = "وزیر نفت گفت."
+    assert signature(short) == NO_SIGNATURE
+    sigs = signatures(signature(short) * 2, 2)
+    assert candidate_pairs(sigs) == []
+    assert not same_story(("", short), ("", short))
+
+
+def test_the_labelled_pairs_are_well_formed():
+    lines = PAIRS.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == ["id_a", "id_b", "label", "kind"]
+    rows = [line.split("\t") for line in lines[1:]]
+    assert all(len(row) == 4 and row[2] in ("same", "different") and row[0] != row[1] for row in rows)
+    kinds = {row[3] for row in rows}
+    assert {"republished", "two-slugs", "price-report", "round-up", "match-report"} <= kinds
+    same = [row for row in rows if row[2] == "same" and row[3] in ("republished", "two-ids", "two-slugs")]
+    assert len(same) == 24  # the copy groups of the issue (one pair is both republished and two slugs)
+    assert len([row for row in rows if row[2] == "different"]) >= len(same)
+    assert len({tuple(sorted(row[:2])) for row in rows}) == len(rows)
+
+
+def test_candidates_pair_every_member_of_a_run_of_equal_bands():
+    # Three copies of one text and one other: the three pairs of copies, nothing else.
+    bodies = [article("oil-asriran")["body"]] * 3 + [article("quake-slug1")["body"]]
+    sigs = signatures(b"".join(signature(body) for body in bodies), len(bodies))
+    assert sorted(candidate_pairs(sigs)) == [(0, 1), (0, 2), (1, 2)]
+    assert np.array_equal(sigs[0], sigs[1])
+
+
+def test_fixture_articles_are_real_corpus_articles():
+    """The fixtures are ir-news articles: each is in the shared corpus (skipped without it)."""
+    from conftest import shared_corpus
+
+    dataset = shared_corpus("ir-news/Dataset")
+    urls = {article(path.stem)["url"] for path in NEWS.glob("*.jsonl")}
+    found = set()
+    for path in Path(dataset).glob("*.txt"):
+        head = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+        parts = head.split("###")
+        if len(parts) > 2 and parts[2] in urls:
+            found.add(parts[2])
+    assert found == urls
