@@ -390,9 +390,8 @@ def _json(document: str) -> Response:
 
 def _pages(form: SearchForm, results: SearchResults | None) -> dict | None:
     """Page links: the first, the last and two either side of this one; None for one page."""
-    listed = results.total if results is None or results.stories is None else results.stories  # pages of stories
-    if not results or listed <= form.limit:
-        return None
+    if not results or (listed := results.total if results.stories is None else results.stories) <= form.limit:
+        return None  # (collapsed results are pages of stories)
     count = math.ceil(listed / form.limit)
     shown = sorted({1, count, *range(max(1, form.page - 2), min(count, form.page + 2) + 1)})
     numbers: list[int | None] = []
