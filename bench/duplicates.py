@@ -51,7 +51,7 @@ def main() -> None:
                 text[docnum] = (stored.get(TITLE, ""), stored.get(BODY, ""))
             return text[docnum]
 
-        candidate_set = {(docnums[i], docnums[j]) for i, j in candidates}
+        candidate_set = {(docnums[i], docnums[j]) for i, j, _ in candidates}
         missing = [pair for pair in labelled if pair[0] not in docnum_of or pair[1] not in docnum_of]
         if missing:
             sys.exit(f"not in the index: {missing[0][:2]} (and {len(missing) - 1} more pairs)")

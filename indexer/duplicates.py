@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import lru_cache
 
 import numpy as np
 from whoosh.columns import FixedBytesColumn
@@ -62,34 +63,38 @@ _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(
 
 
 def words(text: str) -> list[str]:
-    """The folded words of ``text``, in order."""
-    return [folded for word in WORD_PATTERN.findall(text) if (folded := fold(word))]
-
-
-def word_codes(text: str) -> list[int]:
-    """A stable 32-bit hash of each folded word of ``text``, in order.
+    """The folded words of ``text``, in order.
 
     Folding a whole article (``str.translate`` over a dict) and matching the
     tokenizer's pattern took most of the time of a signature; the text is split
-    at white space instead, and each distinct piece is folded, split into words
-    (at punctuation and ZWNJ) and hashed once per process (crc32: stable across
-    processes, where ``hash`` is not).
+    at white space instead, and each distinct piece is folded and split into
+    words (at punctuation and ZWNJ) once per process.
     """
-    cache = _PIECE_CODES
-    found: list[int] = []
+    cache = _PIECE_WORDS
+    found: list[str] = []
     for piece in text.split():
-        codes = cache.get(piece)
-        if codes is None:
-            if len(cache) >= _PIECE_CODES_MAX:
+        split = cache.get(piece)
+        if split is None:
+            if len(cache) >= _CACHED_MAX:
                 cache.clear()
-            codes = cache[piece] = tuple(zlib.crc32(word.encode()) for word in _WORD.findall(fold(piece)))
-        found += codes
+            split = cache[piece] = tuple(_WORD.findall(fold(piece)))
+        found += split
     return found
 
 
+def word_codes(text: str) -> list[int]:
+    """A stable 32-bit hash of each of :func:`words` (crc32: stable across
+    processes, where ``hash`` is not)."""
+    codes = _WORD_CODES
+    if len(codes) >= _CACHED_MAX:
+        codes.clear()
+    return [codes.get(word) or codes.setdefault(word, zlib.crc32(word.encode())) for word in words(text)]
+
+
 _WORD = re.compile(r"[^\W_]+")
-_PIECE_CODES: dict[str, tuple[int, ...]] = {}
-_PIECE_CODES_MAX = 1_000_000
+_PIECE_WORDS: dict[str, tuple[str, ...]] = {}
+_WORD_CODES: dict[str, int] = {}
+_CACHED_MAX = 1_000_000  # pieces or words kept per process
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -131,46 +136,71 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a == b).mean(axis=-1)
 
 
-def candidate_pairs(sigs: np.ndarray) -> list[tuple[int, int]]:
-    """Pairs ``(i, j)``, ``i < j``, of rows of ``sigs`` that may be one story:
-    they share an LSH band and their signatures are at least
-    :data:`CANDIDATE_SIMILARITY` alike. Rows without a signature (all zeros)
-    pair with nothing. :func:`same_story` decides.
+def candidate_pairs(sigs: np.ndarray) -> list[tuple[int, int, float]]:
+    """Pairs ``(i, j, estimated similarity)`` of rows of ``sigs`` that may be one
+    story, the most alike first; rows without a signature (all zeros) pair with
+    nothing. :func:`same_story` decides.
+
+    Rows with one signature (copies word for word) are paired with the first
+    of them (similarity 1.0); the distinct signatures are then paired when
+    they share an LSH band and are at least :data:`CANDIDATE_SIMILARITY` alike
+    (by their values). Joined transitively, these pairs make the same groups
+    as every pair would.
     """
     has = np.flatnonzero(sigs.any(axis=1))
     if len(has) < 2:
         return []
-    kept = np.ascontiguousarray(sigs[has])
-    banded = kept.reshape(len(has), BANDS, ROWS)
+    rows = np.ascontiguousarray(sigs[has])
+    with np.errstate(over="ignore"):  # a row's values as one 64-bit key
+        keys = (rows.astype(np.uint64) * _MULTIPLIERS[None, :]).sum(axis=1, dtype=np.uint64)
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    which = which.ravel()
+    # Same key, same values (a row whose key only collides with another's stays apart).
+    copy = (first[which] != np.arange(len(rows))) & (rows == rows[first[which]]).all(axis=1)
+    found: list[tuple[int, int, float]] = [
+        (int(has[first[which[member]]]), int(has[member]), 1.0) for member in np.flatnonzero(copy)]
+    distinct = np.flatnonzero(~copy)  # one row per signature, in their order
+    if len(distinct) >= 2:
+        found += [(int(has[distinct[i]]), int(has[distinct[j]]), alike)
+                  for i, j, alike in _banded_pairs(rows[distinct])]
+    found.sort(key=lambda pair: -pair[2])
+    return found
+
+
+def _banded_pairs(rows: np.ndarray) -> list[tuple[int, int, float]]:
+    """Pairs of distinct signatures sharing a band, at least CANDIDATE_SIMILARITY alike."""
+    count = len(rows)
+    values = rows.astype(np.uint64).reshape(count, BANDS, ROWS)
     firsts, seconds = [], []
+    with np.errstate(over="ignore"):
+        keys = np.zeros((count, BANDS), dtype=np.uint64)
+        for row in range(ROWS):  # a band's values as one 64-bit key (a collision only adds a candidate)
+            keys ^= (values[:, :, row] + np.uint64(row + 1)) * _MIX[row % len(_MIX)]
     for band in range(BANDS):
-        keys = np.ascontiguousarray(banded[:, band, :]).view(np.dtype((np.void, ROWS * 4))).ravel()
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        repeated = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1  # positions whose key is the one before
-        if len(repeated) == 0:
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        equal = ordered[1:] == ordered[:-1]
+        neighbours = np.flatnonzero(equal)
+        if len(neighbours) == 0:
             continue
-        # A run of equal keys: every pair in it (runs are copies of one text,
-        # a handful; a run past _RUN_PAIRS_MAX pairs each member with its
-        # run's first and its neighbour only, enough to join the group).
-        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        lengths = np.diff(np.r_[starts, len(ordered)])
-        for start, length in zip(starts[lengths > 1], lengths[lengths > 1]):
-            members = order[start:start + length]
+        firsts.append(order[neighbours])
+        seconds.append(order[neighbours + 1])
+        # Runs of three or more (a template's shared band): every pair in them,
+        # up to _RUN_PAIRS_MAX; neighbours alone join a longer run's group.
+        starts = np.flatnonzero(np.r_[True, ~equal])
+        lengths = np.diff(np.r_[starts, count])
+        for start, length in zip(starts[lengths > 2], lengths[lengths > 2]):
             if length * (length - 1) // 2 <= _RUN_PAIRS_MAX:
-                i, j = np.triu_indices(length, 1)
-                firsts.append(members[i])
-                seconds.append(members[j])
-            else:
-                firsts += [np.repeat(members[0], length - 1), members[:-1]]
-                seconds += [members[1:], members[1:]]
+                i, j = np.triu_indices(length, 2)  # neighbours (offset 1) are in already
+                firsts.append(order[start + i])
+                seconds.append(order[start + j])
     if not firsts:
         return []
     a, b = np.concatenate(firsts), np.concatenate(seconds)
-    a, b = np.minimum(a, b), np.maximum(a, b)
-    pairs = np.unique(np.stack([a, b], axis=1), axis=0)
-    alike = similarity(kept[pairs[:, 0]], kept[pairs[:, 1]]) >= CANDIDATE_SIMILARITY
-    return [(int(has[i]), int(has[j])) for i, j in pairs[alike]]
+    pairs = np.unique(np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1), axis=0)
+    estimated = similarity(rows[pairs[:, 0]], rows[pairs[:, 1]])
+    alike = np.flatnonzero(estimated >= CANDIDATE_SIMILARITY)
+    return [(int(pairs[k, 0]), int(pairs[k, 1]), float(estimated[k])) for k in alike]
 
 
 def same_story(first: tuple[str, str], second: tuple[str, str]) -> bool:
@@ -186,7 +216,7 @@ def same_story(first: tuple[str, str], second: tuple[str, str]) -> bool:
     """
     title_a, body_a = first
     title_b, body_b = second
-    shingles_a, shingles_b = set(shingle_hashes(body_a).tolist()), set(shingle_hashes(body_b).tolist())
+    (shingles_a, words_a), (shingles_b, words_b) = _body_features(body_a), _body_features(body_b)
     if len(shingles_a) < MIN_SHINGLES or len(shingles_b) < MIN_SHINGLES:
         return False  # as for signatures: too short to tell a copy from a template
     shared = len(shingles_a & shingles_b) / len(shingles_a | shingles_b)
@@ -194,7 +224,6 @@ def same_story(first: tuple[str, str], second: tuple[str, str]) -> bool:
         return True
     if shared < THRESHOLD:
         return False
-    words_a, words_b = set(words(body_a)), set(words(body_b))
     numbers_a, numbers_b = _numbers(words_a), _numbers(words_b)
     if numbers_a - numbers_b and numbers_b - numbers_a:
         return False
@@ -202,7 +231,14 @@ def same_story(first: tuple[str, str], second: tuple[str, str]) -> bool:
     return not (named_a - words_b and named_b - words_a)
 
 
-def _numbers(found: set[str]) -> set[str]:
+@lru_cache(maxsize=256)  # an article is compared with each of its candidates
+def _body_features(body: str) -> tuple[frozenset[tuple[str, ...]], frozenset[str]]:
+    """A body's shingles (runs of :data:`SHINGLE_WORDS` words) and its words, as sets."""
+    found = words(body)
+    return frozenset(zip(*(found[i:] for i in range(SHINGLE_WORDS)))), frozenset(found)
+
+
+def _numbers(found: frozenset[str]) -> set[str]:
     return {word for word in found if any(char.isdigit() for char in word)}
 
 

@@ -43,14 +43,19 @@ def stories(searcher, docnums: Sequence[int]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for i, j in candidate_pairs(sigs):
-        key = (docnums[i], docnums[j]) if docnums[i] < docnums[j] else (docnums[j], docnums[i])
-        if key not in verdicts:
-            verdicts[key] = same_story(text(key[0]), text(key[1]))
-        if verdicts[key]:
-            first, second = root(i), root(j)
-            if first != second:  # the better-ranked member is the root: stories keep rank order
-                parent[max(first, second)] = min(first, second)
+    for i, j, estimated in candidate_pairs(sigs):  # the most alike first
+        first, second = root(i), root(j)
+        if first == second:
+            continue  # already one story through others: its text need not be read
+        # Signatures alike in every value are copies word for word (or nearly):
+        # joined without reading their text. The others are decided on it.
+        if estimated < 1.0:
+            key = (docnums[i], docnums[j]) if docnums[i] < docnums[j] else (docnums[j], docnums[i])
+            if key not in verdicts:
+                verdicts[key] = same_story(text(key[0]), text(key[1]))
+            if not verdicts[key]:
+                continue
+        parent[max(first, second)] = min(first, second)  # the better-ranked root: stories keep rank order
     groups: dict[int, list[int]] = {}
     for i, docnum in enumerate(docnums):
         groups.setdefault(root(i), []).append(docnum)

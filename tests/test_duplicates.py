@@ -54,7 +54,7 @@ def test_near_misses_stay_apart(first, second):
 def test_lsh_proposes_the_copies_among_all_the_articles():
     names = sorted(path.stem for path in NEWS.glob("*.jsonl"))
     sigs = signatures(b"".join(signature(article(name)["body"]) for name in names), len(names))
-    proposed = {(names[i], names[j]) for i, j in candidate_pairs(sigs)}
+    proposed = {(names[i], names[j]) for i, j, _ in candidate_pairs(sigs)}
     assert ("oil-asriran", "oil-tabnak") in proposed
     assert ("quake-slug1", "quake-slug2") in proposed
     assert not any(name.startswith("oil") and other.startswith("quake") for name, other in proposed)
@@ -90,12 +90,17 @@ def test_the_labelled_pairs_are_well_formed():
     assert len({tuple(sorted(row[:2])) for row in rows}) == len(rows)
 
 
-def test_candidates_pair_every_member_of_a_run_of_equal_bands():
-    # Three copies of one text and one other: the three pairs of copies, nothing else.
-    bodies = [article("oil-asriran")["body"]] * 3 + [article("quake-slug1")["body"]]
+def test_copies_word_for_word_join_the_first_and_alike_texts_pair_with_each_other():
+    oil = article("oil-asriran")["body"]
+    quake, edited = article("quake-slug1")["body"], article("quake-slug2")["body"]
+    shortened = edited.split(". ", 1)[1]  # the edited copy without its first sentence
+    bodies = [oil, quake, oil, edited, oil, shortened]
     sigs = signatures(b"".join(signature(body) for body in bodies), len(bodies))
-    assert sorted(candidate_pairs(sigs)) == [(0, 1), (0, 2), (1, 2)]
-    assert np.array_equal(sigs[0], sigs[1])
+    found = candidate_pairs(sigs)
+    assert [(i, j) for i, j, alike in found if alike == 1.0] == [(0, 2), (0, 4)]
+    assert {(i, j) for i, j, alike in found if alike < 1.0} == {(1, 3), (1, 5), (3, 5)}
+    assert [alike for *_, alike in found] == sorted((alike for *_, alike in found), reverse=True)
+    assert np.array_equal(sigs[0], sigs[2])
 
 
 def test_fixture_articles_are_real_corpus_articles():
