@@ -94,7 +94,7 @@ def word_codes(text: str) -> list[int]:
 _WORD = re.compile(r"[^\W_]+")
 _PIECE_WORDS: dict[str, tuple[str, ...]] = {}
 _WORD_CODES: dict[str, int] = {}
-_CACHED_MAX = 1_000_000  # pieces or words kept per process
+_CACHED_MAX = 200_000  # pieces or words kept per process (~50 MB at most)
 
 
 def shingle_hashes(text: str) -> np.ndarray:
@@ -136,35 +136,41 @@ def similarity(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a == b).mean(axis=-1)
 
 
-def candidate_pairs(sigs: np.ndarray) -> list[tuple[int, int, float]]:
-    """Pairs ``(i, j, estimated similarity)`` of rows of ``sigs`` that may be one
-    story, the most alike first; rows without a signature (all zeros) pair with
-    nothing. :func:`same_story` decides.
-
-    Rows with one signature (copies word for word) are paired with the first
-    of them (similarity 1.0); the distinct signatures are then paired when
-    they share an LSH band and are at least :data:`CANDIDATE_SIMILARITY` alike
-    (by their values). Joined transitively, these pairs make the same groups
-    as every pair would.
+def signature_groups(sigs: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
+    """``(first, pairs)`` for rows of signatures: ``first[i]`` is the first row
+    holding row ``i``'s signature (``i`` itself for the first, and for a row
+    without one: all zeros, never a copy), copies word for word; ``pairs`` are
+    ``(i, j, estimated similarity)`` of first rows that may be one story, the most
+    alike first: they share an LSH band and are at least
+    :data:`CANDIDATE_SIMILARITY` alike by their values. :func:`same_story`
+    decides those. Joined transitively, copies and pairs make the groups that
+    comparing every two rows would.
     """
+    first_of = np.arange(len(sigs))
     has = np.flatnonzero(sigs.any(axis=1))
     if len(has) < 2:
-        return []
+        return first_of, []
     rows = np.ascontiguousarray(sigs[has])
     with np.errstate(over="ignore"):  # a row's values as one 64-bit key
         keys = (rows.astype(np.uint64) * _MULTIPLIERS[None, :]).sum(axis=1, dtype=np.uint64)
     _, first, which = np.unique(keys, return_index=True, return_inverse=True)
-    which = which.ravel()
+    earliest = first[which.ravel()]  # np.unique gives each key's first row
     # Same key, same values (a row whose key only collides with another's stays apart).
-    copy = (first[which] != np.arange(len(rows))) & (rows == rows[first[which]]).all(axis=1)
-    found: list[tuple[int, int, float]] = [
-        (int(has[first[which[member]]]), int(has[member]), 1.0) for member in np.flatnonzero(copy)]
+    copy = (earliest != np.arange(len(rows))) & (rows == rows[earliest]).all(axis=1)
+    first_of[has[copy]] = has[earliest[copy]]
     distinct = np.flatnonzero(~copy)  # one row per signature, in their order
-    if len(distinct) >= 2:
-        found += [(int(has[distinct[i]]), int(has[distinct[j]]), alike)
-                  for i, j, alike in _banded_pairs(rows[distinct])]
-    found.sort(key=lambda pair: -pair[2])
-    return found
+    pairs = [(int(has[distinct[i]]), int(has[distinct[j]]), alike)
+             for i, j, alike in _banded_pairs(rows[distinct])] if len(distinct) >= 2 else []
+    pairs.sort(key=lambda pair: -pair[2])
+    return first_of, pairs
+
+
+def candidate_pairs(sigs: np.ndarray) -> list[tuple[int, int, float]]:
+    """:func:`signature_groups` as pairs ``(i, j, estimated similarity)``, the most
+    alike first: each copy word for word with its first row (1.0), then the rest."""
+    first_of, pairs = signature_groups(sigs)
+    copies = [(int(first), int(row), 1.0) for row, first in enumerate(first_of) if first != row]
+    return copies + pairs
 
 
 def _banded_pairs(rows: np.ndarray) -> list[tuple[int, int, float]]:
@@ -239,7 +245,10 @@ def _body_features(body: str) -> tuple[frozenset[tuple[str, ...]], frozenset[str
 
 
 def _numbers(found: frozenset[str]) -> set[str]:
-    return {word for word in found if any(char.isdigit() for char in word)}
+    return {word for word in found if not _DIGITS.isdisjoint(word)}  # digits are Latin once folded
+
+
+_DIGITS = frozenset("0123456789")
 
 
 class SignatureField(COLUMN):

@@ -14,18 +14,40 @@ date range leaves out is not shown, as without collapsing.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from khabar.indexer.duplicates import PERMUTATIONS, candidate_pairs, same_story, signatures
+import numpy as np
+
+from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
 from khabar.indexer.schema import BODY, SIGNATURE, TITLE
 from khabar.search.scoring.segments import fixed_bytes_column, kept
 
 
-def stories(searcher, docnums: Sequence[int]) -> list[list[int]]:
-    """``docnums`` (best first) as stories: lists of docnums, each best first,
-    the stories in the order of their best member."""
-    if len(docnums) < 2 or SIGNATURE not in searcher.schema:
-        return [[docnum] for docnum in docnums]
-    sigs = _signatures_of(searcher, docnums)
+@dataclass(slots=True)
+class Stories:
+    """A search's matches as stories: ``roots[k]`` is the rank (position in
+    ``docnums``, best first) of the best-ranked member of the story of the match
+    ranked ``k``."""
+
+    docnums: np.ndarray
+    roots: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(np.count_nonzero(self.roots == np.arange(len(self.roots))))
+
+    def page(self, first: int, limit: int) -> list[list[int]]:
+        """Stories ``first`` to ``first + limit`` (by their best member), each its docnums best first."""
+        heads = np.flatnonzero(self.roots == np.arange(len(self.roots)))[first : first + limit]
+        return [self.docnums[np.flatnonzero(self.roots == head)].tolist() for head in heads]
+
+
+def stories(searcher, docnums: Sequence[int]) -> Stories:
+    """``docnums`` (best first) grouped into :class:`Stories`."""
+    ranked = np.asarray(docnums, dtype=np.int64)
+    if len(ranked) < 2 or SIGNATURE not in searcher.schema:
+        return Stories(ranked, np.arange(len(ranked)))
+    first_of, pairs = signature_groups(_signatures_of(searcher, ranked))
     verdicts = kept(searcher, "same story", dict)  # (docnum, docnum) → bool, for the searcher's life
     texts: dict[int, tuple[str, str]] = {}
 
@@ -35,38 +57,34 @@ def stories(searcher, docnums: Sequence[int]) -> list[list[int]]:
             texts[docnum] = (stored.get(TITLE) or "", stored.get(BODY) or "")
         return texts[docnum]
 
-    parent = list(range(len(docnums)))
+    # Copies word for word are one story already (first_of); the pairs of other
+    # signatures are decided on their text, joined by union-find over their ranks.
+    parent: dict[int, int] = {}
 
     def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
+        while parent.get(i, i) != i:
+            grandparent = parent.get(parent[i], parent[i])
+            parent[i] = grandparent  # path halving
+            i = grandparent
         return i
 
-    for i, j, estimated in candidate_pairs(sigs):  # the most alike first
+    for i, j, _alike in pairs:  # the most alike first
         first, second = root(i), root(j)
         if first == second:
-            continue  # already one story through others: its text need not be read
-        # Signatures alike in every value are copies word for word (or nearly):
-        # joined without reading their text. The others are decided on it.
-        if estimated < 1.0:
-            key = (docnums[i], docnums[j]) if docnums[i] < docnums[j] else (docnums[j], docnums[i])
-            if key not in verdicts:
-                verdicts[key] = same_story(text(key[0]), text(key[1]))
-            if not verdicts[key]:
-                continue
-        parent[max(first, second)] = min(first, second)  # the better-ranked root: stories keep rank order
-    groups: dict[int, list[int]] = {}
-    for i, docnum in enumerate(docnums):
-        groups.setdefault(root(i), []).append(docnum)
-    return list(groups.values())  # dicts keep insertion order: by each story's best member
+            continue  # already one story through others: their text need not be read
+        a, b = sorted((int(ranked[i]), int(ranked[j])))
+        if (a, b) not in verdicts:
+            verdicts[(a, b)] = same_story(text(a), text(b))
+        if verdicts[(a, b)]:
+            parent[max(first, second)] = min(first, second)  # the better rank: stories keep rank order
+    final = np.arange(len(ranked))
+    for i in parent:
+        final[i] = root(i)
+    return Stories(ranked, final[first_of])
 
 
-def _signatures_of(searcher, docnums: Sequence[int]):
-    """The signatures of ``docnums`` (global document numbers), one row each."""
-    import numpy as np
-
-    wanted = np.asarray(docnums, dtype=np.int64)
+def _signatures_of(searcher, wanted: np.ndarray) -> np.ndarray:
+    """The signatures of ``wanted`` (global document numbers), one row each."""
     rows = np.zeros((len(wanted), PERMUTATIONS), dtype=">u4")
     for subsearcher, offset in searcher.leaf_searchers():
         reader = subsearcher.reader()

@@ -136,15 +136,15 @@ def _collapsed(searcher, text: str, ranked: list[tuple[float | None, int]], firs
     from khabar.search.collapse import stories
 
     scores = dict((docnum, score) for score, docnum in ranked)
-    grouped = stories(searcher, [docnum for _, docnum in ranked])
+    told = stories(searcher, [docnum for _, docnum in ranked])
     hits = []
-    for best, *copies in grouped[first : first + limit]:
+    for best, *copies in told.page(first, limit):
         stored = searcher.stored_fields(best)
         hit = Hit.from_stored(stored, score=scores[best], snippet=snippet_of(stored))
         hit.duplicates = [Hit.from_stored(searcher.stored_fields(copy), score=None, snippet="").copy_record()
                           for copy in copies]
         hits.append(hit)
-    return SearchResults(text, len(ranked), hits, stories=len(grouped))
+    return SearchResults(text, len(ranked), hits, stories=told.count)
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,
