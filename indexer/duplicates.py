@@ -2,8 +2,8 @@
 
 The same story is republished by other agencies, or kept under a second URL
 after its headline was edited: word for word, or with small edits. Each
-article's body is folded (:func:`indexer.persian.folding.fold`: letter
-variants, digits, marks), split into words as the tokenizer splits them, and
+article's body is split into words (:func:`words`: folded as index terms are,
+:func:`indexer.persian.folding.fold`, and split at punctuation and ZWNJ) and
 cut into overlapping runs of :data:`SHINGLE_WORDS` words. The share of
 shingles two articles have in common (their Jaccard similarity) is estimated
 by :data:`PERMUTATIONS` MinHash values, stored as one fixed-width column per
@@ -15,13 +15,13 @@ in step with incremental runs.
 Copies are found among a set of articles (a search's matches,
 :mod:`search.collapse`) by LSH: signatures cut into :data:`BANDS` bands of
 :data:`ROWS` values; articles sharing any band and alike enough by their
-signatures are candidates (:func:`candidate_pairs`), and
+signatures are candidates (:func:`signature_groups`), and
 :func:`same_story` decides on their text.
 
-MinHash here is numpy (multiply-shift hashing of 64-bit shingle hashes):
-``datasketch``'s ``MinHash.update_batch`` gives the same estimates but took
-longer per article on the corpora (docs/benchmarks.md), and a dependency for
-twenty lines was not worth it.
+MinHash here is numpy (64-bit shingle hashes permuted by odd multipliers):
+``datasketch``'s ``MinHash.update_batch`` over the same shingles took about
+twice as long per article (docs/duplicates.md), and a dependency for twenty
+lines was not worth it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,6 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN
 
 from .persian.folding import fold
-from .persian.tokenizer import WORD_PATTERN
 
 SHINGLE_WORDS = 3
 PERMUTATIONS = 64
@@ -56,7 +55,6 @@ MIN_SHINGLES = 8
 SIGNATURE_BYTES = PERMUTATIONS * 4
 NO_SIGNATURE = bytes(SIGNATURE_BYTES)  # the column's default: never a copy of anything
 
-_MASK64 = np.uint64(2**64 - 1)
 _MULTIPLIERS = np.random.default_rng(0x6B686162).integers(
     1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd, fixed: signatures last
 _MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))

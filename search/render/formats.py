@@ -101,7 +101,8 @@ def result_record(hit: Hit, *, flat: bool = False) -> dict:
 
 
 def results_record(results: SearchResults) -> dict:
-    """``search --json``'s record: ``query``, ``total`` (articles), ``stories`` (null when not collapsed), ``results``."""
+    """``search --json``'s record: ``query``, ``total`` (articles), ``stories``
+    (null when not collapsed), ``results``."""
     return {"query": results.query, "total": results.total, "stories": results.stories,
             "results": [result_record(hit) for hit in results.hits]}
 
