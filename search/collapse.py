@@ -4,10 +4,12 @@ The same story republished by another agency, or kept under a second URL
 after an edited headline, matches a query as often as it is held. Every
 match's MinHash signature is in the index (:mod:`indexer.duplicates`, a
 column read whole per segment and kept with it), so grouping all the matches
-of a search is one LSH pass over their signatures in numpy; the few pairs it
-proposes are decided on their text (:func:`indexer.duplicates.same_story`),
-once per searcher (a ``--stdin`` run or ``serve`` asks again for free), and
-joined transitively. Only matches are grouped: a copy that the query or the
+of a search is numpy over their signatures: identical ones (copies word for
+word) join at once, and the few pairs that LSH proposes among the others are
+decided on their text (:func:`indexer.duplicates.same_story`), once per
+searcher (a ``--stdin`` run or ``serve`` asks again for free), and joined
+transitively. All the matches are ranked and grouped, not only a page's:
+the story count is exact, and page 2 starts after the tenth story. Only matches are grouped: a copy that the query or the
 date range leaves out is not shown, as without collapsing.
 """
 
