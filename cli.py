@@ -359,10 +359,13 @@ def readable_index(index_dir: Path | None) -> Path:
               help="Reorder the matches with the words their best hits share (blind relevance feedback).")
 @click.option("--by", type=click.Choice(["month", "year", "source"]),
               help="Count the matches per Jalali month, year or source instead of listing them (a bar chart).")
+@click.option("--collapse/--no-collapse", default=True, show_default=True,
+              help="Show each story once, its copies (republished, a second URL) in its duplicates.")
 @output_options
 @index_option
 def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date_to: str | None, limit: int,
-           every_match: bool, page: int, sort: str, expand: bool, by: str | None, out: Output, index_dir: Path | None) -> None:
+           every_match: bool, page: int, sort: str, expand: bool, by: str | None, collapse: bool, out: Output,
+           index_dir: Path | None) -> None:
     """Search the index, best matches first (the default command: khabar QUERY).
 
     \b
@@ -421,12 +424,12 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
         from khabar.search.batch import answer_chunks, search_lines
 
         answers = Counted(search_lines(index_dir, sys.stdin, date_from=date_from, date_to=date_to, limit=limit,
-                                       page=page, sort=sort, marks=marks, expand=expand),
+                                       page=page, sort=sort, marks=marks, expand=expand, collapse=collapse),
                           found=lambda answer: answer.found)
         emit(answer_chunks(answers, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
         sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
     results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                         page=page, sort=sort, marks=marks, expand=expand)
+                         page=page, sort=sort, marks=marks, expand=expand, collapse=collapse)
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
     sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
 

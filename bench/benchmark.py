@@ -23,7 +23,11 @@ taking turns at each step (builds, incremental runs, query rounds, each
   (snippets stubbed out); each query runs --reps times, once in each of --reps
   worker processes after a warm-up pass;
 * ``khabar search`` wall time, process start to exit, median of --cli-runs runs
-  of a few queries (warm disk, ``--json`` output).
+  of a few queries (warm disk, ``--json`` output);
+* duplicate detection's share of the build (code that has ``indexer/duplicates.py``):
+  every article's MinHash signature worked out again in one process, CPU seconds,
+  beside the build's CPU seconds (an A/B build with ``--code`` against a checkout
+  without detection gives the wall-clock difference).
 
 Corpora are prepared under $KHABAR_BENCH_DIR (default /tmp/khabar-bench) and
 reused between runs; indexes are built there too.
@@ -129,6 +133,22 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
         "maxrss_self_mb": own.ru_maxrss / 1024, "maxrss_largest_child_mb": kids.ru_maxrss / 1024,
         "cpu_s": own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime,
     }
+
+
+def _worker_detection(index_dir: str) -> dict:
+    """The CPU cost of duplicate detection in a build: every body's MinHash signature
+    (``indexer.duplicates.signature``, what the build computes per article) worked out
+    again in this one process, from a cold start (no word cache)."""
+    from whoosh.index import open_dir
+
+    duplicates = _module("indexer.duplicates")
+    with open_dir(index_dir).searcher() as searcher:
+        bodies = [searcher.stored_fields(docnum).get("body") or "" for docnum in searcher.reader().all_doc_ids()]
+    start = time.process_time()
+    for body in bodies:
+        duplicates.signature(body)
+    seconds = time.process_time() - start
+    return {"articles": len(bodies), "cpu_s": seconds, "us_per_article": seconds / max(1, len(bodies)) * 1e6}
 
 
 def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
@@ -294,6 +314,11 @@ def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
         rows[code]["index_mb"] = round(_dir_size_mb(index_dir[code]), 1)
         record.write_text(json.dumps({"build": rows[code]["build"], "index_mb": rows[code]["index_mb"]}), encoding="utf-8")
 
+    for code in codes:
+        if (code / "indexer" / "duplicates.py").is_file():  # code that detects duplicates while indexing
+            say(code, "duplicate detection cost")
+            rows[code]["detection"], _ = _run_worker(code, env[code], ["_detection", str(index_dir[code])])
+
     if not args.no_incremental:
         for code in codes:
             say(code, "incremental (1 % of files changed)")
@@ -367,6 +392,12 @@ def print_table(rows: list[dict]) -> None:
                       lambda x: x["index_mb"], lambda x: x["incremental"]["seconds"],
                       lambda x: x["queries"]["by_kind"]["all"]["p95_ms"], lambda x: x["cli"]["median_s"])))
     for r in rows:
+        if detection := r.get("detection"):
+            # The build's own cpu_s misses its forkserver workers: compared with its wall time.
+            print(f"duplicate detection x{r['scale']} {Path(r['code']).name}: signatures of {detection['articles']} "
+                  f"articles {detection['cpu_s']:.1f} s CPU in one process ({detection['us_per_article']:.0f} µs "
+                  f"each), beside a {r['build']['seconds']:.0f} s build on {os.cpu_count()} cores")
+    for r in rows:
         zero = r.get("queries", {}).get("zero_hit_queries")
         if zero:
             print(f"note: x{r['scale']} {Path(r['code']).name}: queries with no hits: {zero}")
@@ -384,6 +415,9 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_index":
         index_dir, root = sys.argv[2], sys.argv[3]
         print(json.dumps(_worker_index(index_dir, None if root == "-" else root, "--rebuild" in sys.argv)))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "_detection":
+        print(json.dumps(_worker_detection(sys.argv[2])))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "_queries":
         print(json.dumps(_worker_queries(sys.argv[2], int(sys.argv[3]), "--no-expand" not in sys.argv)))

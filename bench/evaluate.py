@@ -57,7 +57,7 @@ Run = dict[str, list[tuple[str, float]]]
 
 # Keyword arguments every evaluation search gets, beside the query's own (limit, dates, expand):
 # judged sets count every copy of a story, so a search option that merges copies is turned off here.
-SEARCH_OPTIONS: dict[str, object] = {}
+SEARCH_OPTIONS: dict[str, object] = {"collapse": False}  # every copy is judged
 
 NEWS_SET = _ROOT / "bench" / "judged" / "news"
 NEWS_FOLDERS = ("ir-news", "farsnews-varzesh3", "farsnews-2023")

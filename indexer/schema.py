@@ -8,6 +8,7 @@ from __future__ import annotations
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .codec import CompactPositions
+from .duplicates import SignatureField
 from .article import Article
 from .dates import jalali_day
 from .persian.analyzer import persian_analyzer
@@ -26,6 +27,7 @@ URL = "url"
 PATH = "path"
 FILE_HASH = "file_hash"
 FILE_STAMP = "file_stamp"
+SIGNATURE = "signature"  # MinHash of the body's word shingles, a column (indexer/duplicates.py)
 
 # An undated article has no date and no Jalali day. Where articles after it
 # have them, Whoosh fills its column slots with the type's largest value;
@@ -48,6 +50,7 @@ def article_fields(doc_id: str, article: Article, *, path: str, digest: str, sta
         PATH: path,
         FILE_HASH: digest,
         FILE_STAMP: stamp,
+        SIGNATURE: article.body,  # worked out where the article is written (SignatureField)
     }
     if article.date is not None:
         fields[DATE] = article.date
@@ -93,4 +96,7 @@ def build_schema() -> Schema:
         path=ID(stored=True, sortable=True),
         file_hash=ID(sortable=True),
         file_stamp=ID(sortable=True),
+        # Near-duplicates (the same story republished or under a second URL)
+        # are found from this column at search time (search/collapse.py).
+        signature=SignatureField(),
     )

@@ -20,13 +20,13 @@ from khabar.indexer.safe_text import input_lines
 from khabar.search.coverage import Coverage, coverage
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
-from khabar.search.render.formats import (RESULT_FIELDS, delimited, json_document, results_chunks, results_head,
-                                         results_json)
+from khabar.search.render.formats import (SEARCH_FIELDS, delimited, json_document, result_record, results_chunks,
+                                          results_json, results_record)
 from khabar.search.render.terminal import Style
 
 # tsv/csv: one row per hit, led by its query; a query without hits or with an
 # error still has one row, so that every input line shows in the output.
-BATCH_FIELDS = ("query", "total", "error", "rank", *RESULT_FIELDS)
+BATCH_FIELDS = ("query", "total", "stories", "error", "rank", *SEARCH_FIELDS)
 
 
 @dataclass(slots=True)
@@ -45,7 +45,7 @@ class Answer:
         or ``{query, error}``."""
         if self.results is None:
             return {"query": self.query, "error": self.error}
-        return results_head(self.results) | {"results": [hit.as_dict() for hit in self.results.hits]}
+        return results_record(self.results)
 
 
 def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None = None,
@@ -53,7 +53,7 @@ def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None
     """An :class:`Answer` per query line of ``lines``, in order, each as soon as it is known.
 
     ``options`` are :func:`search.engine.search`'s (limit, page, sort, marks,
-    expand), the same for every line. A bad ``date_from``/``date_to`` raises
+    expand, collapse), the same for every line. A bad ``date_from``/``date_to`` raises
     before any line is read (it is the command's error, not a line's); a line
     that is not a valid query becomes an answer with its ``error``.
     """
@@ -114,8 +114,8 @@ def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, first_ra
 def _rows(answer: Answer, first_rank: int) -> list[dict]:
     if answer.results is None:
         return [{"query": answer.query, "error": answer.error}]
-    lead = {"query": answer.query, "total": answer.results.total}
+    lead = {"query": answer.query, "total": answer.results.total, "stories": answer.results.stories}
     if not answer.results.hits:
         return [lead]
-    return [lead | {"rank": rank} | hit.as_dict()
+    return [lead | {"rank": rank} | result_record(hit, flat=True)
             for rank, hit in enumerate(answer.results.hits, start=first_rank)]

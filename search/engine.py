@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from khabar.indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL
@@ -23,6 +24,9 @@ from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True)
 class Hit:
     id: str
@@ -34,6 +38,8 @@ class Hit:
     keywords: list[str]
     score: float | None  # None when not ranked by relevance
     snippet: str
+    # The story's other copies among the matches (search/collapse.py): id, url, source, jalali_date.
+    duplicates: list[dict] = field(default_factory=list)
 
     @classmethod
     def from_stored(cls, stored: dict, *, score: float | None, snippet: str) -> Hit:
@@ -52,6 +58,10 @@ class Hit:
             snippet=snippet,
         )
 
+    def copy_record(self) -> dict:
+        """What a result lists of this article when it is another copy of the result's story."""
+        return {"id": self.id, "url": self.url, "source": self.source, "jalali_date": self.jalali_date or None}
+
     def as_dict(self) -> dict:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
@@ -64,12 +74,13 @@ class Hit:
 class StreamedHits:
     """Every match of a search, made one hit at a time as it is iterated (``--limit 0``).
 
-    Only the ranked docnums are held: each article's stored fields and snippet
-    are read when its turn comes, so that an export of every match writes as it
-    goes and its memory does not grow with the articles' text. ``len`` is known.
+    Only what makes each hit is held (ranked docnums, or a story's docnums):
+    each article's stored fields and snippet are read when its turn comes, so
+    that an export of every match writes as it goes and its memory does not
+    grow with the articles' text. ``len`` is known.
     """
 
-    def __init__(self, ranked: list[tuple[float | None, int]], make: Callable[[float | None, int], Hit]) -> None:
+    def __init__(self, ranked: Sequence[T], make: Callable[[T], Hit]) -> None:
         self._ranked = ranked
         self._make = make
 
@@ -77,7 +88,7 @@ class StreamedHits:
         return len(self._ranked)
 
     def __iter__(self) -> Iterator[Hit]:
-        return (self._make(score, docnum) for score, docnum in self._ranked)
+        return (self._make(found) for found in self._ranked)
 
 
 @dataclass(slots=True)
@@ -87,6 +98,7 @@ class SearchResults:
     hits: list[Hit] | StreamedHits = field(default_factory=list)
     page: int = 1
     limit: int | None = 10  # None: every match (``--limit 0``), on one page
+    stories: int | None = None  # the matches as stories, copies counted once; None when not collapsed
 
 
 def search(
@@ -100,6 +112,7 @@ def search(
     sort: str = "relevance",
     marks: SnippetMarks | None = None,
     expand: bool = True,
+    collapse: bool = True,
 ) -> SearchResults:
     """Ranked hits for ``text``; raises QueryError, InvalidDate or IndexMissing.
 
@@ -107,6 +120,8 @@ def search(
     (:mod:`search.scoring.proximity`); ``expand`` then reorders the matches with the
     words their best hits share (blind relevance feedback, :mod:`search.scoring.feedback`).
     ``limit`` None (or 0) is every match, as :class:`StreamedHits`, on page 1.
+    ``collapse`` shows each story once (:mod:`search.collapse`): its best-ranked
+    copy, with the others in its ``duplicates``; pages are then pages of stories.
     """
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
@@ -126,14 +141,19 @@ def search(
     if sort == "date":
         results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
         dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
+        if collapse:
+            return _collapsed(searcher, text, dated, first, limit, hit, page)
         shown = dated if every else dated[first : first + limit]
         return SearchResults(text, len(results), _hits(shown, hit, every), page, limit)
-    wanted = searcher.doc_count_all() if every else first + limit
+    # Stories are made of all the matches, and counted.
+    wanted = searcher.doc_count_all() if every or collapse else first + limit
     wanted = max(wanted, RERANK_DEPTH) if expand else wanted
     if searchable_whole(searcher):
         total, best = _ranked(searcher, asked, day_range, wanted, expand)
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
         total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
+    if collapse:
+        return _collapsed(searcher, text, best, first, limit, hit, page)
     shown = best if every else best[first : first + limit]
     return SearchResults(text, total, _hits(shown, hit, every), page, limit)
 
@@ -141,7 +161,31 @@ def search(
 def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, int], Hit],
           streamed: bool) -> list[Hit] | StreamedHits:
     """A page's hits made now; every match's made as they are written."""
-    return StreamedHits(ranked, hit) if streamed else [hit(score, docnum) for score, docnum in ranked]
+    if streamed:
+        return StreamedHits(ranked, lambda found: hit(*found))
+    return [hit(score, docnum) for score, docnum in ranked]
+
+
+def _collapsed(searcher, text: str, ranked: list[tuple[float | None, int]], first: int, limit: int | None,
+               hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
+    """A page of stories (every story with ``limit`` None) from every match, ``ranked`` best first
+    as ``(score, docnum)``: each story's best-ranked copy, the others in its ``duplicates``."""
+    from khabar.search.collapse import stories
+
+    scores = dict((docnum, score) for score, docnum in ranked)
+    told = stories(searcher, [docnum for _, docnum in ranked])
+
+    def story_hit(members: list[int]) -> Hit:
+        best, *copies = members
+        found = hit(scores[best], best)
+        found.duplicates = [Hit.from_stored(searcher.stored_fields(copy), score=None, snippet="").copy_record()
+                            for copy in copies]
+        return found
+
+    shown = told.page(first, limit)
+    hits = StreamedHits(shown, story_hit) if limit is None else [story_hit(members) for members in shown]
+    return SearchResults(text, len(ranked), hits, page, limit, stories=told.count)
+
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

@@ -18,6 +18,7 @@ from khabar.indexer.dates import InvalidDate
 from khabar.indexer.update import update_index
 from khabar.search.batch import BATCH_FIELDS, answer_chunks, search_lines
 from khabar.search.engine import search
+from khabar.search.render.formats import result_record
 from khabar.search.render.terminal import Style
 
 ARTICLES = [
@@ -43,11 +44,11 @@ def test_one_record_per_query_in_input_order_blank_lines_dropped(index_dir):
     lines = records(index_dir, "بورس\n\n  کرونا  \nناموجودترین\n\ufeffتهران\n")
     got = [json.loads(line) for line in lines]
     assert [(r["query"], r["total"]) for r in got] == [("بورس", 2), ("کرونا", 1), ("ناموجودترین", 0), ("تهران", 2)]
-    assert set(got[0]) == {"query", "total", "page", "limit", "results"}
+    assert set(got[0]) == {"query", "total", "stories", "page", "limit", "results"}
     # Each record is what one search gives: the fields of --json.
     alone = search(index_dir, "بورس")
     assert [hit["id"] for hit in got[0]["results"]] == [hit.id for hit in alone.hits]
-    assert got[0]["results"][0] == alone.hits[0].as_dict()
+    assert got[0]["results"][0] == result_record(alone.hits[0])
 
 
 def test_a_bad_line_gets_its_error_and_the_rest_go_on(index_dir):
@@ -95,9 +96,9 @@ def test_delimited_is_one_header_then_a_row_per_hit_and_per_empty_or_bad_query(i
     out = "\n".join(records(index_dir, "بورس\nناموجودترین\ntitle:\n", fmt))
     rows = list(csv.reader(io.StringIO(out), delimiter="\t" if fmt == "tsv" else ","))
     assert rows[0] == list(BATCH_FIELDS)
-    assert [(row[0], row[1], row[3]) for row in rows[1:]] == [
+    assert [(row[0], row[1], row[4]) for row in rows[1:]] == [
         ("بورس", "2", "1"), ("بورس", "2", "2"), ("ناموجودترین", "0", ""), ("title:", "", "")]
-    assert rows[-1][2] and all(len(row) == len(BATCH_FIELDS) for row in rows)
+    assert rows[-1][3] and all(len(row) == len(BATCH_FIELDS) for row in rows)
 
 
 def test_table_shows_each_query_over_its_hits(index_dir):

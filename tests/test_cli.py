@@ -51,9 +51,10 @@ def test_json_output_is_one_object_on_stdout(runner, indexed):
     result = runner.invoke(cli.main, ["search", "--json", "تعاونی دانش بنیان"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "page", "limit", "results"}
+    assert set(data) == {"query", "total", "stories", "page", "limit", "results"}
     first = data["results"][0]
-    assert set(first) == {"id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet"}
+    assert set(first) == {"id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet",
+                          "duplicates"}
     assert first["jalali_date"] == "1401/12/24" and first["date"] == "2023-03-15T05:21:00Z"
     assert "\x1b" not in result.stdout
 

@@ -64,14 +64,15 @@ def test_every_command_in_every_format(index_dir, command, fmt):
 
 def test_search_json_stays_one_object(index_dir):
     out = run(index_dir, "search", "عنوان", "--json").stdout
-    assert out.count("\n") == 1 and set(json.loads(out)) == {"query", "total", "page", "limit", "results"}
+    assert out.count("\n") == 1 and set(json.loads(out)) == {"query", "total", "stories", "page", "limit", "results"}
     assert run(index_dir, "search", "عنوان", "--format", "json").stdout == out
 
 
 def test_search_jsonl_and_tsv_carry_the_result_fields(index_dir):
     line = run(index_dir, "search", "عنوان", "--format", "jsonl").stdout.splitlines()[0]
     record = json.loads(line)
-    assert list(record) == ["id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet"]
+    assert list(record) == ["id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet",
+                            "duplicates"]
     # JSON keeps the text as stored, with every control character written as an escape.
     assert "\x1b[31m" in record["title"] and "\\u001b[31m" in line and "\\u202e" in line
     header, row = run(index_dir, "search", "عنوان", "--format", "tsv").stdout.splitlines()[:2]

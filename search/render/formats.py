@@ -15,13 +15,16 @@ from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 from khabar.search.render.wrap import display_width, shorten
 
-__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "Aside", "cell", "delimited",
-           "hit_details", "json_document", "jsonl_line", "results_chunks", "results_footer", "results_json",
-           "results_table", "results_head", "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
+__all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "SEARCH_FIELDS", "Counted", "Aside", "cell",
+           "also_in", "delimited", "hit_details", "json_document", "jsonl_line", "result_record", "results_chunks",
+           "results_footer", "results_head", "results_json", "results_record", "results_table",
+           "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
 RESULT_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet")
+# A search result adds the story's other copies (search/collapse.py); in tsv/csv, their ids space-separated.
+SEARCH_FIELDS = (*RESULT_FIELDS, "duplicates")
 # Joins list values (an article's keywords) inside one tsv/csv cell.
 LIST_SEPARATOR = ", "
 
@@ -92,13 +95,27 @@ class Counted(Generic[T]):
             yield item
 
 
+def result_record(hit: Hit, *, flat: bool = False) -> dict:
+    """One search result: :meth:`Hit.as_dict` and its ``duplicates``, records
+    (``id``, ``url``, ``source``, ``jalali_date``), or their ids space-separated when ``flat`` (tsv/csv)."""
+    copies = " ".join(copy["id"] for copy in hit.duplicates) if flat else hit.duplicates
+    return hit.as_dict() | {"duplicates": copies}
+
+
 def results_head(results: SearchResults) -> dict:
-    """A search record's keys before its results; ``limit`` is null for every match (``--limit 0``)."""
-    return {"query": results.query, "total": results.total, "page": results.page, "limit": results.limit}
+    """A search record's keys before its results: ``total`` counts articles, ``stories`` the
+    stories they make (null when not collapsed); ``limit`` is null for every match (``--limit 0``)."""
+    return {"query": results.query, "total": results.total, "stories": results.stories, "page": results.page,
+            "limit": results.limit}
+
+
+def results_record(results: SearchResults) -> dict:
+    """``search --json``'s record: :func:`results_head` and the ``results``."""
+    return results_head(results) | {"results": [result_record(hit) for hit in results.hits]}
 
 
 def results_json(results: SearchResults) -> str:
-    return json_document(results_head(results) | {"results": [hit.as_dict() for hit in results.hits]})
+    return json_document(results_record(results))
 
 
 def streamed_results_json(results: SearchResults) -> Iterator[str]:
@@ -110,7 +127,7 @@ def streamed_results_json(results: SearchResults) -> Iterator[str]:
     for hit in results.hits:
         if held is not None:
             yield held + ","
-        held = json_document(hit.as_dict())
+        held = json_document(result_record(hit))
     if held is not None:
         yield held
     yield "]}"
@@ -144,7 +161,14 @@ def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: i
             yield results_table(results, style, first_rank=first_rank)
         yield Aside(results_footer(results, first_rank=first_rank))
     else:
-        yield from machine_chunks((hit.as_dict() for hit in results.hits), fmt, RESULT_FIELDS, list)
+        yield from machine_chunks((result_record(hit, flat=fmt in ("tsv", "csv")) for hit in results.hits), fmt,
+                                  SEARCH_FIELDS, list)
+
+
+def also_in(hit: Hit) -> list[str]:
+    """The table view's line naming where else the story was published ("also in: تابناک، روزنو"), if anywhere."""
+    sources = dict.fromkeys(clean_text(copy["source"]) for copy in hit.duplicates if copy["source"])
+    return [f"also in: {'، '.join(sources)}"] if sources else []
 
 
 def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) -> str:
@@ -156,6 +180,7 @@ def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) 
         indent = " " * len(marker)
         lines.append(style.row(style.bold(marker), style.bold(clean_text(hit.title) or "(untitled)")))
         lines += hit_details(hit, style, indent)
+        lines += [style.row(indent, style.dim(line)) for line in also_in(hit)]
         if hit.snippet:
             lines.append(style.row(indent, hit.snippet))
         lines.append("")
@@ -165,7 +190,9 @@ def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) 
 def results_footer(results: SearchResults, *, first_rank: int = 1) -> str:
     """"N found, showing 1–10": for people, after the table (the CLI writes it to stderr)."""
     shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
-    return f"{results.total} found, showing {shown}"
+    found = (f"{results.stories} {'story' if results.stories == 1 else 'stories'}, {results.total} articles"
+             if results.stories not in (None, results.total) else str(results.total))
+    return f"{found} found, showing {shown}"
 
 
 # Columns a URL keeps beside the date and source before it gets a line of its own.

@@ -109,6 +109,25 @@ def _column(reader, name: str, column_type) -> array:
     return values
 
 
+def fixed_bytes_column(reader, name: str) -> bytes | None:
+    """A fixed-width bytes column of one segment (``whoosh.columns.FixedBytesColumn``)
+    read in one go, kept: every document's value, the column's default for those
+    past its end; None when the segment is not :func:`readable_whole`."""
+    if not readable_whole(reader):
+        return None
+
+    def read() -> bytes:
+        column_type = reader.schema[name].column_type
+        count = reader.doc_count_all()
+        if not reader._perdoc.has_column(name):
+            return column_type._default * count
+        column = reader._perdoc.column_reader(name, column_type)
+        stored = column._dbfile.get(column._basepos, column._count * column._fixedlen)
+        return stored + column._default * (count - column._count)
+
+    return kept(reader, ("fixed bytes", name), read)
+
+
 def live_mask(reader):
     """A numpy array, False for the segment's deleted documents (kept)."""
 

@@ -390,9 +390,9 @@ def _json(document: str) -> Response:
 
 def _pages(form: SearchForm, results: SearchResults | None) -> dict | None:
     """Page links: the first, the last and two either side of this one; None for one page."""
-    if not results or results.total <= form.limit:
-        return None
-    count = math.ceil(results.total / form.limit)
+    if not results or (listed := results.total if results.stories is None else results.stories) <= form.limit:
+        return None  # (collapsed results are pages of stories)
+    count = math.ceil(listed / form.limit)
     shown = sorted({1, count, *range(max(1, form.page - 2), min(count, form.page + 2) + 1)})
     numbers: list[int | None] = []
     for number in shown:

@@ -116,8 +116,9 @@ def search_source(index_dir: Path, text: str, source: str, *, total: int, matche
     skip, kept, scanned = (page - 1) * limit, [], 0  # scanned: hits of the source seen so far
     number = 1
     while len(kept) < limit:
+        # Every copy: a story's copy from this source may rank below another source's.
         results = search(index_dir, text, date_from=date_from, date_to=date_to, limit=chunk, page=number,
-                         sort=sort, marks=marks)
+                         sort=sort, marks=marks, collapse=False)
         for hit in results.hits:
             if hit.source != source:
                 continue

@@ -1,0 +1,119 @@
+"""Each story once: a search's matches grouped into stories by their near-duplicate signatures.
+
+The same story republished by another agency, or kept under a second URL
+after an edited headline, matches a query as often as it is held. Every
+match's MinHash signature is in the index (:mod:`indexer.duplicates`, a
+column read whole per segment and kept with it), so grouping all the matches
+of a search is numpy over their signatures: identical ones (copies word for
+word) join at once, and the few pairs that LSH proposes among the others are
+decided on their text (:func:`indexer.duplicates.same_story`), once per
+searcher (a ``--stdin`` run or ``serve`` asks again for free), and joined
+transitively. All the matches are ranked and grouped, not only a page's:
+the story count is exact, and page 2 starts after the tenth story. Only matches are grouped: a copy that the query or the
+date range leaves out is not shown, as without collapsing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
+from khabar.indexer.schema import BODY, SIGNATURE, TITLE
+from khabar.search.scoring.segments import fixed_bytes_column, kept
+
+
+@dataclass(slots=True)
+class Stories:
+    """A search's matches as stories: ``roots[k]`` is the rank (position in
+    ``docnums``, best first) of the best-ranked member of the story of the match
+    ranked ``k``."""
+
+    docnums: np.ndarray
+    roots: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return int(np.count_nonzero(self.roots == np.arange(len(self.roots))))
+
+    def page(self, first: int, limit: int | None) -> list[list[int]]:
+        """Stories ``first`` to ``first + limit`` (all from ``first`` with ``limit`` None), by
+        their best member, each its docnums best first."""
+        heads = np.flatnonzero(self.roots == np.arange(len(self.roots)))
+        heads = heads[first:] if limit is None else heads[first : first + limit]
+        if not len(heads):
+            return []
+        # Members of the wanted stories, grouped by their head in rank order (heads and
+        # members alike ascend): one pass, not one scan of every match per story.
+        members = np.flatnonzero(np.isin(self.roots, heads))
+        members = members[np.argsort(self.roots[members], kind="stable")]
+        bounds = np.flatnonzero(np.diff(self.roots[members])) + 1
+        return [group.tolist() for group in np.split(self.docnums[members], bounds)]
+
+
+def stories(searcher, docnums: Sequence[int]) -> Stories:
+    """``docnums`` (best first) grouped into :class:`Stories`."""
+    ranked = np.asarray(docnums, dtype=np.int64)
+    if len(ranked) < 2 or SIGNATURE not in searcher.schema:
+        return Stories(ranked, np.arange(len(ranked)))
+    first_of, pairs = signature_groups(_signatures_of(searcher, ranked))
+    verdicts = kept(searcher, "same story", dict)  # (docnum, docnum) → bool, for the searcher's life
+    texts: dict[int, tuple[str, str]] = {}
+
+    def text(docnum: int) -> tuple[str, str]:
+        if docnum not in texts:
+            stored = searcher.stored_fields(docnum)
+            texts[docnum] = (stored.get(TITLE) or "", stored.get(BODY) or "")
+        return texts[docnum]
+
+    # Copies word for word are one story already (first_of); the pairs of other
+    # signatures are decided on their text, joined by union-find over their ranks.
+    parent: dict[int, int] = {}
+
+    def root(i: int) -> int:
+        while parent.get(i, i) != i:
+            grandparent = parent.get(parent[i], parent[i])
+            parent[i] = grandparent  # path halving
+            i = grandparent
+        return i
+
+    for i, j, _alike in pairs:  # the most alike first
+        first, second = root(i), root(j)
+        if first == second:
+            continue  # already one story through others: their text need not be read
+        a, b = sorted((int(ranked[i]), int(ranked[j])))
+        if (a, b) not in verdicts:
+            verdicts[(a, b)] = same_story(text(a), text(b))
+        if verdicts[(a, b)]:
+            parent[max(first, second)] = min(first, second)  # the better rank: stories keep rank order
+    final = np.arange(len(ranked))
+    for i in parent:
+        final[i] = root(i)
+    return Stories(ranked, final[first_of])
+
+
+def _signatures_of(searcher, wanted: np.ndarray) -> np.ndarray:
+    """The signatures of ``wanted`` (global document numbers), one row each."""
+    rows = np.zeros((len(wanted), PERMUTATIONS), dtype=">u4")
+    for subsearcher, offset in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        count = reader.doc_count_all()
+        inside = np.flatnonzero((wanted >= offset) & (wanted < offset + count))
+        if len(inside):
+            rows[inside] = _segment_signatures(reader)[wanted[inside] - offset]
+    return rows
+
+
+def _segment_signatures(reader):
+    """Every signature of one segment, as an array (kept with the segment)."""
+
+    def read():
+        raw = fixed_bytes_column(reader, SIGNATURE)
+        if raw is None:  # another codec: one value at a time through Whoosh
+            column = reader.column_reader(SIGNATURE)
+            raw = b"".join(column[docnum] for docnum in range(reader.doc_count_all()))
+        return signatures(raw, reader.doc_count_all())
+
+    return kept(reader, "signatures", read)
