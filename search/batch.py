@@ -43,7 +43,8 @@ class Answer:
         if self.results is None:
             return {"query": self.query, "error": self.error}
         return {"query": self.query, "total": self.results.total,
-                "results": [hit.as_dict() for hit in self.results.hits]}
+                "results": [hit.as_dict() for hit in self.results.hits]} | (
+                    {"suggestion": self.results.suggestion} if self.results.suggestion else {})
 
 
 def search_lines(index_dir: Path, lines: Iterable[str], *, date_from: str | None = None,

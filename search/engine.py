@@ -20,6 +20,7 @@ from khabar.search.scoring.segments import searchable_whole
 from khabar.search.scoring.sparse import ranked
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
+from khabar.search.suggest.corrector import suggested
 
 
 @dataclass(slots=True)
@@ -65,6 +66,7 @@ class SearchResults:
     query: str
     total: int
     hits: list[Hit] = field(default_factory=list)
+    suggestion: str | None = None  # a corrected query when this one found little (search.suggest)
 
 
 def search(
@@ -97,7 +99,7 @@ def search(
         hits = [Hit.from_stored(stored := hit.fields(), score=None,  # the score is the sort key here
                                 snippet=snippet(stored.get(BODY) or "", terms, marks, together))
                 for hit in results[first : first + limit]]
-        return SearchResults(text, len(results), hits)
+        return SearchResults(text, len(results), hits, suggestion=suggested(searcher, text, len(results), day_range))
     wanted = max(first + limit, RERANK_DEPTH) if expand else first + limit
     if searchable_whole(searcher):
         total, best = _ranked(searcher, asked, day_range, wanted, expand)
@@ -106,7 +108,7 @@ def search(
     hits = [Hit.from_stored(stored := searcher.stored_fields(docnum), score=score,
                             snippet=snippet(stored.get(BODY) or "", terms, marks, together))
             for score, docnum in best[first : first + limit]]
-    return SearchResults(text, total, hits)
+    return SearchResults(text, total, hits, suggestion=suggested(searcher, text, total, day_range))
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

@@ -15,7 +15,7 @@ from khabar.indexer.safe_text import clean_text, json_safe
 from khabar.search.render.terminal import BOLD, DIM, MATCH, RESET, Style
 
 __all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "Counted", "cell", "delimited",
-           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table"]
+           "json_document", "jsonl_line", "results_chunks", "results_json", "results_table", "suggestion_line"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
@@ -93,6 +93,7 @@ class Counted(Generic[T]):
 def results_json(results: SearchResults) -> str:
     return json_document(
         {"query": results.query, "total": results.total, "results": [hit.as_dict() for hit in results.hits]}
+        | ({"suggestion": results.suggestion} if results.suggestion else {})
     )
 
 
@@ -119,4 +120,11 @@ def results_table(results: SearchResults, *, color: bool, first_rank: int = 1) -
         lines.append("")
     shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
     lines.append(f"{dim}{results.total} found, showing {shown}{reset}")
+    if results.suggestion:
+        lines.append(suggestion_line(results.suggestion, bold=bold, reset=reset))
     return "\n".join(lines)
+
+
+def suggestion_line(suggestion: str, *, bold: str = "", reset: str = "") -> str:
+    """The table view's did-you-mean line, printed with the "N found" footer."""
+    return f"did you mean: {bold}{clean_text(suggestion)}{reset}"
