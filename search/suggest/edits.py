@@ -12,6 +12,7 @@ A candidate may hold a space: the word split in two.
 from __future__ import annotations
 
 from .keyboard import (
+    FIRST_LETTER,
     JOINERS,
     LONG_VOWELS,
     SHIFTED,
@@ -32,7 +33,8 @@ def one_edit(word: str, *, cheap: bool = False) -> dict[str, float]:
     with its cost; ``cheap``: only edits of at most :data:`CHEAP_EDIT`."""
     found: dict[str, float] = {}
 
-    def add(candidate: str, cost: float) -> None:
+    def add(candidate: str, cost: float, at: int) -> None:
+        cost += FIRST_LETTER if at == 0 else 0.0
         if (not cheap or cost <= CHEAP_EDIT) and cost < found.get(candidate, 9.0):
             found[candidate] = cost
 
@@ -41,23 +43,23 @@ def one_edit(word: str, *, cheap: bool = False) -> dict[str, float]:
     for i, typed in enumerate(word):
         before, after = padded[i], padded[i + 2]
         # The typist added this letter (or this space/ZWNJ).
-        add(word[:i] + word[i + 1 :], insertion_cost(typed, before, after))
+        add(word[:i] + word[i + 1 :], insertion_cost(typed, before, after), i)
         if i + 1 < len(word) and typed != after:
-            add(word[:i] + after + typed + word[i + 2 :], TRANSPOSED)
+            add(word[:i] + after + typed + word[i + 2 :], TRANSPOSED, i)
         if typed in JOINERS:
-            add(word[:i] + ({*JOINERS} - {typed}).pop() + word[i + 1 :], substitution_cost(typed, " "))
+            add(word[:i] + ({*JOINERS} - {typed}).pop() + word[i + 1 :], substitution_cost(typed, " "), i)
             continue
         meant_letters = ({SHIFTED.get(typed, typed)} | {k for k, v in SHIFTED.items() if v == typed}) if cheap else letters
         for meant in meant_letters:
             if meant != typed:
-                add(word[:i] + meant + word[i + 1 :], substitution_cost(typed, meant))
+                add(word[:i] + meant + word[i + 1 :], substitution_cost(typed, meant), i)
     for i in range(len(word) + 1):
         before, after = padded[i], padded[i + 1]
         dropped = set(LONG_VOWELS) | {before, after} if cheap else set(letters)
         if 0 < i < len(word):
             dropped |= set(JOINERS)
         for letter in dropped - {"\0"}:
-            add(word[:i] + letter + word[i:], insertion_cost(letter, before, after))
+            add(word[:i] + letter + word[i:], insertion_cost(letter, before, after), i)
     found.pop(word, None)
     return found
 

@@ -33,17 +33,18 @@ NEIGHBOUR = 0.6  # a key beside the right one
 SOUND_ALIKE = 0.6
 OTHER_LETTER = 1.0
 DOUBLED = 0.3  # a letter typed twice, or once for twice
-VOWEL = 0.5  # a long vowel dropped or added
+VOWEL = 0.4  # a long vowel dropped or added (transcribed names: پمپئو/پومپئو)
 LETTER = 0.7  # any other letter dropped or added
 TRANSPOSED = 0.6  # two neighbouring letters swapped
 JOINER = 0.2  # a space or ZWNJ added or dropped inside a word
+FIRST_LETTER = 0.3  # added to an edit of the first letter: typists seldom miss it («ویکی» is not «یکی»)
 
 
 def _positions(rows: tuple[str, ...]) -> dict[str, tuple[int, int]]:
     return {key: (row, column) for row, keys in enumerate(rows) for column, key in enumerate(keys)}
 
 
-_KEY_AT = _positions(PERSIAN_ROWS) | _positions(QWERTY_ROWS)
+_LAYOUTS = (_positions(PERSIAN_ROWS), _positions(QWERTY_ROWS))
 
 
 def _adjacent(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -60,10 +61,12 @@ def _adjacent(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def neighbours(letter: str) -> set[str]:
     """The letters on the keys touching ``letter``'s key (its plain key for a shifted letter)."""
-    at = _KEY_AT.get(SHIFTED.get(letter, letter))
-    if at is None:
-        return set()
-    return {key for key, where in _KEY_AT.items() if where != at and _adjacent(at, where)}
+    letter = SHIFTED.get(letter, letter)
+    for layout in _LAYOUTS:
+        if letter in layout:
+            at = layout[letter]
+            return {key for key, where in layout.items() if where != at and _adjacent(at, where)}
+    return set()
 
 
 @cache
