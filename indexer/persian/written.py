@@ -41,9 +41,27 @@ def written_form(word: str) -> str:
     return word.translate(WRITTEN_TABLE).lower()
 
 
+_CACHE_LIMIT = 1_000_000
+_form_cache: dict[str, str] = {}
+
+
 def written_words(text: str) -> set[str]:
-    """The distinct vocabulary forms of ``text``."""
-    return {written_form(word) for word in set(WRITTEN_WORD.findall(text))} - {""}
+    """The distinct vocabulary forms of ``text``.
+
+    Forms are cached by the word as written, as index terms are
+    (:func:`indexer.persian.terms.index_term`): a word costs a dict lookup.
+    """
+    cache = _form_cache
+    forms = set()
+    for word in set(WRITTEN_WORD.findall(text)):
+        form = cache.get(word)
+        if form is None:
+            form = written_form(word)
+            if len(cache) < _CACHE_LIMIT:
+                cache[word] = form
+        forms.add(form)
+    forms.discard("")
+    return forms
 
 
 class WrittenTokenizer(Tokenizer):

@@ -32,6 +32,8 @@ FEW_RESULTS = 20
 ADVANTAGE = 1.5
 # A correction is a form of at least this many articles.
 MIN_FREQUENCY = 3
+# Shorter words are corrected by one edit only: two make another word of nearly any short one.
+MIN_TWO_EDITS = 5
 
 
 def needed(own: int, cost: float) -> float:
@@ -61,7 +63,7 @@ class PersianCorrector(Corrector):
         own = self.vocabulary.frequency(form)
         first = one_edit(form)
         found = list(self._better(first, own))
-        if not found:  # two edits only when one finds nothing: ~10x the lookups
+        if not found and len(form) >= MIN_TWO_EDITS:  # two edits only when one finds nothing: ~3x the lookups
             found = list(self._better(two_edits(first), own, skip=form))
         yield from found
 

@@ -56,7 +56,7 @@ def one_edit(word: str, *, cheap: bool = False) -> dict[str, float]:
     for i in range(len(word) + 1):
         before, after = padded[i], padded[i + 1]
         dropped = set(LONG_VOWELS) | {before, after} if cheap else set(letters)
-        if 0 < i < len(word):
+        if 0 < i < len(word) and not cheap:  # a split is two lookups: one edit only
             dropped |= set(JOINERS)
         for letter in dropped - {"\0"}:
             add(word[:i] + letter + word[i:], insertion_cost(letter, before, after), i)
