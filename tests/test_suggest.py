@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from conftest import REPO, shared_corpus
 from khabar import cli
+from khabar.indexer.persian.written import written_analyzer, written_words
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
 from khabar.search.engine import search
@@ -130,6 +131,12 @@ def test_the_vocabulary_keeps_written_forms_not_stems(bundled_index):
     assert vocabulary.frequency("آمریکا") > vocabulary.frequency("امریکا")  # آ is kept as written
     assert vocabulary.frequency("تحریم‌ها") > 0  # a ZWNJ form, not the stem تحریم
     assert vocabulary.frequency("تحریم‌ها") != vocabulary.frequency("تحریم")
+
+
+def test_the_field_analyzer_gives_the_forms_indexing_writes():
+    text = (REPO / "corpus" / "ir-news" / "roozno_data_980.txt").read_text(encoding="utf-8")
+    assert {token.text for token in written_analyzer()(text)} == written_words(text)
+    assert "قرنطنیه" in written_words(text)
 
 
 def test_keys_touching_on_the_persian_keyboard_are_neighbours():

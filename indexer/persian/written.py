@@ -74,12 +74,17 @@ class WrittenTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(self, value: str, **kwargs: object) -> Iterator[Token]:
-        token = Token(**{k: v for k, v in kwargs.items() if k in ("positions", "chars", "removestops", "mode")})
-        for match in WRITTEN_WORD.finditer(value):
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, removestops: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode)
+        for position, match in enumerate(WRITTEN_WORD.finditer(value)):
             token.text = match.group()
             token.boost = 1.0
             token.stopped = False
+            if positions:
+                token.pos = position
+            if chars:
+                token.startchar, token.endchar = match.span()
             yield token
 
 

@@ -97,7 +97,7 @@ def corrections(places: list[Place], vocabulary: Vocabulary) -> dict[tuple[int, 
     """The replacements, by ``(start, end)`` in the query string, of the words worth correcting."""
     corrector = PersianCorrector(vocabulary)
     changes: dict[tuple[int, int], str] = {}
-    for index, place in enumerate(places):
+    for place in places:
         own = vocabulary.of_typed(place.word)
         if own >= FEW_RESULTS:
             continue
