@@ -5,7 +5,7 @@ Every module that names a field uses these constants.
 
 from __future__ import annotations
 
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
 from .codec import CompactPositions
 from .duplicates import SignatureField
@@ -13,6 +13,7 @@ from .article import Article
 from .dates import jalali_day
 from .persian.analyzer import persian_analyzer
 from .persian.folding import keyword_key
+from .persian.written import WrittenWordSet, written_analyzer
 
 ALL = "all"  # title, keywords and body as one text: what plain query words search
 TITLE = "title"
@@ -28,6 +29,7 @@ PATH = "path"
 FILE_HASH = "file_hash"
 FILE_STAMP = "file_stamp"
 SIGNATURE = "signature"  # MinHash of the body's word shingles, a column (indexer/duplicates.py)
+SPELLING = "spelling"  # every word as written, once per article: the did-you-mean vocabulary
 
 # An undated article has no date and no Jalali day. Where articles after it
 # have them, Whoosh fills its column slots with the type's largest value;
@@ -37,9 +39,11 @@ UNDATED_DATE_COLUMN = 2**64 - 1
 
 def article_fields(doc_id: str, article: Article, *, path: str, digest: str, stamp: str) -> dict:
     """What the index holds of one article, by field: the one place an Article becomes a document."""
+    text = "\n".join(filter(None, (article.title, "\n".join(article.keywords), article.body)))
     fields = {
         "id": doc_id,
-        ALL: "\n".join(filter(None, (article.title, "\n".join(article.keywords), article.body))),
+        ALL: text,
+        SPELLING: text,
         TITLE: article.title,
         BODY: article.body,
         KEYWORDS: "\n".join(article.keywords),
@@ -99,4 +103,7 @@ def build_schema() -> Schema:
         # Near-duplicates (the same story republished or under a second URL)
         # are found from this column at search time (search/collapse.py).
         signature=SignatureField(),
+        # Not stored, not scored: its term table is the vocabulary with each
+        # form's document frequency (indexer/persian/written.py).
+        spelling=FieldType(WrittenWordSet(), analyzer=written_analyzer(), scorable=False),
     )

@@ -112,8 +112,10 @@ class InvertingSegmentWriter(SegmentWriter):
             postings.weights.append(weight)
             if vbytes:
                 postings.values.append(vbytes)
+                # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
+                # memory; the spelling field's (a document number each) must not add segments.
+                self.posting_count += 1
             length += freq
-            self.posting_count += 1
         return length
 
     def _flush_segment(self):

@@ -2,5 +2,7 @@
 
 # Bump whenever the schema or the analysis changes what is stored or how terms
 # are made: an index of another version is rebuilt, never misread.
-SCHEMA_VERSION = 6  # 4: array posting blocks and positions (indexer/codec.py); 5: pickled as khabar.indexer.*;
-# 6: MinHash signatures of the bodies (indexer/duplicates.py)
+# 4: array posting blocks and positions (indexer/codec.py); 5: pickled as khabar.indexer.*;
+# 6: MinHash signatures of the bodies (indexer/duplicates.py) and the ``spelling`` field, the
+# did-you-mean vocabulary (indexer/persian/written.py)
+SCHEMA_VERSION = 6

@@ -22,6 +22,7 @@ from khabar.search.scoring.segments import searchable_whole
 from khabar.search.scoring.sparse import ranked
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
+from khabar.search.suggest.corrector import suggested
 
 
 T = TypeVar("T")
@@ -99,6 +100,7 @@ class SearchResults:
     page: int = 1
     limit: int | None = 10  # None: every match (``--limit 0``), on one page
     stories: int | None = None  # the matches as stories, copies counted once; None when not collapsed
+    suggestion: str | None = None  # a corrected query when this one found little (search.suggest)
 
 
 def search(
@@ -138,13 +140,18 @@ def search(
         stored = searcher.stored_fields(docnum)
         return Hit.from_stored(stored, score=score, snippet=snippet(stored.get(BODY) or "", terms, marks, together))
 
+    def with_suggestion(results: SearchResults) -> SearchResults:
+        # Only a query that found little is corrected (search.suggest decides).
+        results.suggestion = suggested(searcher, text, results.total, day_range)
+        return results
+
     if sort == "date":
         results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
         dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
         if collapse:
-            return _collapsed(searcher, text, dated, first, limit, hit, page)
+            return with_suggestion(_collapsed(searcher, text, dated, first, limit, hit, page))
         shown = dated if every else dated[first : first + limit]
-        return SearchResults(text, len(results), _hits(shown, hit, every), page, limit)
+        return with_suggestion(SearchResults(text, len(results), _hits(shown, hit, every), page, limit))
     # Stories are made of all the matches, and counted.
     wanted = searcher.doc_count_all() if every or collapse else first + limit
     wanted = max(wanted, RERANK_DEPTH) if expand else wanted
@@ -153,9 +160,9 @@ def search(
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
         total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
     if collapse:
-        return _collapsed(searcher, text, best, first, limit, hit, page)
+        return with_suggestion(_collapsed(searcher, text, best, first, limit, hit, page))
     shown = best if every else best[first : first + limit]
-    return SearchResults(text, total, _hits(shown, hit, every), page, limit)
+    return with_suggestion(SearchResults(text, total, _hits(shown, hit, every), page, limit))
 
 
 def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, int], Hit],

@@ -18,7 +18,7 @@ from khabar.search.render.wrap import display_width, shorten
 __all__ = ["BOLD", "DIM", "MATCH", "RESET", "FORMATS", "RESULT_FIELDS", "SEARCH_FIELDS", "Counted", "Aside", "cell",
            "also_in", "delimited", "hit_details", "json_document", "jsonl_line", "result_record", "results_chunks",
            "results_footer", "results_head", "results_json", "results_record", "results_table",
-           "streamed_results_json", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
+           "streamed_results_json", "suggestion_line", "for_excel", "EXCEL_BOM", "EXCEL_LINE_END"]
 
 FORMATS = ("table", "json", "jsonl", "tsv", "csv")
 # The fields of one result, in the order of ``search --json`` and of tsv/csv columns.
@@ -104,9 +104,10 @@ def result_record(hit: Hit, *, flat: bool = False) -> dict:
 
 def results_head(results: SearchResults) -> dict:
     """A search record's keys before its results: ``total`` counts articles, ``stories`` the
-    stories they make (null when not collapsed); ``limit`` is null for every match (``--limit 0``)."""
+    stories they make (null when not collapsed); ``limit`` is null for every match (``--limit 0``);
+    ``suggestion``, a corrected query, only when there is one (search.suggest)."""
     return {"query": results.query, "total": results.total, "stories": results.stories, "page": results.page,
-            "limit": results.limit}
+            "limit": results.limit} | ({"suggestion": results.suggestion} if results.suggestion else {})
 
 
 def results_record(results: SearchResults) -> dict:
@@ -188,11 +189,18 @@ def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) 
 
 
 def results_footer(results: SearchResults, *, first_rank: int = 1) -> str:
-    """"N found, showing 1–10": for people, after the table (the CLI writes it to stderr)."""
+    """"N found, showing 1–10" (and a did-you-mean line): for people, after the table (the CLI
+    writes it to stderr)."""
     shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
     found = (f"{results.stories} {'story' if results.stories == 1 else 'stories'}, {results.total} articles"
              if results.stories not in (None, results.total) else str(results.total))
-    return f"{found} found, showing {shown}"
+    footer = f"{found} found, showing {shown}"
+    return f"{footer}\n{suggestion_line(results.suggestion)}" if results.suggestion else footer
+
+
+def suggestion_line(suggestion: str) -> str:
+    """The did-you-mean line, printed under the "N found" footer."""
+    return f"did you mean: {clean_text(suggestion)}"
 
 
 # Columns a URL keeps beside the date and source before it gets a line of its own.

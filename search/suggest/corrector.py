@@ -1,0 +1,166 @@
+"""Did-you-mean for a query that finds little: word by word, from the index's vocabulary.
+
+A typed word is corrected to a written form of the vocabulary when that form
+is enough more frequent to outweigh the edits between them: a form ``cost``
+edits away must be found in more than ``(f + 1) · 10^cost · ADVANTAGE``
+articles, where ``f`` is the typed word's own count (the noisy-channel rule
+with frequencies as priors and the keyboard costs as a log-likelihood). A
+word that alone finds :data:`FEW_RESULTS` articles or more is taken as spelled
+right, and a query is corrected only when it finds fewer than that and the
+corrected query finds clearly more (:func:`clearly_more`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+from whoosh.spelling import Corrector
+
+from khabar.indexer.persian.written import ZWNJ, written_form
+from khabar.search.query.dates import within
+from khabar.search.query.parse import QueryError, parse_query
+from khabar.search.suggest.edits import one_edit, two_edits
+from khabar.search.suggest.keyboard import JOINER
+from khabar.search.suggest.spans import Place, correctable, replaced
+from khabar.search.suggest.vocabulary import Vocabulary
+
+# Fewer results than this is "little": the query may be misspelled. A word
+# that alone is in this many articles is not corrected.
+FEW_RESULTS = 20
+# How much likelier than the typed word a correction must be, beyond its edit cost.
+ADVANTAGE = 1.5
+# A correction is a form of at least this many articles.
+MIN_FREQUENCY = 3
+# Shorter words are corrected by one edit only: two make another word of nearly any short one.
+MIN_TWO_EDITS = 5
+
+
+def needed(own: int, cost: float) -> float:
+    """How many articles a form ``cost`` edits away must exceed to replace a word found in ``own``."""
+    return max(MIN_FREQUENCY - 1, (own + 1) * 10**cost * ADVANTAGE)
+
+
+def clearly_more(total: int) -> int:
+    """The fewest results a corrected query must find, where the query found ``total``."""
+    return max(2 * total + 1, total + MIN_FREQUENCY)
+
+
+class PersianCorrector(Corrector):
+    """Whoosh's Corrector over the ``spelling`` field: the written forms a typed word
+    was likely meant as, best first; none for a word more likely right as typed.
+
+    ``maxdist`` and ``prefix`` of Whoosh's interface are not used: the
+    edits are weighted (:mod:`search.suggest.keyboard`), at most one edit or
+    two cheap ones.
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
+        form = written_form(text)
+        own = self.vocabulary.frequency(form)
+        first = one_edit(form)
+        found = list(self._better(first, own))
+        if not found and len(form) >= MIN_TWO_EDITS:  # two edits only when one finds nothing: ~3x the lookups
+            found = list(self._better(two_edits(first), own, skip=form))
+        yield from found
+
+    def _better(self, candidates: dict[str, float], own: int, skip: str = "") -> Iterator[tuple[float, str]]:
+        frequency = self.vocabulary.frequency
+        for candidate, cost in candidates.items():
+            if candidate == skip or candidate.startswith(" ") or candidate.endswith(" "):
+                continue
+            count = frequency(candidate)
+            if count > needed(own, cost):
+                yield math.log(count) - cost * math.log(10), candidate
+
+
+def suggestion(reader, text: str, total: int, count: Callable[[str], int]) -> str | None:
+    """A corrected ``text`` that finds clearly more than its ``total``, or None.
+
+    ``count`` gives the number of results of a query string (in the same
+    date range), or -1 when it is not a valid query.
+    """
+    if total >= FEW_RESULTS:
+        return None
+    vocabulary = Vocabulary(reader)
+    changes = corrections(correctable(text), vocabulary)
+    if not changes:
+        return None
+    corrected = replaced(text, changes)
+    # Plain words are searched as any of them, so a frequent correction of one
+    # word always finds "more" («تعاونی دانش بنیان» → «… بیان»): they are
+    # compared as all of them, the articles where the correction fits the rest.
+    if all_words(text) != text:
+        return corrected if count(all_words(corrected)) >= clearly_more(count(all_words(text))) else None
+    return corrected if count(corrected) >= clearly_more(total) else None
+
+
+# What makes a query more than plain words: quotes, brackets, fields, exclusions, operators.
+_SYNTAX = frozenset('"():-~^')
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT"})
+
+
+def all_words(text: str) -> str:
+    """Plain words joined by AND (every one of them required); any other query as it is."""
+    words = text.split()
+    if len(words) < 2 or any(_SYNTAX & set(word) or word in _OPERATORS for word in words):
+        return text
+    return " AND ".join(words)
+
+
+def corrections(places: list[Place], vocabulary: Vocabulary) -> dict[tuple[int, int], str]:
+    """The replacements, by ``(start, end)`` in the query string, of the words worth correcting."""
+    corrector = PersianCorrector(vocabulary)
+    changes: dict[tuple[int, int], str] = {}
+    for place in places:
+        own = vocabulary.of_typed(place.word)
+        if own >= FEW_RESULTS:
+            continue
+        before = places[place.follows] if place.follows is not None else None
+        if before is not None and (before.start, before.end) not in changes:
+            joined = _joined(before, place, own, vocabulary)
+            if joined is not None:
+                changes[(before.start, place.end)] = joined
+                continue
+        best = corrector.suggest(place.word, limit=1)
+        if best:
+            changes[(place.start, place.end)] = best[0]
+    return _without_overlaps(changes)
+
+
+def _joined(first: Place, second: Place, own: int, vocabulary: Vocabulary) -> str | None:
+    """One word for two typed apart («بیمار ستان» → «بیمارستان», «می شود» → «می‌شود»), or None."""
+    rarer = min(own, vocabulary.of_typed(first.word))
+    left, right = written_form(first.word), written_form(second.word)
+    best = max((left + right, left + ZWNJ + right), key=vocabulary.frequency)
+    return best if vocabulary.frequency(best) > needed(rarer, JOINER) else None
+
+
+def _without_overlaps(changes: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Changes whose spans overlap an earlier one's (a join over a corrected word) are dropped."""
+    kept: dict[tuple[int, int], str] = {}
+    end = -1
+    for (start, stop), new in sorted(changes.items()):
+        if start >= end:
+            kept[(start, stop)] = new
+            end = stop
+    return kept
+
+
+def suggested(searcher, text: str, total: int, day_range) -> str | None:
+    """:func:`suggestion` for a search of ``text`` in ``day_range`` that found ``total``."""
+    if total >= FEW_RESULTS:  # the common case: nothing to open
+        return None
+    return suggestion(searcher.reader(), text, total, lambda query: _count(searcher, query, day_range))
+
+
+def _count(searcher, text: str, day_range) -> int:
+    """How many articles ``text`` finds inside ``day_range`` (-1: not a valid query)."""
+    try:
+        query = parse_query(text, searcher.schema)
+    except QueryError:
+        return -1
+    return len(searcher.search(within(query, day_range), limit=None, scored=False))
