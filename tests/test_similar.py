@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from click.testing import CliRunner
@@ -141,12 +142,27 @@ def test_pages_follow_one_ranking(index_dir):
 def test_an_unknown_id_is_named_as_show_names_it(index_dir):
     result = similar(index_dir, "https://example.com/none")
     shown = CliRunner().invoke(cli.main, ["show", "--index", str(index_dir), "https://example.com/none"])
-    assert result.exit_code == shown.exit_code == 1
-    assert result.stdout == "" and result.stderr == shown.stderr == "khabar: no article with id 'https://example.com/none'\n"
+    assert result.exit_code == shown.exit_code == 1 and result.stdout == ""
+    said = "khabar: no article with id 'https://example.com/none'"
+    assert result.stderr.startswith(said) and shown.stderr.startswith(said) and result.stderr.count("\n") == 1
 
 
 def test_a_result_id_with_spaces_around_it_is_found(index_dir):
     assert result_ids(index_dir, KIM)[0] == similar_json(index_dir, f" {article_id(KIM)}\n")["results"][0]["id"]
+
+
+@pytest.mark.parametrize("form", [
+    lambda url: quote(url, safe=":/"),  # as a browser copies it
+    lambda url: url.replace("https://", "http://"),
+    lambda url: url + "/",
+])
+def test_an_article_is_found_by_any_form_show_takes(index_dir, form):
+    named = form(article_id(KIM))
+    shown = CliRunner().invoke(cli.main, ["show", "--index", str(index_dir), "--json", named])
+    result = similar(index_dir, named, "--json")
+    assert result.exit_code == shown.exit_code
+    if shown.exit_code == 0:
+        assert json.loads(result.stdout)["results"][0]["id"] == article_id(KIM_ROOZNO)
 
 
 def test_nothing_inside_the_range_is_exit_status_1(index_dir):
