@@ -35,10 +35,10 @@ from whoosh.query import NumericRange, Or, Query, Term
 
 from khabar.indexer.errors import EXIT_NOTHING_FOUND, KhabarError
 from khabar.indexer.safe_text import without_surrogates
-from khabar.indexer.schema import ALL, BODY
+from khabar.indexer.schema import ALL, BODY, JALALI_DAY
 from khabar.search.articles import find_article
 from khabar.search.engine import Hit, SearchResults, plain_ranked
-from khabar.search.query.dates import jalali_range
+from khabar.search.query.dates import day_bounds, jalali_range
 from khabar.search.scoring.feedback import (FEEDBACK_DOCS, RERANK_DEPTH, article_terms, bo1_weights, feedback_terms,
                                             reorder)
 from khabar.search.scoring.segments import searchable_whole
@@ -127,12 +127,17 @@ def ranked_like(searcher, docnum: int, words: list[tuple[str, float]], day_range
     ``words`` inside the date range, article ``docnum`` left out."""
     if not words:
         return 0, []
-    # One more than wanted: the article itself is usually among them.
+    # One more than wanted: the article itself is usually among them. It holds
+    # every one of its words, so it is a match wherever the date range lets it be.
     total, best = plain_ranked(searcher, words_query(words), day_range, wanted + 1)
-    others = [(score, found) for score, found in best if found != docnum]
-    if len(others) < len(best):
-        total -= 1
-    return total, others[:wanted]
+    itself = day_range is None or inside(searcher.stored_fields(docnum).get(JALALI_DAY), day_range)
+    return total - itself, [(score, found) for score, found in best if found != docnum][:wanted]
+
+
+def inside(day: int | None, day_range: NumericRange) -> bool:
+    """Whether an article's Jalali day (None: undated) lies inside the range."""
+    low, high = day_bounds(day_range)
+    return low <= (day or 0) <= high
 
 
 def with_feedback(searcher, best: list[tuple[float, int]], asked: set[str]) -> list[tuple[float, int]]:

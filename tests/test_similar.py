@@ -71,9 +71,10 @@ def test_news_on_the_same_subject_follows_the_copy(index_dir):
     assert {article_id(name) for name in NORTH_KOREA} <= set(found[1:])
 
 
+@pytest.mark.parametrize("dates", [[], ["--from", "1399/03"], ["--to", "1398/12/24"]])
 @pytest.mark.parametrize("name", [KIM, KIM_ROOZNO, SCHENGEN, SCHENGEN_EDITED, *NORTH_KOREA])
-def test_the_article_itself_is_never_a_result_nor_counted(index_dir, name):
-    record = similar_json(index_dir, article_id(name), "--limit", "1000")
+def test_the_article_itself_is_never_a_result_nor_counted(index_dir, name, dates):
+    record = similar_json(index_dir, article_id(name), "--limit", "1000", *dates)
     found = [hit["id"] for hit in record["results"]]
     assert article_id(name) not in found
     assert record["total"] == len(found) > 0  # every match fits in 1000: the total counts them, not the article
@@ -227,3 +228,23 @@ def test_every_labelled_copy_is_in_the_top_three_both_ways(news_index):
             if copy not in found:
                 missed.append((article, copy, found))
     assert not missed, missed
+
+
+def test_the_copies_own_copies_names_come_first(index_dir, monkeypatch):
+    from khabar.search import similar as module
+    from khabar.search.searchers import shared_searcher
+
+    searcher = shared_searcher(index_dir)
+    named = searcher.document_number(id=article_id("tabnak_data_1128.txt"))
+    seen = []
+
+    def copies(searcher, docnum: int, candidates) -> list[int]:
+        seen.append((docnum, list(candidates)))
+        return [named]
+
+    monkeypatch.setattr(module, "own_copies", copies)
+    found = result_ids(index_dir, KIM, "--limit", "3")
+    assert found[:2] == [article_id("tabnak_data_1128.txt"), article_id(KIM_ROOZNO)]
+    (docnum, candidates), = seen
+    assert docnum == searcher.document_number(id=article_id(KIM)) and docnum not in candidates
+    assert len(candidates) == module.COPY_DEPTH and named in candidates
