@@ -111,7 +111,7 @@ def article_number(searcher, index_dir: Path, article_id: str) -> int:
 def distinctive_words(searcher, docnum: int, count: int = SIMILAR_TERMS) -> list[tuple[str, float]]:
     """The article's ``count`` index terms of highest Bo1 weight that some other
     article holds too, each with its weight in the query: how often the article
-    uses it, the most used at 1 (a query's term frequency, as In_expB2 weighs a word typed twice)."""
+    uses it, the most used at 1."""
     from khabar.indexer.persian.analyzer import PersianAnalyzer
 
     occurrences = article_terms(searcher, docnum, PersianAnalyzer())
