@@ -200,7 +200,6 @@ def main() -> None:
     khabar keywords کرونا --from 1399/01             articles tagged with a keyword
     khabar keywords --top 20 --by month              the most frequent keywords
     khabar show ID  /  khabar stats                  one article / the index
-    khabar similar ID --from 1399                    articles like that one
 
     Output: --format table|json|jsonl|tsv|csv on every command that prints
     records. Exit status: 0 found, 1 nothing found, 2 usage or input error,
