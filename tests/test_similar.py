@@ -105,7 +105,11 @@ def test_machine_formats_are_those_of_search(index_dir, fmt):
     assert result.exit_code == 0 and result.stderr == ""
     if fmt == "json":
         record = json.loads(result.stdout)
-        assert list(record) == ["query", "total", "results"]
+        searched = CliRunner().invoke(cli.main, ["search", "--index", str(index_dir), "--json", "--limit", "3",
+                                                 "--page", "1", "کیم"])
+        asked = json.loads(searched.stdout)
+        assert list(record) == list(asked) and "query" in record and "total" in record
+        assert all(record[key] == asked[key] for key in record if key not in ("query", "total", "results"))
         rows = record["results"]
     elif fmt == "jsonl":
         rows = [json.loads(line) for line in result.stdout.splitlines()]
