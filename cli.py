@@ -544,6 +544,36 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
 
 
 @main.command()
+@click.argument("article_id", metavar="ID")
+@date_options
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Results per page.")
+@click.option("--page", default=1, show_default=True, type=click.IntRange(1), help="Page of results.")
+@click.option("--expand/--no-expand", default=True, show_default=True,
+              help="Reorder the results with the words their best hits share (blind relevance feedback).")
+@output_options
+@index_option
+def similar(article_id: str, date_from: str | None, date_to: str | None, limit: int, page: int, expand: bool,
+            out: Output, index_dir: Path | None) -> None:
+    """Articles like article ID, its own copies first: its distinctive words as the query, itself left out.
+
+    ID is the article's "id" in search results, as for show. The results (and
+    their "query": the words searched) are those of search, in every format.
+
+    Exit status: 0 found, 1 nothing found or no such article, 2 bad date, 3 no index.
+    """
+    from khabar.search.render.formats import MATCH, RESET, results_chunks
+    from khabar.search.similar import similar as find_similar
+    from khabar.search.snippets import SnippetMarks
+
+    # As for search: marks inside a line would not survive bidi reordering.
+    marks = SnippetMarks(MATCH, RESET) if out.style.color and not out.style.bidi else SnippetMarks()
+    results = find_similar(readable_index(index_dir), article_id, date_from=date_from, date_to=date_to,
+                           limit=limit, page=page, marks=marks, expand=expand)
+    emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
+    sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
+
+
+@main.command()
 @output_options
 @index_option
 def stats(out: Output, index_dir: Path | None) -> None:

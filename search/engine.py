@@ -211,6 +211,18 @@ def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,
     return total, best
 
 
+def plain_ranked(searcher, query: Query, day_range: NumericRange | None,
+                 wanted: int) -> tuple[int, list[tuple[float, int]]]:
+    """``(total, [(score, docnum), ...])`` for a query built by code, not typed
+    (``similar``'s words): the In_expB2 ranking alone, no proximity bonus or feedback."""
+    if not searchable_whole(searcher):
+        return _whoosh_ranked(searcher, query, day_range, {}, wanted)
+    with shared_postings(searcher):
+        plan = fast_query(query, day_range)
+        found = ranked(searcher, plan, wanted) if plan is not None else None
+        return found if found is not None else _whoosh_ranked(searcher, query, day_range, {}, wanted)
+
+
 def _whoosh_ranked(searcher, asked: Query, day_range: NumericRange | None, bonus: dict[int, float],
                    wanted: int) -> tuple[int, list[tuple[float, int]]]:
     """:func:`_ranked`'s first pass through Whoosh: each match with its ``bonus`` added."""

@@ -50,23 +50,36 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
     occurrences: Counter[str] = Counter()
     holding: Counter[str] = Counter()  # in how many of the articles
     for docnum in docnums:
-        stored = searcher.stored_fields(docnum)
-        positions = analyzer.term_positions(f"{stored.get(TITLE, '')}\n{stored.get(BODY, '')}")
-        holding.update(positions.keys())
-        occurrences.update({term: len(where) for term, where in positions.items()})
+        counts = article_terms(searcher, docnum, analyzer)
+        holding.update(counts.keys())
+        occurrences.update(counts)
     needed = max(2, (len(docnums) + 1) // 2)
     shared = [(count, term) for term, count in occurrences.items() if holding[term] >= needed and term not in asked]
     # Each index-wide frequency is a lookup in every segment: only the words
     # these articles use most are weighed (on 16x, 75 lookups took 100 ms).
     shared = sorted(shared, reverse=True)[:CANDIDATES]
+    return bo1_weights(searcher, {term: count for count, term in shared})[:FEEDBACK_TERMS]
+
+
+def article_terms(searcher, docnum: int, analyzer) -> Counter[str]:
+    """How often each index term occurs in the article ``docnum``: its stored
+    title and body analysed again (the index keeps no term vectors)."""
+    stored = searcher.stored_fields(docnum)
+    positions = analyzer.term_positions(f"{stored.get(TITLE, '')}\n{stored.get(BODY, '')}")
+    return Counter({term: len(where) for term, where in positions.items()})
+
+
+def bo1_weights(searcher, occurrences: dict[str, int]) -> list[tuple[str, float]]:
+    """Each term's Bo1 weight for ``occurrences`` (its count in the chosen
+    articles), strongest first (ties: alphabetical); terms the index does not hold are left out."""
     documents = searcher.doc_count_all() or 1
     weights = []
-    for count, term in shared:
+    for term, count in occurrences.items():
         share = term_stats(searcher, FIELD, term)[1] / documents  # Bo1's expected occurrences per article
         if share > 0:
             weights.append((count * log2((1 + share) / share) + log2(1 + share), term))
     weights.sort(key=lambda found: (-found[0], found[1]))
-    return [(term, weight) for weight, term in weights[:FEEDBACK_TERMS]]
+    return [(term, weight) for weight, term in weights]
 
 
 def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, float]]) -> list[tuple[float, int]]:
