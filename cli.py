@@ -208,7 +208,9 @@ def main() -> None:
     khabar index ~/news                      index a folder (incremental)
     khabar keywords کرونا --from 1399/01     articles tagged with a keyword
     khabar keywords --top 20 --by month      the most frequent keywords
+    khabar search کرونا --by month            matches per Jalali month
     khabar show URL-OR-ID                    one article in full
+    khabar similar URL-OR-ID                 articles like that one
     khabar stats                             what the index holds
     khabar serve                             a local web page
 
@@ -532,13 +534,12 @@ def show(article_id: str, out: Output, index_dir: Path | None) -> None:
     Exit status: 0 shown, 1 no such article, 2 a URL or file that matches
     several articles (they are named), 3 no index.
     """
-    from khabar.search.articles import find_article
+    from khabar.search.articles import NoSuchArticle, find_article
     from khabar.search.render.views import article_chunks
 
     article = find_article(readable_index(index_dir), article_id)
     if article is None:
-        fail(f"no article with id {article_id!r} (give a result's id, its URL, or the path of its file)",
-             EXIT_NOTHING_FOUND)
+        raise NoSuchArticle(article_id)
     emit_paged(article_chunks(article, out.format, out.style), out)
     sys.exit(EXIT_FOUND)
 

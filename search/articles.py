@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from khabar.indexer.dates import format_iso_utc, format_jalali
+from khabar.indexer.errors import EXIT_NOTHING_FOUND, KhabarError
 from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
@@ -17,6 +18,15 @@ from khabar.search.ids import is_web_address, matching_address, matching_path, p
 # Field order of ``show`` records (json keys, tsv/csv columns).
 ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")
 
+
+
+class NoSuchArticle(KhabarError):
+    """No article has the id ``show`` or ``similar`` was given (exit status 1: nothing found)."""
+
+    exit_status = EXIT_NOTHING_FOUND
+
+    def __init__(self, article_id: str) -> None:
+        super().__init__(f"no article with id {article_id!r} (give a result's id, its URL, or the path of its file)")
 
 @dataclass(slots=True)
 class StoredArticle:

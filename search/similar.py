@@ -33,10 +33,9 @@ from pathlib import Path
 
 from whoosh.query import NumericRange, Or, Query, Term
 
-from khabar.indexer.errors import EXIT_NOTHING_FOUND, KhabarError
 from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import ALL, BODY, JALALI_DAY
-from khabar.search.articles import find_article
+from khabar.search.articles import NoSuchArticle, find_article
 from khabar.search.engine import Hit, SearchResults, plain_ranked
 from khabar.search.query.dates import day_bounds, jalali_range
 from khabar.search.scoring.feedback import (FEEDBACK_DOCS, RERANK_DEPTH, article_terms, bo1_weights, feedback_terms,
@@ -48,15 +47,6 @@ from khabar.search.snippets import SnippetMarks, snippet
 
 SIMILAR_TERMS = 30
 COPY_DEPTH = 100  # how far down the ranking an article's copies are looked for
-
-
-class NoSuchArticle(KhabarError):
-    """``similar`` was given an id no article has (exit status 1, as for ``show``)."""
-
-    exit_status = EXIT_NOTHING_FOUND
-
-    def __init__(self, article_id: str) -> None:
-        super().__init__(f"no article with id {article_id!r}")
 
 
 def similar(
@@ -92,7 +82,7 @@ def similar(
     hits = [Hit.from_stored(stored := searcher.stored_fields(found), score=score,
                             snippet=snippet(stored.get(BODY) or "", terms, marks))
             for score, found in best[first : first + limit]]
-    return SearchResults(" ".join(word for word, _ in words), total, hits)
+    return SearchResults(" ".join(word for word, _ in words), total, hits, page, limit)
 
 
 def article_number(searcher, index_dir: Path, article_id: str) -> int:
@@ -155,13 +145,12 @@ def copies_first(best: list[tuple[float, int]], copies: Sequence[int]) -> list[t
 
 def own_copies(searcher, docnum: int, candidates: Sequence[int]) -> list[int]:
     """The copies of article ``docnum`` among ``candidates`` (its best-ranked
-    look-alikes), to be listed first.
+    look-alikes), to be listed first: those a search puts in one story with it
+    (:mod:`search.collapse`), best-ranked first."""
+    from khabar.search.collapse import stories
 
-    None yet: the index does not record which articles are copies. A copy
-    word for word or nearly holds the article's words as often as it does, and
-    the ranking alone puts it first (every labelled pair of tests/test_similar.py).
-    """
-    return []
+    story = stories(searcher, [docnum, *candidates]).page(0, 1)
+    return story[0][1:] if story else []
 
 
 def words_query(words: list[tuple[str, float]]) -> Query:
