@@ -146,7 +146,8 @@ def test_article_page_has_the_full_text_and_keyword_links(client, bundled_index)
     assert external and external[0]["href"] == found.url and external[0]["dir"] == "ltr"
     assert "noreferrer" in external[0]["rel"]
     assert len(page.find("p")) > 5  # the body's paragraphs
-    assert "خبرهای مشابه" not in text  # nothing similar is found yet (issue 15)
+    similar = text.split('<section class="similar"')[1]  # khabar similar's articles, linked
+    assert "خبرهای مشابه" in similar and similar.count('<li class="result">') == web.SIMILAR_ON_PAGE
 
 
 def test_keyword_lookup_and_top_keywords_by_month(client, bundled_index):
@@ -501,18 +502,14 @@ def test_source_filter_keeps_the_engine_order(client, bundled_index, monkeypatch
 
 # --- seams for issue 15: folded copies and similar articles -----------------------------------------
 
-def test_copies_of_a_story_fold_under_it_when_the_engine_gives_them(bundled_index, monkeypatch):
-    class Collapsed(Hit):
-        __slots__ = ("duplicates",)
-
+def test_copies_of_a_story_fold_under_it(bundled_index, monkeypatch):
     original = web.search
 
-    def collapsing(*args, **kwargs):
+    def collapsing(*args, **kwargs):  # the bundled sample holds no copies: two hits made copies of the first
         results = original(*args, **kwargs)
-        first = results.hits[0]
-        folded = Collapsed(**{name: getattr(first, name) for name in Hit.__slots__})
-        folded.duplicates = results.hits[1:3]
-        results.hits[:3] = [folded]
+        results.hits[0].duplicates = [hit.copy_record() for hit in results.hits[1:3]]
+        del results.hits[1:3]
+        results.stories = results.total - 2
         return results
 
     monkeypatch.setattr(web, "search", collapsing)
@@ -520,6 +517,11 @@ def test_copies_of_a_story_fold_under_it_when_the_engine_gives_them(bundled_inde
     response = client.get("/", params={"q": "کرونا"})
     assert '<details class="copies">' in response.text and "۲ نسخهٔ دیگر از همین خبر" in response.text
     assert response.text.count('<details class="copies">') == 1
+    copies = response.text.split('<details class="copies">')[1].split("</details>")[0]
+    assert copies.count('<a href="/article?id=') == 2
+    total = search(bundled_index, "کرونا").total
+    heading = response.text.split('id="results-heading"')[1].split("</h2>")[0]
+    assert f"{display.fa_number(total - 2)} خبر ({display.fa_number(total)} نسخه) یافت شد" in heading
 
 
 def test_similar_articles_are_listed_when_the_library_finds_them(bundled_index, monkeypatch):

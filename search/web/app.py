@@ -55,6 +55,7 @@ from khabar.search.keywords import GROUPINGS, KeywordIndex, lookup_key
 from khabar.search.query.dates import jalali_range
 from khabar.search.render.formats import results_json
 from khabar.search.render.terminal import Style
+from khabar.search.similar import similar
 from khabar.search.render.views import article_chunks, lookup_chunks, stats_chunks, top_chunks
 from khabar.search.snippets import SnippetMarks
 from khabar.search.web import display
@@ -161,21 +162,21 @@ def link(path: str, params: dict | None = None) -> str:
     return f"{path}?{urlencode(kept, doseq=True)}"
 
 
-# --- the seams for issue 15 ------------------------------------------------------------------------
+# --- copies and similar articles (issue 15) --------------------------------------------------------
 
-def copies_of(hit: Hit) -> list[Hit]:
-    """The other copies of a result's story, folded under it on the results page.
+def copies_of(hit: Hit) -> list[dict]:
+    """The other copies of a result's story (``id``, ``url``, ``source``, ``jalali_date``),
+    folded under it on the results page."""
+    return hit.duplicates
 
-    The engine does not collapse copies yet (issue 15); once its hits carry
-    ``duplicates``, they are shown without any change here.
-    """
-    return list(getattr(hit, "duplicates", None) or [])
+
+# Articles listed as similar on an article's page.
+SIMILAR_ON_PAGE = 5
 
 
 def similar_articles(index_dir: Path, article) -> list[Hit]:
-    """Articles like ``article``, listed on its page. None until the library finds them (issue 15):
-    replace this body with that call."""
-    return []
+    """Articles like ``article``, its own copies first (:mod:`search.similar`), listed on its page."""
+    return list(similar(index_dir, article.id, limit=SIMILAR_ON_PAGE, expand=False).hits)
 
 
 # --- the application -------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ class Site:
 
     def result_view(self, hit: Hit) -> dict:
         return {"hit": hit, "snippet": display.snippet_html(hit.snippet),
-                "copies": [self.result_view(copy) for copy in copies_of(hit)]}
+                "copies": copies_of(hit)}
 
     def article_page(self, request: Request) -> Response:
         article_id = request.query_params.get("id", "")
