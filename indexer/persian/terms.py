@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from whoosh.analysis import Filter, Token
 
 from .folding import SPELLING_VARIANTS, fold
+from .stateless import Stateless
 from .stemmer import stem
 from .stoplist import STOPWORDS
 
@@ -37,18 +38,12 @@ def cached_terms() -> dict[str, str]:
     return _term_cache
 
 
-class PersianTermFilter(Filter):
+class PersianTermFilter(Stateless, Filter):
     """Whoosh filter applying :func:`index_term`.
 
     Dropped words leave their position empty (no renumbering) so that the
     phrase «وزیر تهران» does not match «وزیر به تهران».
     """
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:

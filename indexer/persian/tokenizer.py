@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Token, Tokenizer
 
+from .stateless import Stateless
+
 # A word is a run of letters/digits plus the marks that live inside words
 # (harakat, tatweel, ZWJ, direction marks, soft hyphen), which Python's \w
 # does not cover. ZWNJ (U+200C) is not in the class: it splits compounds so
@@ -24,14 +26,8 @@ def word_spans(text: str) -> Iterator[tuple[str, int, int]]:
         yield match.group(), match.start(), match.end()
 
 
-class PersianTokenizer(Tokenizer):
+class PersianTokenizer(Stateless, Tokenizer):
     """Whoosh tokenizer over :data:`WORD_PATTERN`, keeping original offsets."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(
         self,

@@ -22,6 +22,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Existence
 
 from .folding import FOLD_TABLE
+from .stateless import Stateless
 from .tokenizer import WORD_MARKS
 
 ZWNJ = "\u200c"
@@ -64,15 +65,9 @@ def written_words(text: str) -> set[str]:
     return forms
 
 
-class WrittenTokenizer(Tokenizer):
+class WrittenTokenizer(Stateless, Tokenizer):
     """Whoosh tokenizer over :data:`WRITTEN_WORD` (for Whoosh's own calls; indexing
     goes through :meth:`WrittenWordSet.word_values`)."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False, removestops: bool = True,
                  mode: str = "", **kwargs: object) -> Iterator[Token]:
@@ -88,14 +83,8 @@ class WrittenTokenizer(Tokenizer):
             yield token
 
 
-class WrittenFilter(Filter):
+class WrittenFilter(Stateless, Filter):
     """Tokens to their :func:`written_form`."""
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
