@@ -82,16 +82,27 @@ def words(text: str) -> list[str]:
 
 def word_codes(text: str) -> list[int]:
     """A stable 32-bit hash of each of :func:`words` (crc32: stable across
-    processes, where ``hash`` is not)."""
-    codes = _WORD_CODES
-    if len(codes) >= _CACHED_MAX:
-        codes.clear()
-    return [codes.get(word) or codes.setdefault(word, zlib.crc32(word.encode())) for word in words(text)]
+    processes, where ``hash`` is not).
+
+    Each distinct white-space piece is folded, split and hashed once per
+    process: one lookup a piece, where a lookup of each word as well cost a
+    third of a signature's time.
+    """
+    cache = _PIECE_CODES
+    found: list[int] = []
+    for piece in text.split():
+        codes = cache.get(piece)
+        if codes is None:
+            if len(cache) >= _CACHED_MAX:
+                cache.clear()
+            codes = cache[piece] = tuple(zlib.crc32(word.encode()) for word in _WORD.findall(fold(piece)))
+        found += codes
+    return found
 
 
 _WORD = re.compile(r"[^\W_]+")
 _PIECE_WORDS: dict[str, tuple[str, ...]] = {}
-_WORD_CODES: dict[str, int] = {}
+_PIECE_CODES: dict[str, tuple[int, ...]] = {}
 _CACHED_MAX = 200_000  # pieces or words kept per process (~50 MB at most)
 
 
