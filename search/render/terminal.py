@@ -5,6 +5,7 @@ Making outside text safe is :mod:`khabar.indexer.safe_text`'s job; this module o
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -94,7 +95,71 @@ def base_direction(text: str) -> str | None:
 
 def to_visual(line: str, base: str | None = None) -> str:
     """One line in visual (left-to-right display) order, by the Unicode bidi algorithm;
-    ``base`` ("R"/"L") sets the paragraph direction, else the line's own is used."""
+    ``base`` ("R"/"L") sets the paragraph direction, else the line's own is used.
+
+    Brackets and guillemets in right-to-left text are drawn mirrored (rule L4):
+    python-bidi's ``get_display`` reorders them without (``سلام (خوب)`` came out
+    ``)بوخ( مالس``), so they are mirrored here by the levels it resolved.
+    """
     from bidi import get_display  # only the terminal view with --bidi needs it
 
-    return get_display(line, base_dir=base) if base else get_display(line)
+    visual = get_display(line, base_dir=base) if base else get_display(line)
+    if not MIRRORABLE.intersection(line):
+        return visual
+    levels = resolved_levels(line, base)
+    if levels is None:
+        return visual
+    order = visual_order(levels)
+    if "".join(line[i] for i in order) != visual:
+        return visual  # not the library's order: leave its output as it is
+    return "".join(line[i].translate(MIRRORED) if levels[i] % 2 else line[i] for i in order)
+
+
+# Characters news text uses that Unicode draws mirrored at a right-to-left level (BidiMirroring.txt).
+MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+MIRRORABLE = frozenset("()[]{}<>«»‹›")
+_LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
+# Characters rule L1 puts back at the paragraph's level at the end of a line.
+_TRAILING = frozenset(("WS", "BN", "LRI", "RLI", "FSI", "PDI"))
+
+
+def resolved_levels(line: str, base: str | None = None) -> list[int] | None:
+    """Each character's embedding level as python-bidi resolves it (its ``debug`` report of
+    the levels of each UTF-8 byte), trailing white space at the paragraph's level (rule L1);
+    None if the report cannot be read."""
+    from bidi import get_display
+
+    report = get_display(line, base_dir=base, debug=True) if base else get_display(line, debug=True)
+    head, _, paragraphs = report.partition("paragraphs:")
+    byte_levels = [int(level) for level in _LEVEL.findall(head)]
+    paragraph = _LEVEL.findall(paragraphs)
+    if len(byte_levels) != len(line.encode()) or not paragraph:
+        return None
+    levels, at = [], 0
+    for char in line:
+        levels.append(byte_levels[at])
+        at += len(char.encode())
+    end = len(line)
+    while end and unicodedata.bidirectional(line[end - 1]) in _TRAILING:
+        end -= 1
+        levels[end] = int(paragraph[0])
+    return levels
+
+
+def visual_order(levels: list[int]) -> list[int]:
+    """Logical positions in display order (rule L2): from the highest level down to the
+    lowest odd one, each run at that level or higher reversed."""
+    order = list(range(len(levels)))
+    odd = [level for level in levels if level % 2]
+    for level in range(max(levels, default=0), min(odd, default=1) - 1, -1):
+        start = 0
+        while start < len(order):
+            if levels[order[start]] < level:
+                start += 1
+                continue
+            end = start
+            while end < len(order) and levels[order[end]] >= level:
+                end += 1
+            order[start:end] = order[start:end][::-1]
+            start = end
+    return order
