@@ -68,35 +68,26 @@ def words(text: str) -> list[str]:
     at white space instead, and each distinct piece is folded and split into
     words (at punctuation and ZWNJ) once per process.
     """
-    cache = _PIECE_WORDS
-    found: list[str] = []
-    for piece in text.split():
-        split = cache.get(piece)
-        if split is None:
-            if len(cache) >= _CACHED_MAX:
-                cache.clear()
-            split = cache[piece] = tuple(_WORD.findall(fold(piece)))
-        found += split
-    return found
+    return _by_piece(text, _PIECE_WORDS, lambda piece: tuple(_WORD.findall(fold(piece))))
 
 
 def word_codes(text: str) -> list[int]:
     """A stable 32-bit hash of each of :func:`words` (crc32: stable across
-    processes, where ``hash`` is not).
+    processes, where ``hash`` is not), kept per white-space piece: one lookup a
+    piece, where a lookup of each word as well cost a third of a signature's time."""
+    return _by_piece(text, _PIECE_CODES, lambda piece: tuple(zlib.crc32(word.encode()) for word in words(piece)))
 
-    Each distinct white-space piece is folded, split and hashed once per
-    process: one lookup a piece, where a lookup of each word as well cost a
-    third of a signature's time.
-    """
-    cache = _PIECE_CODES
-    found: list[int] = []
+
+def _by_piece(text: str, cache: dict[str, tuple], make) -> list:
+    """``make(piece)`` of each white-space piece of ``text``, joined; each distinct piece made once per process."""
+    found: list = []
     for piece in text.split():
-        codes = cache.get(piece)
-        if codes is None:
+        made = cache.get(piece)
+        if made is None:
             if len(cache) >= _CACHED_MAX:
                 cache.clear()
-            codes = cache[piece] = tuple(zlib.crc32(word.encode()) for word in _WORD.findall(fold(piece)))
-        found += codes
+            made = cache[piece] = make(piece)
+        found += made
     return found
 
 
