@@ -79,7 +79,7 @@ def coverage(index_dir: Path, text: str, *, by: str = "month", date_from: str | 
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
     asked = parse_query(text, searcher.schema)
-    matches = _matches(searcher, asked, day_range)
+    matches = matching(searcher, asked, day_range)
     if by == "source":
         found = _by_source(matches)
         counts = sorted(((key, count) for key, count in found.items() if key is not None),
@@ -91,7 +91,7 @@ def coverage(index_dir: Path, text: str, *, by: str = "month", date_from: str | 
     return Coverage(text, sum(len(docs) for _, docs in matches), by, counts)
 
 
-def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tuple[object, Sequence[int]]]:
+def matching(searcher, asked: Query, day_range: NumericRange | None) -> list[tuple[object, Sequence[int]]]:
     """Each segment's reader with its documents that match (ascending), found by the path
     :func:`search.engine.search` takes for the query, so that the set is the one it counts."""
     plan = fast_query(asked, day_range)
@@ -108,7 +108,7 @@ def _matches(searcher, asked: Query, day_range: NumericRange | None) -> list[tup
         start, end = bisect_left(docs, offset), bisect_left(docs, offset + reader.doc_count_all())
         inside = [docnum - offset for docnum in docs[start:end]]
         if day_range is not None and inside:
-            days = _days(reader)
+            days = segment_days(reader)
             inside = [docnum for docnum in inside if low <= days[docnum] <= high]
         found.append((reader, inside))
     return found
@@ -119,12 +119,12 @@ def _by_period(matches: list, size: int) -> Counter[int]:
     counts: Counter[int] = Counter()
     for reader, docs in matches:
         if docs:
-            days = _days(reader)
+            days = segment_days(reader)
             counts.update(days[docnum] - days[docnum] % size for docnum in docs)
     return counts
 
 
-def _days(reader) -> Sequence[int]:
+def segment_days(reader) -> Sequence[int]:
     """The segment's Jalali days, 0 for the undated."""
     days = jalali_days(reader)
     if days is not None:
@@ -139,14 +139,14 @@ def _by_source(matches: list) -> Counter[str | None]:
     counts: Counter[str | None] = Counter()
     for reader, docs in matches:
         if docs:
-            names, codes = _source_codes(reader)
+            names, codes = source_codes(reader)
             for code, number in Counter(codes[docnum] for docnum in docs).items():
                 # An article without a source is indexed as "", or not at all.
                 counts[names[code] if code >= 0 and names[code] else None] += number
     return counts
 
 
-def _source_codes(reader) -> tuple[list[str], array]:
+def source_codes(reader) -> tuple[list[str], array]:
     """The segment's source names, and each document's as an index into them (-1: none).
 
     Built once per segment from the source field's postings, a list per source:

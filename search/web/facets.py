@@ -2,12 +2,11 @@
 
 The engine answers one page of ranked hits; a results page also shows how all the
 matches spread over Jalali months and sources, and can keep one source's matches.
-Until the engine has ``--by month`` and a source filter (issue 15), they are made here:
+The matches are the set ``khabar search --by`` counts (:mod:`search.coverage`); what is
+made here is the page's own view of them:
 
-- :func:`facet_counts` finds the matching articles with the same parsed query and Jalali
-  range that :func:`khabar.search.engine.search` uses, and reads their day and source
-  from the index's columns. The counts follow the usual rule of faceted search: the
-  months are counted within the chosen source (but over every date, so the timeline
+- :func:`facet_counts` counts them per month and per source, by the usual rule of faceted
+  search: the months within the chosen source (but over every date, so the timeline
   shows where else the query matches), the sources within the chosen dates.
 - :func:`search_source` pages through the engine's ranked results, keeping one source.
 """
@@ -19,9 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from khabar.indexer.schema import JALALI_DAY, SOURCE, is_jalali_day
+from khabar.indexer.schema import is_jalali_day
+from khabar.search.coverage import matching, segment_days, source_codes
 from khabar.search.engine import SearchResults, search
-from khabar.search.query.dates import day_bounds, jalali_range, within
+from khabar.search.query.dates import day_bounds, jalali_range
 from khabar.search.query.parse import parse_query
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks
@@ -52,32 +52,37 @@ class Facets:
 
 def facet_counts(index_dir: Path, text: str, *, date_from: str | None = None, date_to: str | None = None,
                  source: str | None = None) -> Facets:
-    """Match counts per source and per Jalali month for ``text``; raises what ``search`` raises."""
+    """Match counts per source and per Jalali month for ``text``; raises what ``search`` raises.
+
+    The matches are those ``khabar search --by`` counts (:func:`search.coverage.matching`,
+    over every date here), each one's day and source read from the segment's columns."""
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
     asked = parse_query(text, searcher.schema)
-    docs = list(searcher.docs_for_query(asked))
-    if not docs:
-        return Facets(0)
-    reader = searcher.reader()
-    days_column, sources_column = reader.column_reader(JALALI_DAY), reader.column_reader(SOURCE)
     low, high = day_bounds(day_range) if day_range is not None else (None, None)
     months: Counter[int] = Counter()  # year * 12 + month - 1
     sources: Counter[str] = Counter()
     undated = total = 0
-    for doc in docs:
-        day, name = days_column[doc], sources_column[doc] or ""
-        dated = is_jalali_day(day)
-        in_range = low is None or (dated and low <= day <= high)
-        in_source = source is None or name == source
-        if in_source:
-            if dated:
-                months[day // 10000 * 12 + day // 100 % 100 - 1] += 1
-            else:
-                undated += 1
-        if in_range:
-            sources[name] += 1
-            total += in_source
+    for reader, docs in matching(searcher, asked, None):
+        if not docs:
+            continue
+        days, (names, codes) = segment_days(reader), source_codes(reader)
+        for doc in docs:
+            day, code = days[doc], codes[doc]
+            name = names[code] if code >= 0 else ""
+            dated = is_jalali_day(day)
+            in_range = low is None or (dated and low <= day <= high)
+            in_source = source is None or name == source
+            if in_source:
+                if dated:
+                    months[day // 10000 * 12 + day // 100 % 100 - 1] += 1
+                else:
+                    undated += 1
+            if in_range:
+                sources[name] += 1
+                total += in_source
+    if not sources and not months and not undated:
+        return Facets(0)
     ranked_sources = sorted(sources.items(), key=lambda item: (-item[1], item[0]))
     return Facets(total, ranked_sources, *_timeline(months, low, high), undated)
 
