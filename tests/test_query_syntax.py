@@ -79,6 +79,7 @@ def test_a_web_address_with_no_path_words_says_so(runner, bundled_index):
     ("سهام AND (-بورس)", "سهام -بورس"),
     ("(-بورس) AND سهام", "سهام -بورس"),
     ("سهام (-بورس -عدالت) کرونا", "سهام کرونا -بورس -عدالت"),
+    ("سهام ((-بورس))", "سهام -بورس"),  # brackets in brackets: the exclusion was dropped
 ])
 def test_a_bracket_of_exclusions_excludes_from_the_words_around_it(runner, bundled_index, bracketed, plain):
     assert ids(runner, bundled_index, bracketed) == ids(runner, bundled_index, plain) != set()

@@ -171,13 +171,14 @@ class ExclusionPlugin(qparser.PlusMinusPlugin):
                 continue
             spliced = False
             if isinstance(node, syntax.GroupNode):
+                node = self.nested(parser, node)  # first its own brackets: «سهام ((-بورس))»
                 if self.only_exclusions(node):
                     if nodes and isinstance(nodes[-1], syntax.InfixOperator):
                         nodes.pop()  # «سهام AND (-بورس)»
                     nodes.extend(node)
                     spliced = True
                     continue
-                node = self.do_plusminus(parser, node)
+                node = super().do_plusminus(parser, node)
             nodes.append(node)
         for before, node in zip(nodes, nodes[1:]):
             if isinstance(before, self.Minus) and isinstance(node, UrlPlugin.UrlNode):
