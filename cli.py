@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+import shlex
 import signal
 import sys
 from dataclasses import dataclass
@@ -659,6 +660,7 @@ def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quie
       130  interrupted (Ctrl-C); the index is as it was before the run
     """
     from khabar.indexer.readers.fields import parse_field_options
+    from khabar.indexer.store import index_command
     from khabar.indexer.update import FolderMissing
 
     fields = parse_field_options(field_names)  # FieldError: one line, exit 2
@@ -670,7 +672,9 @@ def index(paths: tuple[Path, ...], rebuild: bool, forget: tuple[Path, ...], quie
     for folder in summary.unread:
         say(f"nothing in {folder} could be read as articles" + (f": {summary.ignored_part()}" if summary.ignored else ""))
     for folder in summary.empty:
-        say(f"no supported files found in {folder}")
+        # A folder named once is looked in on every run after: say how to stop that.
+        say(f"no supported files found in {folder} (to stop looking there: "
+            f"{index_command(index_dir, '--forget ' + shlex.quote(folder))})")
     say(summary.line())
     if summary.kept or summary.unread or summary.empty:
         sys.exit(FolderMissing.exit_status)

@@ -90,7 +90,14 @@ def test_an_empty_folder_is_said_and_exits_1(tmp_path):
     empty.mkdir()
     result = index(tmp_path, str(empty))
     assert result.exit_code == 1
-    assert f"khabar: no supported files found in {empty}\n" in result.stderr
+    line = next(line for line in result.stderr.splitlines() if "no supported files" in line)
+    assert line.startswith(f"khabar: no supported files found in {empty} (to stop looking there: ")
+    # The folder is remembered, so a plain refresh says it again; the hint, followed, stops that.
+    assert index(tmp_path).exit_code == 1
+    hint = line.split("to stop looking there: ", 1)[1].rstrip(")")
+    assert hint == f"khabar index --index {tmp_path / 'ix'} --forget {empty}"
+    assert index(tmp_path, "--forget", str(empty)).exit_code == 0
+    assert "no supported files" not in index(tmp_path).stderr  # (no folder left to index: exit 2)
 
 
 def test_the_no_index_hint_keeps_the_index_given(tmp_path, news_folder):
