@@ -143,7 +143,7 @@ def test_a_moved_folder_keeps_its_articles_and_exits_1(runner, tmp_path, news_fo
     other = tmp_path / "other"
     other.mkdir()
     first = runner.invoke(cli.main, ["index", "--index", str(index_dir), str(news_folder), str(other)])
-    assert first.exit_code == 1 and f"khabar: no supported files found in {other}\n" in first.stderr  # nothing yet
+    assert first.exit_code == 1 and f"khabar: no supported files found in {other} (to stop looking there: " in first.stderr  # nothing yet
     news_folder.rename(tmp_path / "moved")  # as an unplugged disk looks
     (other / "new.jsonl").write_text(json.dumps({"title": "خبر تازه", "body": "متن خبر تازه", "id": "n1"},
                                                 ensure_ascii=False) + "\n", encoding="utf-8")
