@@ -287,8 +287,11 @@ def table_width() -> int | None:
         import shutil  # 4 ms of imports (bz2, lzma) that --help and completion do without
 
         return shutil.get_terminal_size().columns
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) > 0 else None
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:  # unset, or not a number: no width asked for
+        return None
+    return columns if columns > 0 else None
 
 
 def emit(chunks: Iterable[str], out: Output) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khabar.indexer.errors import InputError
-from khabar.indexer.safe_text import input_lines
+from khabar.indexer.safe_text import clean_text, input_lines
 from khabar.search.coverage import Coverage, coverage
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
@@ -94,9 +94,10 @@ def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, first_ra
             yield results_json(answer.results) if answer.results is not None else json_document(answer.as_dict())
     elif fmt == "table":
         for answer in answers:
-            yield style.finish(style.bold(f"» {answer.query}"))
+            # The line as typed reaches the terminal: cleaned as article text is.
+            yield style.finish(style.bold(f"» {clean_text(answer.query)}"))
             if answer.results is None:
-                yield style.finish(f"error: {answer.error}") + "\n"
+                yield style.finish(f"error: {clean_text(answer.error)}") + "\n"
             else:
                 yield from results_chunks(answer.results, fmt, style, first_rank=first_rank)
     else:

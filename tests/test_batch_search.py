@@ -162,3 +162,10 @@ def test_command_flushes_each_answer_before_reading_on(index_dir):
     finally:
         watchdog.cancel()
         proc.kill()
+
+
+def test_a_query_line_reaches_the_table_view_cleaned(index_dir):
+    # The line as typed is printed above its results: a terminal title escape in it must not run.
+    table = "".join(records(index_dir, "بورس\x1b]0;PWNED\x07\nسهام\x1b[2J\n", "table"))
+    assert "\x1b" not in table and "\x07" not in table
+    assert "» بورس" in table and "» سهام" in table

@@ -198,3 +198,22 @@ def test_stdin_tables_fit_the_width(bundled_index, width):
     for query in queries:
         for hit in hits(bundled_index, query):
             assert_intact(hit["snippet"], result.stdout.splitlines(), width)
+
+
+def test_runs_of_spaces_never_make_a_line_wider_than_the_width():
+    # Scraped text keeps double spaces; a line that fits once they are one space must not
+    # come back with them, wider than the width.
+    for text in ("تاکنون  تخصیص یافته که", "a  b", "سهام   عدالت  بیش از ۲۰ هزار نفر"):
+        for width in range(3, 30):
+            assert all(display_width(line) <= width for line in wrap(text, width)), (text, width)
+
+
+@pytest.mark.parametrize("columns", ["²", "wide", "-5", "0", ""])
+def test_a_columns_value_that_is_no_width_is_ignored(bundled_index, columns):
+    from click.testing import CliRunner
+
+    from khabar import cli
+
+    result = CliRunner().invoke(cli.main, ["search", QUERY, "--index", str(bundled_index)], env={"COLUMNS": columns})
+    assert result.exit_code == 0 and result.exception is None, result.stderr
+    assert result.stdout == run(bundled_index, "search", QUERY).stdout  # not wrapped: no width asked for

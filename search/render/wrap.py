@@ -66,10 +66,10 @@ def wrap(text: str, first: int | None, rest: int | None = None, *, as_one_word: 
     rest = first if rest is None else rest
     if as_one_word:
         return [text] if display_width(text) <= first else restyle(_cut_path(text, first, rest))
+    if display_width(text) <= first:  # as it is, runs of spaces included
+        return [text]
     words = [word for word in text.split(" ") if word]
     widths = [_word_width(word) for word in words]
-    if sum(widths) + len(words) - 1 <= first:
-        return [text]
     lines: list[str] = []
     line: list[str] = []
     used, limit = 0, max(first, 1)
