@@ -84,6 +84,10 @@ def test_frequent_words_are_not_corrected_even_when_the_query_finds_nothing(bund
     ("قرنطنیه NOT کرمنا", "قرنطینه NOT کرمنا"),
     ("(کرمنا OR بخران)", "(کرونا OR بحران)"),
     ("قرنطنيه", "قرنطینه"),  # Arabic yeh, as an Arabic keyboard types it
+    # Excluded words stay as typed whichever way they are excluded.
+    ("قرنطنیه ANDNOT کرمنا", "قرنطینه ANDNOT کرمنا"),
+    ("قرنطنیه NOT (کرمنا OR بخران)", "قرنطینه NOT (کرمنا OR بخران)"),
+    ("قرنطنیه -(کرمنا بخران)", "قرنطینه -(کرمنا بخران)"),
 ])
 def test_the_query_syntax_is_kept_around_the_corrected_words(bundled_index, typed, meant):
     assert search(bundled_index, typed).suggestion == meant
@@ -194,3 +198,14 @@ def test_misspellings_and_name_spellings_of_irnews(roozno_index, typed, meant):
 @pytest.mark.parametrize("query", ["کرونا", "پمپئو", "واشنگتن", "ترامپ", "قرنطینه", "رئیس جمهور"])
 def test_correct_queries_of_irnews_get_none(roozno_index, query):
     assert search(roozno_index, query).suggestion is None
+
+
+def test_a_pasted_web_address_is_not_corrected(bundled_index):
+    assert search(bundled_index, "https://www.tabnaak.ir/fa/news/123/قرنطنیه").suggestion is None
+
+
+def test_a_pasted_paragraph_corrects_at_most_a_few_words(bundled_index):
+    from khabar.search.suggest.spans import MOST_WORDS, correctable
+
+    paragraph = " ".join(["قرنطنیه"] * 40)
+    assert len(correctable(paragraph)) == MOST_WORDS

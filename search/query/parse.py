@@ -207,8 +207,10 @@ def query_schema(schema: Schema) -> Schema:
 _EXCLUDE = WORD_START.replace(":", "") + r"(?:-(?=[^\s\-])|NOT\s+)"
 
 
-def make_parser(schema: Schema) -> qparser.QueryParser:
-    parser = qparser.QueryParser(DEFAULT_FIELD, query_schema(schema), group=qparser.OrGroup)
+def make_parser(schema: Schema, *, all_words: bool = False) -> qparser.QueryParser:
+    """khabar's query parser; plain words are any of them, or with ``all_words`` every one required."""
+    parser = qparser.QueryParser(DEFAULT_FIELD, query_schema(schema),
+                                 group=qparser.AndGroup if all_words else qparser.OrGroup)
     parser.remove_plugin_class(qparser.FieldsPlugin)
     parser.add_plugin(QueryFieldsPlugin())
     aliases: dict[str, list[str]] = {}
@@ -264,15 +266,16 @@ def shown(text: str) -> str:
     return f"'{text[:_SHOWN_CHARS]}{'…' if len(text) > _SHOWN_CHARS else ''}'"
 
 
-def parse_query(text: str, schema: Schema) -> Query:
-    """Parse ``text``; raise :class:`QueryError` when it is malformed or nothing searchable is left."""
+def parse_query(text: str, schema: Schema, *, all_words: bool = False) -> Query:
+    """Parse ``text``; raise :class:`QueryError` when it is malformed or nothing searchable is left.
+    ``all_words``: plain words all required (as if joined by AND), not any of them."""
     if not text.strip():
         raise QueryError("the query is empty")
     problem = malformed(text)
     if problem:
         raise QueryError(f"cannot understand the query {shown(text)}: {problem}")
     try:
-        query = make_parser(schema).parse(text)
+        query = make_parser(schema, all_words=all_words).parse(text)
     except QueryError as error:
         raise QueryError(f"cannot understand the query {shown(text)}: {error}") from None
     except Exception as error:  # whoosh's parser raises assorted errors on odd input

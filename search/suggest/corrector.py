@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from whoosh.spelling import Corrector
 
 from khabar.indexer.persian.written import ZWNJ, written_form
-from khabar.search.query.dates import within
+from khabar.search.coverage import matching
 from khabar.search.query.parse import QueryError, parse_query
 from khabar.search.suggest.edits import one_edit, two_edits
 from khabar.search.suggest.keyboard import JOINER
@@ -77,11 +77,11 @@ class PersianCorrector(Corrector):
                 yield math.log(count) - cost * math.log(10), candidate
 
 
-def suggestion(reader, text: str, total: int, count: Callable[[str], int]) -> str | None:
+def suggestion(reader, text: str, total: int, count: Callable[[str], int | None]) -> str | None:
     """A corrected ``text`` that finds clearly more than its ``total``, or None.
 
     ``count`` gives the number of results of a query string (in the same
-    date range), or -1 when it is not a valid query.
+    date range) with every plain word required, or None when it is not a valid query.
     """
     if total >= FEW_RESULTS:
         return None
@@ -90,25 +90,10 @@ def suggestion(reader, text: str, total: int, count: Callable[[str], int]) -> st
     if not changes:
         return None
     corrected = replaced(text, changes)
-    # Plain words are searched as any of them, so a frequent correction of one
-    # word always finds "more" («تعاونی دانش بنیان» → «… بیان»): they are
-    # compared as all of them, the articles where the correction fits the rest.
-    if all_words(text) != text:
-        return corrected if count(all_words(corrected)) >= clearly_more(count(all_words(text))) else None
-    return corrected if count(corrected) >= clearly_more(total) else None
-
-
-# What makes a query more than plain words: quotes, brackets, fields, exclusions, operators.
-_SYNTAX = frozenset('"():-~^')
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT"})
-
-
-def all_words(text: str) -> str:
-    """Plain words joined by AND (every one of them required); any other query as it is."""
-    words = text.split()
-    if len(words) < 2 or any(_SYNTAX & set(word) or word in _OPERATORS for word in words):
-        return text
-    return " AND ".join(words)
+    # Compared with every plain word required: as any of them, a frequent correction
+    # of one word always finds "more" («تعاونی دانش بنیان» → «… بیان»).
+    found, wanted = count(corrected), count(text)
+    return corrected if found is not None and wanted is not None and found >= clearly_more(wanted) else None
 
 
 def corrections(places: list[Place], vocabulary: Vocabulary) -> dict[tuple[int, int], str]:
@@ -157,10 +142,11 @@ def suggested(searcher, text: str, total: int, day_range) -> str | None:
     return suggestion(searcher.reader(), text, total, lambda query: _count(searcher, query, day_range))
 
 
-def _count(searcher, text: str, day_range) -> int:
-    """How many articles ``text`` finds inside ``day_range`` (-1: not a valid query)."""
+def _count(searcher, text: str, day_range) -> int | None:
+    """How many articles hold every plain word of ``text`` inside ``day_range`` (the set
+    ``search --by`` counts, :func:`search.coverage.matching`); None when it is no valid query."""
     try:
-        query = parse_query(text, searcher.schema)
+        query = parse_query(text, searcher.schema, all_words=True)
     except QueryError:
-        return -1
-    return len(searcher.search(within(query, day_range), limit=None, scored=False))
+        return None
+    return sum(len(docs) for _, docs in matching(searcher, query, day_range))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from khabar.indexer.persian.written import WRITTEN_WORD
+from khabar.search.ids import is_web_address
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 # A quoted phrase, or a run of anything else up to a space, bracket or quote.
@@ -31,17 +32,20 @@ class Place:
 
 
 def correctable(text: str) -> list[Place]:
-    """The words of ``text`` a correction may replace, in order."""
+    """The words of ``text`` a correction may replace, in order, at most :data:`MOST_WORDS`."""
     places: list[Place] = []
-    excluding = False  # the part after NOT
+    excluding = False  # the part after NOT or ANDNOT
+    left_out = _excluded_brackets(text)
     for part in _PART.finditer(text):
         plain = part.group("plain")
         if plain in OPERATORS:
-            excluding = plain == "NOT"
+            excluding = plain in ("NOT", "ANDNOT")
             continue
         excluded, excluding = excluding or bool(part.group("minus")), False
-        if excluded:
+        if excluded or any(start <= part.start() < end for start, end in left_out):
             continue
+        if plain is not None and is_web_address(plain):
+            continue  # a pasted address is searched as its words, but stays as pasted
         group = "phrase" if plain is None else "plain"
         start = part.start(group)
         inner = part.group(group)
@@ -53,7 +57,26 @@ def correctable(text: str) -> list[Place]:
             # Words split by a space in a phrase, or by a hyphen, may be one word.
             places.append(Place(start + word.start(), start + word.end(), word.group(), previous))
             previous = len(places) - 1
-    return _linked_across_spaces(text, places)
+    return _linked_across_spaces(text, places)[:MOST_WORDS]
+
+
+# Words a suggestion may change: each costs hundreds of lookups, and a pasted paragraph is no typo.
+MOST_WORDS = 8
+# A bracket that is excluded whole: «-(…)», «NOT (…)», «ANDNOT (…)».
+_EXCLUDED_BRACKET = re.compile(r'(?:(?<![^\s(])-|\b(?:NOT|ANDNOT)\s+)\(')
+
+
+def _excluded_brackets(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` inside brackets that are excluded whole."""
+    spans = []
+    for opening in _EXCLUDED_BRACKET.finditer(text):
+        depth, at = 0, opening.end() - 1
+        for at in range(opening.end() - 1, len(text)):
+            depth += {"(": 1, ")": -1}.get(text[at], 0)
+            if depth == 0:
+                break
+        spans.append((opening.end(), at + 1))
+    return spans
 
 
 def _linked_across_spaces(text: str, places: list[Place]) -> list[Place]:
