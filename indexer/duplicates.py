@@ -21,7 +21,9 @@ signatures are candidates (:func:`signature_groups`), and
 MinHash here is numpy (64-bit shingle hashes permuted by odd multipliers):
 ``datasketch``'s ``MinHash.update_batch`` over the same shingles took about
 twice as long per article (docs/duplicates.md), and a dependency for twenty
-lines was not worth it.
+lines was not worth it. numpy is imported where signatures are made or compared,
+not with the module: every command that opens an index imports it for its
+column (:class:`SignatureField`).
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ import re
 import zlib
 from functools import lru_cache
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN
 
 from .persian.folding import fold
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SHINGLE_WORDS = 3
 PERMUTATIONS = 64
@@ -55,9 +61,22 @@ MIN_SHINGLES = 8
 SIGNATURE_BYTES = PERMUTATIONS * 4
 NO_SIGNATURE = bytes(SIGNATURE_BYTES)  # the column's default: never a copy of anything
 
-_MULTIPLIERS = np.random.default_rng(0x6B686162).integers(
-    1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd, fixed: signatures last
-_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+
+
+@lru_cache(maxsize=1)
+def _multipliers() -> np.ndarray:
+    """The permutations' odd multipliers, fixed: stored signatures must stay comparable."""
+    import numpy as np
+
+    return np.random.default_rng(0x6B686162).integers(
+        1, 2**63, size=PERMUTATIONS, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+
+
+@lru_cache(maxsize=1)
+def _mix() -> tuple:
+    import numpy as np
+
+    return np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9)
 
 
 def words(text: str) -> list[str]:
@@ -99,6 +118,8 @@ _CACHED_MAX = 200_000  # pieces or words kept per process (~50 MB at most)
 
 def shingle_hashes(text: str) -> np.ndarray:
     """The distinct 64-bit hashes of ``text``'s runs of :data:`SHINGLE_WORDS` words."""
+    import numpy as np
+
     found = word_codes(text)
     if len(found) < SHINGLE_WORDS:
         return np.zeros(0, dtype=np.uint64)
@@ -107,20 +128,22 @@ def shingle_hashes(text: str) -> np.ndarray:
     with np.errstate(over="ignore"):
         mixed = np.zeros(count, dtype=np.uint64)
         for i in range(SHINGLE_WORDS):  # order matters: each position has its own multiplier
-            mixed ^= (hashed[i:i + count] + np.uint64(i + 1)) * _MIX[i]
+            mixed ^= (hashed[i:i + count] + np.uint64(i + 1)) * _mix()[i]
     return np.unique(mixed)
 
 
 def signature(text: str) -> bytes:
     """The MinHash signature of ``text`` (:data:`SIGNATURE_BYTES` bytes), or
     :data:`NO_SIGNATURE` when it has too few shingles to compare."""
+    import numpy as np
+
     hashes = shingle_hashes(text)
     if len(hashes) < MIN_SHINGLES:
         return NO_SIGNATURE
     with np.errstate(over="ignore"):
         # Multiplying by an odd number permutes the 64-bit hashes: one random
         # permutation per multiplier, its minimum kept to 32 bits.
-        permuted = _MULTIPLIERS[:, None] * hashes[None, :]
+        permuted = _multipliers()[:, None] * hashes[None, :]
     values = (permuted.min(axis=1) >> np.uint64(32)).astype(">u4")
     values[values == 0] = 1  # all zeros means "no signature"
     return values.tobytes()
@@ -128,6 +151,8 @@ def signature(text: str) -> bytes:
 
 def signatures(raw: bytes, count: int) -> np.ndarray:
     """``count`` stored signatures (a column's bytes) as a ``(count, PERMUTATIONS)`` array."""
+    import numpy as np
+
     return np.frombuffer(raw, dtype=">u4", count=count * PERMUTATIONS).reshape(count, PERMUTATIONS)
 
 
@@ -146,13 +171,15 @@ def signature_groups(sigs: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int,
     decides those. Joined transitively, copies and pairs make the groups that
     comparing every two rows would.
     """
+    import numpy as np
+
     first_of = np.arange(len(sigs))
     has = np.flatnonzero(sigs.any(axis=1))
     if len(has) < 2:
         return first_of, []
     rows = np.ascontiguousarray(sigs[has])
     with np.errstate(over="ignore"):  # a row's values as one 64-bit key
-        keys = (rows.astype(np.uint64) * _MULTIPLIERS[None, :]).sum(axis=1, dtype=np.uint64)
+        keys = (rows.astype(np.uint64) * _multipliers()[None, :]).sum(axis=1, dtype=np.uint64)
     _, first, which = np.unique(keys, return_index=True, return_inverse=True)
     earliest = first[which.ravel()]  # np.unique gives each key's first row
     # Same key, same values (a row whose key only collides with another's stays apart).
@@ -175,13 +202,15 @@ def candidate_pairs(sigs: np.ndarray) -> list[tuple[int, int, float]]:
 
 def _banded_pairs(rows: np.ndarray) -> list[tuple[int, int, float]]:
     """Pairs of distinct signatures sharing a band, at least CANDIDATE_SIMILARITY alike."""
+    import numpy as np
+
     count = len(rows)
     values = rows.astype(np.uint64).reshape(count, BANDS, ROWS)
     firsts, seconds = [], []
     with np.errstate(over="ignore"):
         keys = np.zeros((count, BANDS), dtype=np.uint64)
         for row in range(ROWS):  # a band's values as one 64-bit key (a collision only adds a candidate)
-            keys ^= (values[:, :, row] + np.uint64(row + 1)) * _MIX[row % len(_MIX)]
+            keys ^= (values[:, :, row] + np.uint64(row + 1)) * _mix()[row % 3]
     for band in range(BANDS):
         order = np.argsort(keys[:, band], kind="stable")
         ordered = keys[order, band]
