@@ -445,7 +445,7 @@ def search_by(query: str | None, by: str, *, date_from: str | None, date_to: str
     """``search --by``: the matches counted per month, year or source (of each line with ``query`` None)."""
     given = click.get_current_context().get_parameter_source
     listing = [option for name, option in (("limit", "limit"), ("every_match", "all"), ("page", "page"),
-                                           ("sort", "sort"))
+                                           ("sort", "sort"), ("collapse", "collapse/--no-collapse"))
                if given(name) != click.core.ParameterSource.DEFAULT]
     if listing:
         raise click.UsageError(f"--by counts every match: --{', --'.join(listing)} cannot apply")

@@ -53,6 +53,10 @@ class Stories:
         return [group.tolist() for group in np.split(self.docnums[members], bounds)]
 
 
+# Pair verdicts a searcher keeps before it starts again.
+VERDICTS_KEPT = 100_000
+
+
 def stories(searcher, docnums: Sequence[int]) -> Stories:
     """``docnums`` (best first) grouped into :class:`Stories`."""
     ranked = np.asarray(docnums, dtype=np.int64)
@@ -60,6 +64,8 @@ def stories(searcher, docnums: Sequence[int]) -> Stories:
         return Stories(ranked, np.arange(len(ranked)))
     first_of, pairs = signature_groups(_signatures_of(searcher, ranked))
     verdicts = kept(searcher, "same story", dict)  # (docnum, docnum) → bool, for the searcher's life
+    if len(verdicts) > VERDICTS_KEPT:  # a long-running serve: bounded, as the other caches are
+        verdicts.clear()
     texts: dict[int, tuple[str, str]] = {}
 
     def text(docnum: int) -> tuple[str, str]:

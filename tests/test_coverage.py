@@ -230,7 +230,7 @@ def test_json_jsonl_and_delimited(bundled_index):
 def test_exit_status_and_options_that_cannot_apply(bundled_index):
     assert run(bundled_index, "ناموجودترینواژه", "--by", "month").exit_code == 1
     assert run(bundled_index, "ناموجودترینواژه", "--by", "year", "--from", "1398", "--to", "1399").exit_code == 1
-    for extra in (["--limit", "5"], ["--page", "2"], ["--sort", "date"]):
+    for extra in (["--limit", "5"], ["--page", "2"], ["--sort", "date"], ["--all"], ["--no-collapse"]):
         result = run(bundled_index, "کرونا", "--by", "month", *extra)
         assert result.exit_code == 2 and extra[0] in result.stderr and len(result.stderr.splitlines()) == 1
     assert run(bundled_index, "کرونا", "--by", "week").exit_code == 2

@@ -209,3 +209,11 @@ def test_a_pasted_paragraph_corrects_at_most_a_few_words(bundled_index):
 
     paragraph = " ".join(["قرنطنیه"] * 40)
     assert len(correctable(paragraph)) == MOST_WORDS
+
+
+def test_the_did_you_mean_line_is_reordered_with_bidi(bundled_index, monkeypatch):
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)
+    result = CliRunner().invoke(cli.main, ["search", "--index", str(bundled_index), "--bidi", "--color", "never",
+                                           "کرمنا"])
+    line = next(line for line in result.stderr.splitlines() if line.startswith("did you mean: "))
+    assert line == "did you mean: " + "کرونا"[::-1]  # in visual order, as the table above it

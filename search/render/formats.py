@@ -160,7 +160,8 @@ def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: i
     elif fmt == "table":
         if results.hits:
             yield results_table(results, style, first_rank=first_rank)
-        yield Aside(results_footer(results, first_rank=first_rank))
+        # Its did-you-mean line is Persian: wrapped and reordered as the table is.
+        yield Aside(style.finish(results_footer(results, first_rank=first_rank)))
     else:
         yield from machine_chunks((result_record(hit, flat=fmt in ("tsv", "csv")) for hit in results.hits), fmt,
                                   SEARCH_FIELDS, list)
