@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
+from .addresses import address_key, news_item
 from .codec import CompactPositions
 from .duplicates import SignatureField
 from .article import Article
@@ -29,6 +30,8 @@ PATH = "path"
 FILE_HASH = "file_hash"
 FILE_STAMP = "file_stamp"
 SIGNATURE = "signature"  # MinHash of the body's word shingles, a column (indexer/duplicates.py)
+ADDRESS = "address"  # the URL as address_key spells it: show finds an article by its URL
+NEWS_ITEM = "news_item"  # the URL up to its news number: show without the slug
 SPELLING = "spelling"  # every word as written, once per article: the did-you-mean vocabulary
 
 # An undated article has no date and no Jalali day. Where articles after it
@@ -56,6 +59,10 @@ def article_fields(doc_id: str, article: Article, *, path: str, digest: str, sta
         FILE_STAMP: stamp,
         SIGNATURE: article.body,  # worked out where the article is written (SignatureField)
     }
+    if article.url:
+        fields[ADDRESS] = address_key(article.url)
+        if (item := news_item(fields[ADDRESS])) is not None:
+            fields[NEWS_ITEM] = item
     if article.date is not None:
         fields[DATE] = article.date
         fields[JALALI_DAY] = jalali_day(article.date)
@@ -103,6 +110,8 @@ def build_schema() -> Schema:
         # Near-duplicates (the same story republished or under a second URL)
         # are found from this column at search time (search/collapse.py).
         signature=SignatureField(),
+        address=ID(),
+        news_item=ID(),
         # Not stored, not scored: its term table is the vocabulary with each
         # form's document frequency (indexer/persian/written.py).
         spelling=FieldType(WrittenWordSet(), analyzer=written_analyzer(), scorable=False),

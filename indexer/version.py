@@ -4,5 +4,6 @@
 # are made: an index of another version is rebuilt, never misread.
 # 4: array posting blocks and positions (indexer/codec.py); 5: pickled as khabar.indexer.*;
 # 6: MinHash signatures of the bodies (indexer/duplicates.py) and the ``spelling`` field, the
-# did-you-mean vocabulary (indexer/persian/written.py)
-SCHEMA_VERSION = 6
+# did-you-mean vocabulary (indexer/persian/written.py); 7: each URL's address and news item
+# (indexer/addresses.py), so that show finds an article by its URL whatever its id
+SCHEMA_VERSION = 7

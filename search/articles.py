@@ -13,7 +13,8 @@ from khabar.indexer.errors import EXIT_NOTHING_FOUND, KhabarError
 from khabar.indexer.safe_text import without_surrogates
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, URL, is_jalali_day
 from khabar.indexer.store import IndexMeta, open_for_search
-from khabar.search.ids import is_web_address, matching_address, matching_path, path_forms
+from khabar.indexer.addresses import is_web_address
+from khabar.search.ids import matching_address, matching_path, path_forms
 
 # Field order of ``show`` records (json keys, tsv/csv columns).
 ARTICLE_FIELDS = ("id", "url", "title", "source", "date", "jalali_date", "keywords", "body")
@@ -110,8 +111,8 @@ def _stored_named(searcher, wanted: str) -> dict | None:
     def ids() -> Iterator[str]:
         return (column[doc] for doc in reader.all_doc_ids())
 
-    # A path the indexer kept with «..» in it, or a URL in another form.
-    found = matching_path(wanted, ids()) or (matching_address(wanted, ids()) if is_web_address(wanted) else None)
+    # A URL in another form (a term lookup), or a path the indexer kept with «..» in it.
+    found = matching_address(wanted, searcher) if is_web_address(wanted) else matching_path(wanted, ids())
     return searcher.document(id=found) if found else None
 
 

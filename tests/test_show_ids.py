@@ -154,3 +154,26 @@ def test_a_file_named_without_its_record(runner, unnormalised_index, tmp_path, m
     result = shown(runner, unnormalised_index, "many.jsonl")
     assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
     assert "many.jsonl holds 3 articles" in result.stderr and "many.jsonl#L2" in result.stderr
+
+
+@pytest.fixture
+def own_id_index(runner, bundled_index, tmp_path):
+    """Real article text in a JSON record with its own id and a URL (as agency dumps have them)."""
+    hit = json.loads(runner.invoke(cli.main, ["search", "--index", str(bundled_index), "--json", "کرونا"]).stdout)
+    first = hit["results"][0]
+    write_articles(tmp_path / "news" / "dump.jsonl", [
+        {"id": "dump-1", "url": NISSAN_URL, "title": first["title"], "body": first["snippet"]}])
+    index_dir = tmp_path / "ix"
+    result = runner.invoke(cli.main, ["index", "--index", str(index_dir), "-q", str(tmp_path / "news")])
+    assert result.exit_code == 0, result.output
+    return index_dir
+
+
+@pytest.mark.parametrize("form", [
+    pytest.param(lambda url: url, id="as-stored"),
+    pytest.param(lambda url: quote(url.replace("https://www.", "http://"), safe=":/"), id="copied"),
+    pytest.param(lambda url: url.rsplit("/", 1)[0], id="without-slug"),
+])
+def test_an_article_with_its_own_id_is_found_by_its_url(runner, own_id_index, form):
+    # Its id is not its URL: the URL is found through the address the index keeps of it.
+    assert shown_id(runner, own_id_index, form(NISSAN_URL)) == "dump-1"

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from khabar.indexer.persian.written import WRITTEN_WORD
-from khabar.search.ids import is_web_address
+from khabar.indexer.addresses import is_web_address
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 # A quoted phrase, or a run of anything else up to a space, bracket or quote.
