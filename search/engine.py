@@ -149,7 +149,7 @@ def search(
         results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
         dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
         if collapse:
-            return with_suggestion(_collapsed(searcher, text, dated, first, limit, hit, page))
+            return with_suggestion(_collapsed(searcher, text, len(results), dated, first, limit, hit, page))
         shown = dated if every else dated[first : first + limit]
         return with_suggestion(SearchResults(text, len(results), _hits(shown, hit, every), page, limit))
     # Stories are made of all the matches, and counted.
@@ -160,7 +160,7 @@ def search(
     else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
         total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
     if collapse:
-        return with_suggestion(_collapsed(searcher, text, best, first, limit, hit, page))
+        return with_suggestion(_collapsed(searcher, text, total, best, first, limit, hit, page))
     shown = best if every else best[first : first + limit]
     return with_suggestion(SearchResults(text, total, _hits(shown, hit, every), page, limit))
 
@@ -173,10 +173,11 @@ def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, i
     return [hit(score, docnum) for score, docnum in ranked]
 
 
-def _collapsed(searcher, text: str, ranked: list[tuple[float | None, int]], first: int, limit: int | None,
-               hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
-    """A page of stories (every story with ``limit`` None) from every match, ``ranked`` best first
-    as ``(score, docnum)``: each story's best-ranked copy, the others in its ``duplicates``."""
+def _collapsed(searcher, text: str, total: int, ranked: list[tuple[float | None, int]], first: int,
+               limit: int | None, hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
+    """A page of stories (every story with ``limit`` None) from the ``total`` matches, all of them
+    ``ranked`` best first as ``(score, docnum)``: each story's best-ranked copy, the others in its
+    ``duplicates``."""
     from khabar.search.collapse import stories
 
     scores = dict((docnum, score) for score, docnum in ranked)
@@ -191,8 +192,7 @@ def _collapsed(searcher, text: str, ranked: list[tuple[float | None, int]], firs
 
     shown = told.page(first, limit)
     hits = StreamedHits(shown, story_hit) if limit is None else [story_hit(members) for members in shown]
-    return SearchResults(text, len(ranked), hits, page, limit, stories=told.count)
-
+    return SearchResults(text, total, hits, page, limit, stories=told.count)
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

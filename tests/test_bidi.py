@@ -154,3 +154,12 @@ def test_every_bracketed_line_of_the_corpus_reads_balanced():
              if BRACKETED.search(line) and reads_balanced(line) and first_strong(line) == "R"]
     assert len(lines) > 50
     assert all(reads_balanced(to_visual(line, "R")) for line in lines)
+
+
+def test_a_right_to_left_line_is_its_reverse_with_brackets_mirrored():
+    # Pinned without reading back through to_visual: a line of one direction (no digits: a number
+    # keeps its own order) is its characters
+    # reversed, and each bracket or guillemet drawn as its mirror.
+    for line in ("قیمت دلار (بیست و هشت هزار تومان) اعلام شد", "گفت: «کرونا [در ایران] مهار می‌شود»"):
+        mirrored = line[::-1].translate(str.maketrans("()[]«»", ")(][»«"))
+        assert to_visual(line, "R") == mirrored

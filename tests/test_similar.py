@@ -255,3 +255,17 @@ def test_the_copies_own_copies_names_come_first(index_dir, monkeypatch):
     (docnum, candidates), = seen
     assert docnum == searcher.document_number(id=article_id(KIM)) and docnum not in candidates
     assert len(candidates) == module.COPY_DEPTH and named in candidates
+
+
+@pytest.mark.parametrize(("name", "copy"), [(KIM, KIM_ROOZNO), (SCHENGEN, SCHENGEN_EDITED)])
+def test_own_copies_names_the_copy_wherever_it_ranks(index_dir, name, copy):
+    # The copy last among the candidates: it is found as one story with the article (word
+    # for word by signature, the edited one on its text), not by its place in the ranking.
+    from khabar.search.searchers import shared_searcher
+    from khabar.search.similar import own_copies
+
+    searcher = shared_searcher(index_dir)
+    number = {found: searcher.document_number(id=article_id(found)) for found in (name, copy, *NORTH_KOREA)}
+    candidates = [number[other] for other in NORTH_KOREA] + [number[copy]]
+    assert own_copies(searcher, number[name], candidates) == [number[copy]]
+    assert own_copies(searcher, number[name], candidates[:-1]) == []

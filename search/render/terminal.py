@@ -5,6 +5,7 @@ Making outside text safe is :mod:`khabar.indexer.safe_text`'s job; this module o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -112,11 +113,20 @@ def to_visual(line: str, base: str | None = None) -> str:
     order = visual_order(levels)
     if "".join(line[i] for i in order) != visual:
         return visual  # not the library's order: leave its output as it is
-    return "".join(line[i].translate(MIRRORED) if levels[i] % 2 else line[i] for i in order)
+    return "".join(line[i].translate(_mirrored()) if levels[i] % 2 else line[i] for i in order)
 
 
-# Characters news text uses that Unicode draws mirrored at a right-to-left level (BidiMirroring.txt).
-MIRRORED = str.maketrans("()[]{}<>«»‹›", ")(][}{><»«›‹")
+
+
+@functools.cache
+def _mirrored() -> dict[int, str]:
+    """What Unicode draws mirrored at a right-to-left level (BidiMirroring.txt, as python-bidi has it)."""
+    from bidi.mirror import MIRRORED
+
+    return str.maketrans(MIRRORED)
+
+
+# The mirrored characters news text uses: a line without them is left as get_display gives it.
 MIRRORABLE = frozenset("()[]{}<>«»‹›")
 _LEVEL = re.compile(r"Level\(\s*(\d+),\s*\)")
 # Characters rule L1 puts back at the paragraph's level at the end of a line.
@@ -130,7 +140,7 @@ def resolved_levels(line: str, base: str | None = None) -> list[int] | None:
     from bidi import get_display
 
     report = get_display(line, base_dir=base, debug=True) if base else get_display(line, debug=True)
-    head, _, paragraphs = report.partition("paragraphs:")
+    head, _, paragraphs = report.rpartition("paragraphs:")  # the line itself comes first
     byte_levels = [int(level) for level in _LEVEL.findall(head)]
     paragraph = _LEVEL.findall(paragraphs)
     if len(byte_levels) != len(line.encode()) or not paragraph:
