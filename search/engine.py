@@ -101,6 +101,12 @@ class SearchResults:
     limit: int | None = 10  # None: every match (``--limit 0``), on one page
     stories: int | None = None  # the matches as stories, copies counted once; None when not collapsed
     suggestion: str | None = None  # a corrected query when this one found little (search.suggest)
+    # As Elasticsearch's ``relation``: "eq", ``total`` is exact; "gte", there are more
+    # (``total`` is TOTAL_EXACT: counting stopped there).
+    total_relation: str = "eq"
+    # "eq", ``stories`` counts the stories of every match; "gte", of the best
+    # matches only (:data:`COLLAPSE_DEPTH`): the matches make at least that many.
+    stories_relation: str = "eq"
 
 
 def search(
@@ -145,22 +151,21 @@ def search(
         results.suggestion = suggested(searcher, text, results.total, day_range)
         return results
 
-    if sort == "date":
-        results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
-        dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
-        if collapse:
-            return with_suggestion(_collapsed(searcher, text, len(results), dated, first, limit, hit, page))
-        shown = dated if every else dated[first : first + limit]
-        return with_suggestion(SearchResults(text, len(results), _hits(shown, hit, every), page, limit))
-    # Stories are made of all the matches, and counted.
-    wanted = searcher.doc_count_all() if every or collapse else first + limit
-    wanted = max(wanted, RERANK_DEPTH) if expand else wanted
-    if searchable_whole(searcher):
-        total, best = _ranked(searcher, asked, day_range, wanted, expand)
-    else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
-        total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
+    def dated(wanted: int) -> tuple[int, list[tuple[None, int]]]:
+        results = searcher.search(within(asked, day_range), limit=wanted, sortedby=newest_first(), reverse=True)
+        return len(results), [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
+
+    def relevant(wanted: int) -> tuple[int, list[tuple[float, int]]]:
+        wanted = max(wanted, RERANK_DEPTH) if expand else wanted
+        if searchable_whole(searcher):
+            return _ranked(searcher, asked, day_range, wanted, expand)
+        # another codec: Whoosh alone, as the bonus and feedback read segments whole
+        return _whoosh_ranked(searcher, asked, day_range, {}, wanted)
+
+    order = dated if sort == "date" else relevant
     if collapse:
-        return with_suggestion(_collapsed(searcher, text, total, best, first, limit, hit, page))
+        return with_suggestion(_collapsed(searcher, text, order, first, limit, hit, page))
+    total, best = order(searcher.doc_count_all() if every else first + limit)
     shown = best if every else best[first : first + limit]
     return with_suggestion(SearchResults(text, total, _hits(shown, hit, every), page, limit))
 
@@ -173,15 +178,23 @@ def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, i
     return [hit(score, docnum) for score, docnum in ranked]
 
 
-def _collapsed(searcher, text: str, total: int, ranked: list[tuple[float | None, int]], first: int,
-               limit: int | None, hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
-    """A page of stories (every story with ``limit`` None) from the ``total`` matches, all of them
-    ``ranked`` best first as ``(score, docnum)``: each story's best-ranked copy, the others in its
-    ``duplicates``."""
-    from khabar.search.collapse import stories
+# Matches grouped into stories for a page: the best COLLAPSE_DEPTH (as many as feedback
+# reorders), or as many more as the page's stories need. Grouping every match of a
+# broad query read thousands of signatures and verified their pairs on stored text
+# (~100 ms in a fresh process); a page of ten stories rarely reaches past the 30th match.
+COLLAPSE_DEPTH = RERANK_DEPTH
+# How much further each extension goes when the best matches make too few stories.
+COLLAPSE_GROWTH = 4
 
+
+def _collapsed(searcher, text: str, order: Callable[[int], tuple[int, list[tuple[float | None, int]]]],
+               first: int, limit: int | None, hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
+    """A page of stories (every story with ``limit`` None): each story's best-ranked copy, the
+    others among the grouped matches in its ``duplicates``. ``order(wanted)`` gives ``(total,
+    the best wanted matches as (score, docnum), best first)``; the best :data:`COLLAPSE_DEPTH`
+    (or more, see :func:`_grouped_best`) are grouped, all of them for every story."""
+    total, ranked, told = _grouped_best(searcher, order, None if limit is None else first + limit)
     scores = dict((docnum, score) for score, docnum in ranked)
-    told = stories(searcher, [docnum for _, docnum in ranked])
 
     def story_hit(members: list[int]) -> Hit:
         best, *copies = members
@@ -192,7 +205,24 @@ def _collapsed(searcher, text: str, total: int, ranked: list[tuple[float | None,
 
     shown = told.page(first, limit)
     hits = StreamedHits(shown, story_hit) if limit is None else [story_hit(members) for members in shown]
-    return SearchResults(text, total, hits, page, limit, stories=told.count)
+    return SearchResults(text, total, hits, page, limit, stories=told.count,
+                         stories_relation="eq" if len(ranked) >= total else "gte")
+
+
+def _grouped_best(searcher, order: Callable[[int], tuple[int, list]], needed: int | None) -> tuple[int, list, object]:
+    """``(total, ranked, their stories)``: the best matches, enough of them to hold ``needed``
+    stories (every match for None), grouped. Starts at :data:`COLLAPSE_DEPTH` (or three matches
+    for each story wanted, for a deep page) and grows by :data:`COLLAPSE_GROWTH` until the
+    stories are there or every match is in."""
+    from khabar.search.collapse import stories
+
+    wanted = searcher.doc_count_all() if needed is None else max(COLLAPSE_DEPTH, 3 * needed)
+    while True:
+        total, ranked = order(wanted)
+        told = stories(searcher, [docnum for _, docnum in ranked])
+        if needed is None or len(ranked) >= total or told.count >= needed:
+            return total, ranked, told
+        wanted *= COLLAPSE_GROWTH
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,

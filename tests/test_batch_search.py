@@ -44,7 +44,7 @@ def test_one_record_per_query_in_input_order_blank_lines_dropped(index_dir):
     lines = records(index_dir, "بورس\n\n  کرونا  \nناموجودترین\n\ufeffتهران\n")
     got = [json.loads(line) for line in lines]
     assert [(r["query"], r["total"]) for r in got] == [("بورس", 2), ("کرونا", 1), ("ناموجودترین", 0), ("تهران", 2)]
-    assert set(got[0]) == {"query", "total", "stories", "page", "limit", "results"}
+    assert set(got[0]) == {"query", "total", "total_relation", "stories", "stories_relation", "page", "limit", "results"}
     # Each record is what one search gives: the fields of --json.
     alone = search(index_dir, "بورس")
     assert [hit["id"] for hit in got[0]["results"]] == [hit.id for hit in alone.hits]
