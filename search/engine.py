@@ -183,6 +183,8 @@ def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, i
 # broad query read thousands of signatures and verified their pairs on stored text
 # (~100 ms in a fresh process); a page of ten stories rarely reaches past the 30th match.
 COLLAPSE_DEPTH = RERANK_DEPTH
+# A deep page starts from this many matches per story it needs (page 20's ten stories: 600).
+MATCHES_PER_STORY = 3
 # How much further each extension goes when the best matches make too few stories.
 COLLAPSE_GROWTH = 4
 
@@ -211,12 +213,12 @@ def _collapsed(searcher, text: str, order: Callable[[int], tuple[int, list[tuple
 
 def _grouped_best(searcher, order: Callable[[int], tuple[int, list]], needed: int | None) -> tuple[int, list, object]:
     """``(total, ranked, their stories)``: the best matches, enough of them to hold ``needed``
-    stories (every match for None), grouped. Starts at :data:`COLLAPSE_DEPTH` (or three matches
-    for each story wanted, for a deep page) and grows by :data:`COLLAPSE_GROWTH` until the
+    stories (every match for None), grouped. Starts at :data:`COLLAPSE_DEPTH` (or
+    :data:`MATCHES_PER_STORY` for each story wanted, for a deep page) and grows by :data:`COLLAPSE_GROWTH` until the
     stories are there or every match is in."""
     from khabar.search.collapse import stories
 
-    wanted = searcher.doc_count_all() if needed is None else max(COLLAPSE_DEPTH, 3 * needed)
+    wanted = searcher.doc_count_all() if needed is None else max(COLLAPSE_DEPTH, MATCHES_PER_STORY * needed)
     while True:
         total, ranked = order(wanted)
         told = stories(searcher, [docnum for _, docnum in ranked])
