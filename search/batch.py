@@ -21,12 +21,12 @@ from khabar.search.coverage import Coverage, coverage
 from khabar.search.engine import SearchResults, search
 from khabar.search.query.dates import jalali_range
 from khabar.search.render.formats import (SEARCH_FIELDS, delimited, json_document, result_record, results_chunks,
-                                          results_json, results_record)
+                                          results_head, results_json, results_record)
 from khabar.search.render.terminal import Style
 
 # tsv/csv: one row per hit, led by its query; a query without hits or with an
 # error still has one row, so that every input line shows in the output.
-BATCH_FIELDS = ("query", "total", "stories", "error", "rank", *SEARCH_FIELDS)
+BATCH_FIELDS = ("query", "total", "total_relation", "stories", "stories_relation", "error", "rank", *SEARCH_FIELDS)
 
 
 @dataclass(slots=True)
@@ -115,7 +115,8 @@ def answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *, first_ra
 def _rows(answer: Answer, first_rank: int) -> list[dict]:
     if answer.results is None:
         return [{"query": answer.query, "error": answer.error}]
-    lead = {"query": answer.query, "total": answer.results.total, "stories": answer.results.stories}
+    head = results_head(answer.results)
+    lead = {name: head.get(name) for name in ("query", "total", "total_relation", "stories", "stories_relation")}
     if not answer.results.hits:
         return [lead]
     return [lead | {"rank": rank} | result_record(hit, flat=True)

@@ -8,9 +8,14 @@ of a search is numpy over their signatures: identical ones (copies word for
 word) join at once, and the few pairs that LSH proposes among the others are
 decided on their text (:func:`indexer.duplicates.same_story`), once per
 searcher (a ``--stdin`` run or ``serve`` asks again for free), and joined
-transitively. All the matches are ranked and grouped, not only a page's:
-the story count is exact, and page 2 starts after the tenth story. Only matches are grouped: a copy that the query or the
-date range leaves out is not shown, as without collapsing.
+transitively. The search groups its best matches (:data:`search.engine.COLLAPSE_DEPTH`,
+more when they make too few stories for the page), not every match: the page's
+stories and their best copies are those grouping every match gives (a copy
+ranked past them is not listed in ``duplicates``, and two of them joined only
+through such a copy stay apart), and the story count is of those matches, said
+so by ``stories_relation``; page 2 starts after the tenth story. Only matches are
+grouped: a copy that the query or the date range leaves out is not shown, as
+without collapsing.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from itertools import islice
+from typing import NamedTuple, TypeVar
 
 from khabar.indexer.dates import format_iso_utc, format_jalali, format_jalali_day
 from khabar.indexer.schema import BODY, DATE, JALALI_DAY, KEYWORD_LIST, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL
@@ -92,6 +93,21 @@ class StreamedHits:
         return (self._make(found) for found in self._ranked)
 
 
+# Totals are exact up to this many matches; past it, where counting is a pass of its own
+# (a query Whoosh answers, which skips blocks that cannot reach its top), "more than"
+# (``total_relation`` "gte"). Elasticsearch's track_total_hits default: enough for any
+# page a person reads, and a count that stops there costs ~1 µs a match at most.
+TOTAL_EXACT = 10_000
+
+
+class Ranking(NamedTuple):
+    """A first pass's answer: ``total`` matches (exactly, or at least for ``relation``
+    "gte"), and the best of them as ``(score, docnum)``, best first."""
+    total: int
+    best: list
+    relation: str = "eq"
+
+
 @dataclass(slots=True)
 class SearchResults:
     query: str
@@ -101,6 +117,12 @@ class SearchResults:
     limit: int | None = 10  # None: every match (``--limit 0``), on one page
     stories: int | None = None  # the matches as stories, copies counted once; None when not collapsed
     suggestion: str | None = None  # a corrected query when this one found little (search.suggest)
+    # As Elasticsearch's ``relation``: "eq", ``total`` is exact; "gte", there are more
+    # (counting stopped past TOTAL_EXACT, or past the hits ranked if more).
+    total_relation: str = "eq"
+    # "eq", ``stories`` counts the stories of every match; "gte", of the best
+    # matches only (:data:`COLLAPSE_DEPTH`): the matches make at least that many.
+    stories_relation: str = "eq"
 
 
 def search(
@@ -145,24 +167,25 @@ def search(
         results.suggestion = suggested(searcher, text, results.total, day_range)
         return results
 
-    if sort == "date":
-        results = searcher.search(within(asked, day_range), limit=None, sortedby=newest_first(), reverse=True)
-        dated = [(None, docnum) for _key, docnum in results.top_n]  # the score is the sort key here
-        if collapse:
-            return with_suggestion(_collapsed(searcher, text, len(results), dated, first, limit, hit, page))
-        shown = dated if every else dated[first : first + limit]
-        return with_suggestion(SearchResults(text, len(results), _hits(shown, hit, every), page, limit))
-    # Stories are made of all the matches, and counted.
-    wanted = searcher.doc_count_all() if every or collapse else first + limit
-    wanted = max(wanted, RERANK_DEPTH) if expand else wanted
-    if searchable_whole(searcher):
-        total, best = _ranked(searcher, asked, day_range, wanted, expand)
-    else:  # another codec: Whoosh alone, as the bonus and feedback read segments whole
-        total, best = _whoosh_ranked(searcher, asked, day_range, {}, wanted)
+    def dated(wanted: int) -> Ranking:
+        # Sorted by date, every match is visited: the count is exact.
+        results = searcher.search(within(asked, day_range), limit=wanted, sortedby=newest_first(), reverse=True)
+        return Ranking(len(results), [(None, docnum) for _key, docnum in results.top_n])  # sorted by key, no score
+
+    def relevant(wanted: int) -> Ranking:
+        wanted = max(wanted, RERANK_DEPTH) if expand else wanted
+        if searchable_whole(searcher):
+            return _ranked(searcher, asked, day_range, wanted, expand, bounded=not every)
+        # another codec: Whoosh alone, as the bonus and feedback read segments whole
+        return _whoosh_ranked(searcher, asked, day_range, {}, wanted, bounded=not every)
+
+    order = dated if sort == "date" else relevant
     if collapse:
-        return with_suggestion(_collapsed(searcher, text, total, best, first, limit, hit, page))
-    shown = best if every else best[first : first + limit]
-    return with_suggestion(SearchResults(text, total, _hits(shown, hit, every), page, limit))
+        return with_suggestion(_collapsed(searcher, text, order, first, limit, hit, page))
+    found = order(searcher.doc_count_all() if every else first + limit)
+    shown = found.best if every else found.best[first : first + limit]
+    return with_suggestion(SearchResults(text, found.total, _hits(shown, hit, every), page, limit,
+                                         total_relation=found.relation))
 
 
 def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, int], Hit],
@@ -173,15 +196,25 @@ def _hits(ranked: list[tuple[float | None, int]], hit: Callable[[float | None, i
     return [hit(score, docnum) for score, docnum in ranked]
 
 
-def _collapsed(searcher, text: str, total: int, ranked: list[tuple[float | None, int]], first: int,
-               limit: int | None, hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
-    """A page of stories (every story with ``limit`` None) from the ``total`` matches, all of them
-    ``ranked`` best first as ``(score, docnum)``: each story's best-ranked copy, the others in its
-    ``duplicates``."""
-    from khabar.search.collapse import stories
+# Matches grouped into stories for a page: the best COLLAPSE_DEPTH (as many as feedback
+# reorders), or as many more as the page's stories need. Grouping every match of a
+# broad query read thousands of signatures and verified their pairs on stored text
+# (~100 ms in a fresh process); a page of ten stories rarely reaches past the 30th match.
+COLLAPSE_DEPTH = RERANK_DEPTH
+# A deep page starts from this many matches per story it needs (page 20's ten stories: 600).
+MATCHES_PER_STORY = 3
+# How much further each extension goes when the best matches make too few stories.
+COLLAPSE_GROWTH = 4
 
-    scores = dict((docnum, score) for score, docnum in ranked)
-    told = stories(searcher, [docnum for _, docnum in ranked])
+
+def _collapsed(searcher, text: str, order: Callable[[int], Ranking],
+               first: int, limit: int | None, hit: Callable[[float | None, int], Hit], page: int) -> SearchResults:
+    """A page of stories (every story with ``limit`` None): each story's best-ranked copy, the
+    others among the grouped matches in its ``duplicates``. ``order(wanted)`` gives ``(total,
+    the best wanted matches as (score, docnum), best first)``; the best :data:`COLLAPSE_DEPTH`
+    (or more, see :func:`_grouped_best`) are grouped, all of them for every story."""
+    found, told = _grouped_best(searcher, order, None if limit is None else first + limit)
+    scores = dict((docnum, score) for score, docnum in found.best)
 
     def story_hit(members: list[int]) -> Hit:
         best, *copies = members
@@ -192,23 +225,44 @@ def _collapsed(searcher, text: str, total: int, ranked: list[tuple[float | None,
 
     shown = told.page(first, limit)
     hits = StreamedHits(shown, story_hit) if limit is None else [story_hit(members) for members in shown]
-    return SearchResults(text, total, hits, page, limit, stories=told.count)
+    every_match = found.relation == "eq" and len(found.best) >= found.total
+    return SearchResults(text, found.total, hits, page, limit, stories=told.count, total_relation=found.relation,
+                         stories_relation="eq" if every_match else "gte")
+
+
+def _grouped_best(searcher, order: Callable[[int], Ranking], needed: int | None) -> tuple[Ranking, object]:
+    """``(the ranking, its best matches' stories)``: the best matches, enough of them to hold ``needed``
+    stories (every match for None), grouped. Starts at :data:`COLLAPSE_DEPTH` (or
+    :data:`MATCHES_PER_STORY` for each story wanted, for a deep page) and grows by :data:`COLLAPSE_GROWTH` until the
+    stories are there or every match is in."""
+    from khabar.search.collapse import stories
+
+    wanted = searcher.doc_count_all() if needed is None else max(COLLAPSE_DEPTH, MATCHES_PER_STORY * needed)
+    while True:
+        found = order(wanted)
+        told = stories(searcher, [docnum for _, docnum in found.best])
+        if needed is None or len(found.best) < wanted or told.count >= needed:
+            return found, told
+        wanted *= COLLAPSE_GROWTH
 
 
 def _ranked(searcher, asked: Query, day_range: NumericRange | None, wanted: int,
-            expand: bool) -> tuple[int, list[tuple[float, int]]]:
-    """``(total, [(score, docnum), ...])``: the best ``wanted`` matches of ``asked``
-    inside the date range, with the proximity bonus, reordered by feedback if ``expand``."""
+            expand: bool, bounded: bool = False) -> Ranking:
+    """The best ``wanted`` matches of ``asked`` inside the date range, with the proximity
+    bonus, reordered by feedback if ``expand``; ``bounded``: the total may stop at
+    :data:`TOTAL_EXACT` (:func:`_whoosh_ranked`)."""
     with shared_postings(searcher):
         bonus = pair_bonus(searcher, word_pairs(asked, searcher.schema))
         plan = fast_query(asked, day_range)
         found = ranked(searcher, plan, wanted, bonus) if plan is not None else None
-        total, best = found if found is not None else _whoosh_ranked(searcher, asked, day_range, bonus, wanted)
+        first_pass = Ranking(*found) if found is not None else _whoosh_ranked(searcher, asked, day_range, bonus,
+                                                                               wanted, bounded=bounded)
+        best = first_pass.best
         if expand:
             asked_words = {word for _field, word in asked.iter_all_terms()}
             words = feedback_terms(searcher, [docnum for _, docnum in best[:FEEDBACK_DOCS]], asked_words)
             best = reorder(searcher, best[:RERANK_DEPTH], words) + best[RERANK_DEPTH:]
-    return total, best
+    return first_pass._replace(best=best)
 
 
 def plain_ranked(searcher, query: Query, day_range: NumericRange | None,
@@ -216,25 +270,35 @@ def plain_ranked(searcher, query: Query, day_range: NumericRange | None,
     """``(total, [(score, docnum), ...])`` for a query built by code, not typed
     (``similar``'s words): the In_expB2 ranking alone, no proximity bonus or feedback."""
     if not searchable_whole(searcher):
-        return _whoosh_ranked(searcher, query, day_range, {}, wanted)
+        return _whoosh_ranked(searcher, query, day_range, {}, wanted)[:2]
     with shared_postings(searcher):
         plan = fast_query(query, day_range)
         found = ranked(searcher, plan, wanted) if plan is not None else None
-        return found if found is not None else _whoosh_ranked(searcher, query, day_range, {}, wanted)
+        return found if found is not None else _whoosh_ranked(searcher, query, day_range, {}, wanted)[:2]
 
 
 def _whoosh_ranked(searcher, asked: Query, day_range: NumericRange | None, bonus: dict[int, float],
-                   wanted: int) -> tuple[int, list[tuple[float, int]]]:
-    """:func:`_ranked`'s first pass through Whoosh: each match with its ``bonus`` added."""
-    # One unlimited pass: a top-N search skips blocks by quality and then
-    # runs the query again to count the total, which costs more.
-    results = searcher.search(within(asked, day_range), limit=None)
+                   wanted: int, bounded: bool = False) -> Ranking:
+    """:func:`_ranked`'s first pass through Whoosh: each match with its ``bonus`` added.
+
+    Without a bonus and ``bounded``, Whoosh's own top ``wanted`` (it skips the blocks
+    whose best score cannot reach them: the same hits), and a count without scores that
+    stops past :data:`TOTAL_EXACT`. With a bonus every match is scored: any may gain."""
+    query = within(asked, day_range)
     # The date range is a conjunct scoring a constant: take it out, so that an
     # article's score does not depend on the path or on whether a range was given.
     constant = day_range.boost if day_range is not None else 0.0
+    top = bounded and not bonus
+    results = searcher.search(query, limit=wanted if top else None)
     scored = [(score - constant + bonus.get(docnum, 0.0), docnum) for score, docnum in results.top_n]
     scored.sort(key=lambda found: (-found[0], found[1]))
-    return len(scored), scored[:wanted]
+    if not top or len(scored) < wanted:  # fewer than wanted: the top was never full, nothing was skipped
+        return Ranking(len(scored), scored[:wanted])
+    if results.has_exact_length():
+        return Ranking(len(results), scored)
+    bound = max(TOTAL_EXACT, wanted)  # never fewer than the hits ranked (a deep page of stories)
+    counted = sum(1 for _ in islice(searcher.docs_for_query(query), bound + 1))
+    return Ranking(bound, scored, "gte") if counted > bound else Ranking(counted, scored)
 
 
 def newest_first():

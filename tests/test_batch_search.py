@@ -44,7 +44,7 @@ def test_one_record_per_query_in_input_order_blank_lines_dropped(index_dir):
     lines = records(index_dir, "بورس\n\n  کرونا  \nناموجودترین\n\ufeffتهران\n")
     got = [json.loads(line) for line in lines]
     assert [(r["query"], r["total"]) for r in got] == [("بورس", 2), ("کرونا", 1), ("ناموجودترین", 0), ("تهران", 2)]
-    assert set(got[0]) == {"query", "total", "stories", "page", "limit", "results"}
+    assert set(got[0]) == {"query", "total", "total_relation", "stories", "stories_relation", "page", "limit", "results"}
     # Each record is what one search gives: the fields of --json.
     alone = search(index_dir, "بورس")
     assert [hit["id"] for hit in got[0]["results"]] == [hit.id for hit in alone.hits]
@@ -96,9 +96,10 @@ def test_delimited_is_one_header_then_a_row_per_hit_and_per_empty_or_bad_query(i
     out = "\n".join(records(index_dir, "بورس\nناموجودترین\ntitle:\n", fmt))
     rows = list(csv.reader(io.StringIO(out), delimiter="\t" if fmt == "tsv" else ","))
     assert rows[0] == list(BATCH_FIELDS)
-    assert [(row[0], row[1], row[4]) for row in rows[1:]] == [
+    rank = BATCH_FIELDS.index("rank")
+    assert [(row[0], row[1], row[rank]) for row in rows[1:]] == [
         ("بورس", "2", "1"), ("بورس", "2", "2"), ("ناموجودترین", "0", ""), ("title:", "", "")]
-    assert rows[-1][3] and all(len(row) == len(BATCH_FIELDS) for row in rows)
+    assert rows[-1][BATCH_FIELDS.index("error")] and all(len(row) == len(BATCH_FIELDS) for row in rows)
 
 
 def test_table_shows_each_query_over_its_hits(index_dir):

@@ -51,7 +51,7 @@ def test_json_output_is_one_object_on_stdout(runner, indexed):
     result = runner.invoke(cli.main, ["search", "--json", "تعاونی دانش بنیان"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "stories", "page", "limit", "results"}
+    assert set(data) == {"query", "total", "total_relation", "stories", "stories_relation", "page", "limit", "results"}
     first = data["results"][0]
     assert set(first) == {"id", "url", "title", "source", "date", "jalali_date", "keywords", "score", "snippet",
                           "duplicates"}

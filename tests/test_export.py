@@ -49,7 +49,7 @@ def test_all_is_every_match_in_the_order_of_the_pages(runner, bundled_index, sor
 def test_the_record_says_its_page_and_limit(runner, bundled_index):
     paged = record(runner, bundled_index, "--limit", "5", "--page", "2")
     assert (paged["page"], paged["limit"], len(paged["results"])) == (2, 5, 5)
-    assert list(paged) == ["query", "total", "stories", "page", "limit", "results"]
+    assert list(paged) == ["query", "total", "total_relation", "stories", "stories_relation", "page", "limit", "results"]
     every = record(runner, bundled_index, "--all")
     assert (every["page"], every["limit"]) == (1, None)
 

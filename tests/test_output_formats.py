@@ -64,7 +64,7 @@ def test_every_command_in_every_format(index_dir, command, fmt):
 
 def test_search_json_stays_one_object(index_dir):
     out = run(index_dir, "search", "عنوان", "--json").stdout
-    assert out.count("\n") == 1 and set(json.loads(out)) == {"query", "total", "stories", "page", "limit", "results"}
+    assert out.count("\n") == 1 and set(json.loads(out)) == {"query", "total", "total_relation", "stories", "stories_relation", "page", "limit", "results"}
     assert run(index_dir, "search", "عنوان", "--format", "json").stdout == out
 
 

@@ -103,10 +103,14 @@ def result_record(hit: Hit, *, flat: bool = False) -> dict:
 
 
 def results_head(results: SearchResults) -> dict:
-    """A search record's keys before its results: ``total`` counts articles, ``stories`` the
-    stories they make (null when not collapsed); ``limit`` is null for every match (``--limit 0``);
-    ``suggestion``, a corrected query, only when there is one (search.suggest)."""
-    return {"query": results.query, "total": results.total, "stories": results.stories, "page": results.page,
+    """A search record's keys before its results: ``total`` counts articles, ``total_relation``
+    says whether exactly ("eq") or at least ("gte", counting stopped there), ``stories`` the
+    stories they make (null when not collapsed), ``stories_relation`` likewise ("gte": of the best
+    matches only); ``limit`` is null for every match (``--limit 0``); ``suggestion``, a corrected
+    query, only when there is one (search.suggest)."""
+    return {"query": results.query, "total": results.total, "total_relation": results.total_relation,
+            "stories": results.stories, "stories_relation": results.stories_relation if results.stories is not None
+            else None, "page": results.page,
             "limit": results.limit} | ({"suggestion": results.suggestion} if results.suggestion else {})
 
 
@@ -193,8 +197,11 @@ def results_footer(results: SearchResults, *, first_rank: int = 1) -> str:
     """"N found, showing 1–10" (and a did-you-mean line): for people, after the table (the CLI
     writes it to stderr)."""
     shown = f"{first_rank}–{first_rank + len(results.hits) - 1}" if results.hits else "none"
-    found = (f"{results.stories} {'story' if results.stories == 1 else 'stories'}, {results.total} articles"
-             if results.stories not in (None, results.total) else str(results.total))
+    total = f"more than {results.total}" if results.total_relation == "gte" else str(results.total)
+    exact = results.stories_relation == "eq" and results.total_relation == "eq"
+    found = (f"{'' if results.stories_relation == 'eq' else 'at least '}{results.stories} "
+             f"{'story' if results.stories == 1 else 'stories'}, {total} articles"
+             if results.stories is not None and not (exact and results.stories == results.total) else total)
     footer = f"{found} found, showing {shown}"
     return f"{footer}\n{suggestion_line(results.suggestion)}" if results.suggestion else footer
 

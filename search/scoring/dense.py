@@ -64,8 +64,20 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         inside = at < len(all_docs)
         inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
         all_scores[at[inside]] += np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))[inside]
-    best = np.lexsort((all_docs, -all_scores))[:wanted]  # best first, then lowest docnum
+    best = best_first(np, all_scores, all_docs, wanted)
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+
+
+def best_first(np, scores, docs, wanted: int):
+    """The places of the best ``wanted`` of ``scores``, best first, then lowest docnum:
+    exactly a full sort's first ``wanted``, without sorting every match (a common word
+    at 1M articles matches half a million)."""
+    if 0 < wanted < len(scores):
+        # Every score at least the wanted-th largest, ties with it included, is a candidate.
+        floor = np.partition(scores, len(scores) - wanted)[len(scores) - wanted]
+        candidates = np.flatnonzero(scores >= floor)
+        return candidates[np.lexsort((docs[candidates], -scores[candidates]))[:wanted]]
+    return np.lexsort((docs, -scores))[:wanted]
 
 
 def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
