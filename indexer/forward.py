@@ -72,7 +72,7 @@ def encode(counts: dict[str, int], keyword_counts: dict[str, int]) -> bytes:
         return b""
     terms = sorted(counts)
     listed = "\n".join(terms)
-    if "\0" in listed or any("\n" in term or "\t" in term for term in terms):
+    if "\0" in listed or "\t" in listed or listed.count("\n") != len(terms) - 1:
         raise ValueError("an index term holds a newline, tab or NUL")
     try:
         flag, written = _ON_PAGE, listed.translate(_PAGE).encode("latin-1")
