@@ -13,9 +13,10 @@ A value is one zlib-compressed byte string per article: a flag byte, the
 distinct terms sorted, each between newlines, a NUL, the counts' width in
 bytes and the counts (little-endian), one per term in the same order, then
 the counts of the keywords' own terms (feedback leaves keywords out). Persian
-terms are written one byte a letter (:data:`_PAGE`; UTF-8 would take two):
-on the news set that is 0.145 of the text's size against 0.186. Terms with
-any other letter than those of the page make the whole value UTF-8.
+terms are written one byte a letter (:data:`_PAGE`; UTF-8 would take two),
+a fifth less once compressed: on the 1x news set the column is 5.8 MB for
+36.5 MB of text (0.16x). Terms with any other letter than those of the page
+make the whole value UTF-8.
 
 Whoosh copies a column's values with their documents when segments merge,
 so the values follow the articles through incremental runs and deletions.
