@@ -10,6 +10,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldTyp
 from .addresses import address_key, news_item
 from .codec import CompactPositions
 from .duplicates import SignatureField
+from .forward import ForwardField
 from .article import Article
 from .dates import jalali_day
 from .persian.analyzer import persian_analyzer
@@ -33,6 +34,7 @@ SIGNATURE = "signature"  # MinHash of the body's word shingles, a column (indexe
 ADDRESS = "address"  # the URL as address_key spells it: show finds an article by its URL
 NEWS_ITEM = "news_item"  # the URL up to its news number: show without the slug
 SPELLING = "spelling"  # every word as written, once per article: the did-you-mean vocabulary
+FORWARD = "forward"  # the combined field's terms and counts per article, a column (indexer/forward.py)
 
 # An undated article has no date and no Jalali day. Where articles after it
 # have them, Whoosh fills its column slots with the type's largest value;
@@ -58,6 +60,7 @@ def article_fields(doc_id: str, article: Article, *, path: str, digest: str, sta
         FILE_HASH: digest,
         FILE_STAMP: stamp,
         SIGNATURE: article.body,  # worked out where the article is written (SignatureField)
+        FORWARD: (text, "\n".join(article.keywords)),  # the text and its keywords' part (ForwardField)
     }
     if article.url:
         fields[ADDRESS] = address_key(article.url)
@@ -115,4 +118,6 @@ def build_schema() -> Schema:
         # Not stored, not scored: its term table is the vocabulary with each
         # form's document frequency (indexer/persian/written.py).
         spelling=FieldType(WrittenWordSet(), analyzer=written_analyzer(), scorable=False),
+        # Feedback and similar read an article's terms here, not by analysing its text again.
+        forward=ForwardField(analyzer),
     )

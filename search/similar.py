@@ -102,9 +102,7 @@ def distinctive_words(searcher, docnum: int, count: int = SIMILAR_TERMS) -> list
     """The article's ``count`` index terms of highest Bo1 weight that some other
     article holds too, each with its weight in the query: how often the article
     uses it, the most used at 1."""
-    from khabar.indexer.persian.analyzer import PersianAnalyzer
-
-    occurrences = article_terms(searcher, docnum, PersianAnalyzer())
+    occurrences = article_terms(searcher, docnum)
     shared = {term: tf for term, tf in occurrences.items() if term_stats(searcher, ALL, term)[0] > 1}
     chosen = [term for term, _ in bo1_weights(searcher, shared)[:count]]
     most = max((occurrences[term] for term in chosen), default=1)

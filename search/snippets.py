@@ -126,8 +126,9 @@ def _matches(body: str, terms: frozenset[str], start: int, end: int) -> list[tup
     # (one C-level findall, each distinct word looked up once), then locate
     # only those forms, instead of building a match object for every word.
     known = cached_terms()
+    # A stopword is cached as "" (not a term): only a word not seen before calls index_term.
     forms = {word: term for word in set(WORD_PATTERN.findall(body, start, end))
-             if (term := known.get(word) or index_term(word)) in terms}
+             if (term := known.get(word)) in terms or (term is None and (term := index_term(word)) in terms)}
     if not forms:
         return []
     found = []
