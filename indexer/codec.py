@@ -140,6 +140,8 @@ _TI_FLOAT_WEIGHT = 2  # the total weight is a float (else a whole number, a vari
 _TI_FLOAT_MAXWEIGHT = 4  # the highest weight likewise
 _TI_LENGTHS = 8  # the shortest and longest field length follow (as bytes)
 _TI_NO_IDS = 16  # an empty list: no first and last document number
+_TI_ONE_BLOCK = 32  # the postings are one block without its header (the term info holds what it would)
+_TI_COMPRESSED = 64  # that block is compressed
 _FLOAT = struct.Struct("<f")
 
 
@@ -175,8 +177,13 @@ class KhabarTermInfo(W3TermInfo):
     document number and the last one's distance from it, then either the
     postings' offset and length in the postings file or, for a short list of
     document numbers alone (:data:`INLINE_POSTINGS`), the gaps between the
-    numbers other than the first and the last.
+    numbers other than the first and the last. A list of one block (most
+    lists) is stored without the block's header, which would repeat the term
+    info's figures.
     """
+
+    one_block = False  # the postings are one block without its header
+    compressed = False  # and that block is compressed
 
     def to_bytes(self) -> bytes:
         flags = 0
@@ -188,6 +195,7 @@ class KhabarTermInfo(W3TermInfo):
         flags |= _TI_LENGTHS if minlength or maxlength else 0
         flags |= _TI_NO_IDS if self._minid is None else 0
         flags |= _TI_INLINE if self._inlined is not None else 0
+        flags |= (_TI_ONE_BLOCK if self.one_block else 0) | (_TI_COMPRESSED if self.compressed else 0)
         out = bytearray((flags,))
         _put_varint(out, self._df)
         if flags & _TI_FLOAT_WEIGHT:
@@ -216,6 +224,7 @@ class KhabarTermInfo(W3TermInfo):
     def from_bytes(cls, data: bytes) -> KhabarTermInfo:
         info = cls()
         flags = data[0]
+        info.one_block, info.compressed = bool(flags & _TI_ONE_BLOCK), bool(flags & _TI_COMPRESSED)
         info._df, at = _get_varint(data, 1)
         if flags & _TI_FLOAT_WEIGHT:
             info._weight = _FLOAT.unpack_from(data, at)[0]
@@ -319,7 +328,8 @@ class KhabarCodec(W3Codec):
             ids, weights, values = terminfo.inlined_postings()
             return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
         offset, length = terminfo.extent()
-        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer,
+                                one_block=terminfo if getattr(terminfo, "one_block", False) else None)
 
 
 class KhabarFieldWriter(W3FieldWriter):
@@ -357,6 +367,38 @@ class _PreloadedLengths:
             return self._reader.doc_field_length_reader(fieldname, default)
         lengths = [byte_to_length(b) if b else default for b in raw] + [default] * (self._count - len(raw))
         return lengths.__getitem__
+
+
+def field_lengths(reader, fieldname: str) -> list[int]:
+    """Every document's length of a scored field in one segment (a Whoosh segment reader)."""
+    length = _PreloadedLengths(reader._perdoc).doc_field_length_reader(fieldname)
+    return [length(docnum) for docnum in range(reader.doc_count_all())]
+
+
+def posting_arrays(reader, fieldname: str, tbytes: bytes):
+    """A term's postings in one segment written by this codec, a block at a time:
+    ids, weights and each posting's value (deleted documents included)."""
+    terms = reader._terms
+    info = terms.term_info(fieldname, tbytes)
+    matcher = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format)
+    if not isinstance(matcher, ArrayLeafMatcher):  # inlined: document numbers alone
+        ids = array("I", info.inlined_postings()[0])
+        yield ids, array("f", [1.0]) * len(ids), []
+        return
+    while matcher.is_active():
+        matcher._read_data()
+        ids, weights, values = matcher._data
+        if weights is None:
+            weights = array("f", [1.0]) * len(ids)
+        split = []
+        if values is not None:
+            lengths, blob = values
+            ends = list(accumulate(lengths))
+            split = [blob[end - length : end] for end, length in zip(ends, lengths)]
+        yield ids, weights, split
+        if matcher._lastblock:
+            return
+        matcher._next_block()
 
 
 class ArrayPostingsWriter(W3PostingsWriter):
@@ -415,7 +457,8 @@ class ArrayPostingsWriter(W3PostingsWriter):
                 and all(weight == 1.0 for weight in self._weights))
 
     def _write_block(self, last=False):
-        if not self._blockcount:
+        alone = last and not self._blockcount  # the whole list: written without header
+        if not self._blockcount and not alone:
             self._postfile.write(BLOCK_MAGIC)
         self._terminfo.add_block(self)
         ids, weights, values = self._ids, self._weights, self._values
@@ -444,6 +487,12 @@ class ArrayPostingsWriter(W3PostingsWriter):
         comp = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)
+        if alone:
+            self._terminfo.one_block, self._terminfo.compressed = True, bool(comp)
+            self._postfile.write(data)
+            self._blockcount += 1
+            self._new_block()
+            return
         # W3 pickles this header; a fixed struct is read in one call with the length before it.
         blocklength = _BLOCK_INFO.size - _INT_SIZE + len(data)
         self._postfile.write(_BLOCK_INFO.pack(-blocklength if last else blocklength, len(ids), ids[-1],
@@ -455,9 +504,20 @@ class ArrayPostingsWriter(W3PostingsWriter):
 
 
 class ArrayLeafMatcher(W3LeafMatcher):
-    """W3's block matcher reading :class:`ArrayPostingsWriter` blocks."""
+    """W3's block matcher reading :class:`ArrayPostingsWriter` blocks.
+
+    ``one_block``: the term info of a list stored as one block without its
+    header, whose figures (postings, last id, weights, lengths) it holds.
+    """
+
+    def __init__(self, postfile, startoffset, length, format_, term=None, scorer=None, one_block=None):
+        self._one_block = one_block
+        super().__init__(postfile, startoffset, length, format_, term=term, scorer=scorer)
 
     def _read_header(self):
+        if self._one_block is not None:
+            self._baseoffset = self._startoffset
+            return
         postfile = self._postfile
         postfile.seek(self._startoffset)
         magic = postfile.read(4)
@@ -471,6 +531,14 @@ class ArrayLeafMatcher(W3LeafMatcher):
     def _goto(self, position):
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
+        info = self._one_block
+        if info is not None:
+            self._blocklength, self._maxid, self._maxweight = info.doc_frequency(), info.max_id(), info.max_weight()
+            self._compression = info.compressed
+            self._minlength, self._maxlength = info.min_length(), info.max_length()
+            self._lastblock = True
+            self._dataoffset, self._nextoffset = position, position + self._length
+            return
         (length, self._blocklength, self._maxid, self._maxweight, self._compression,
          minlength, maxlength) = _BLOCK_INFO.unpack(self._postfile.get(position, _BLOCK_INFO.size))
         self._lastblock = length < 0
