@@ -6,9 +6,15 @@ then builds one Python object per posting, a microsecond each: most of a
 query's time. Here a block is a fixed struct header and flat arrays —
 document-number deltas, frequencies, value lengths and the values' bytes —
 read back with ``struct`` and ``array.frombytes``, so a block of 128 postings
-costs a few C calls; positions are an array of deltas. The header holds what
-W3's does, so Whoosh's block skipping works unchanged, and everything else
-(term table, columns, stored fields, segments) is W3's.
+costs a few C calls; positions are an array of deltas. Each array is stored
+in the narrowest unsigned type that holds it. The header holds what W3's
+does, so Whoosh's block skipping works unchanged; a list of one block has no
+header, its term info holds the same figures.
+
+The term table is W3's hash file, with term infos as varints
+(:class:`KhabarTermInfo`: W3's 35 fixed bytes were more than most terms'
+postings) and a short list of document numbers alone (the ``spelling`` and
+id fields') kept in its term info. Columns, stored fields and segments are W3's.
 
 The codec and format classes are pickled into the index's table of
 contents; renaming or moving them makes existing indexes unreadable
@@ -375,11 +381,11 @@ def field_lengths(reader, fieldname: str) -> list[int]:
     return [length(docnum) for docnum in range(reader.doc_count_all())]
 
 
-def posting_arrays(reader, fieldname: str, tbytes: bytes):
-    """A term's postings in one segment written by this codec, a block at a time:
-    ids, weights and each posting's value (deleted documents included)."""
+def posting_arrays(reader, fieldname: str, info: KhabarTermInfo):
+    """A term's postings in one segment written by this codec (``info``: its term
+    info there), a block at a time: ids, weights and each posting's value
+    (deleted documents included)."""
     terms = reader._terms
-    info = terms.term_info(fieldname, tbytes)
     matcher = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format)
     if not isinstance(matcher, ArrayLeafMatcher):  # inlined: document numbers alone
         ids = array("I", info.inlined_postings()[0])
