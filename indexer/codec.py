@@ -6,9 +6,15 @@ then builds one Python object per posting, a microsecond each: most of a
 query's time. Here a block is a fixed struct header and flat arrays —
 document-number deltas, frequencies, value lengths and the values' bytes —
 read back with ``struct`` and ``array.frombytes``, so a block of 128 postings
-costs a few C calls; positions are an array of deltas. The header holds what
-W3's does, so Whoosh's block skipping works unchanged, and everything else
-(term table, columns, stored fields, segments) is W3's.
+costs a few C calls; positions are an array of deltas. Each array is stored
+in the narrowest unsigned type that holds it. The header holds what W3's
+does, so Whoosh's block skipping works unchanged; a list of one block has no
+header, its term info holds the same figures.
+
+The term table is W3's hash file, with term infos as varints
+(:class:`KhabarTermInfo`: W3's 35 fixed bytes were more than most terms'
+postings) and a short list of document numbers alone (the ``spelling`` and
+id fields') kept in its term info. Columns, stored fields and segments are W3's.
 
 The codec and format classes are pickled into the index's table of
 contents; renaming or moving them makes existing indexes unreadable
@@ -28,25 +34,38 @@ from whoosh.codec.whoosh3 import (
     COMPRESSION_MIN_SIZE,
     LENGTHS_COLUMN,
     W3Codec,
+    W3FieldCursor,
     W3FieldWriter,
     W3LeafMatcher,
     W3PostingsWriter,
+    W3TermInfo,
+    W3TermsReader,
     _lenfield,
 )
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher
-from whoosh.system import _INT_SIZE, pack_uint
+from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-BLOCK_MAGIC = b"KhB2"
+BLOCK_MAGIC = b"KhB3"
 # Block length (negative for a term's last block), postings, last id, highest
 # weight, compression level, shortest and longest field length (as bytes).
 _BLOCK_INFO = struct.Struct("!iIIfBBB")
 _BLOCK_HEAD = struct.Struct("<IB")  # postings in the block, flags
 _HAS_WEIGHTS = 1  # frequencies stored (else every weight is 1.0)
 _HAS_VALUES = 2  # value lengths and bytes stored
+# Each array is stored in the narrowest unsigned type its values fit (two bits
+# of the flags each: id deltas, frequencies, value lengths): most id deltas and
+# lengths fit a byte or two, most frequencies a byte. Frequencies that are not
+# whole numbers stay floats.
+_NARROW = ("B", "H", "I")
+_FLOAT_WEIGHTS = 3  # the weights' type code for floats
+_ITEM_SIZE = {typecode: array(typecode).itemsize for typecode in (*_NARROW, "f")}
+_IDS_SHIFT, _WEIGHTS_SHIFT, _LENGTHS_SHIFT = 2, 4, 6
 _SWAP = sys.byteorder != "little"  # arrays are little-endian on disk
 _LITTLE_UINT = struct.Struct("<I")
+_LITTLE_USHORT = struct.Struct("<H")
 
 
 def _to_bytes(values: array) -> bytes:
@@ -63,15 +82,22 @@ def _deltas(values) -> array:
     return array("I", map(sub, values, chain((0,), values)))
 
 
+def _narrowest(values: array) -> int:
+    """The index in :data:`_NARROW` of the smallest unsigned type holding every value."""
+    top = max(values) if len(values) else 0
+    return 0 if top < 0x100 else 1 if top < 0x10000 else 2
+
+
+def _narrowed(values: array, code: int) -> bytes:
+    return _to_bytes(values if values.typecode == _NARROW[code] else array(_NARROW[code], values))
+
+
 def _from_bytes(typecode: str, data) -> array:
     values = array(typecode)
     values.frombytes(data)
     if _SWAP:
         values.byteswap()
     return values
-
-
-_COUNT_ONE = pack_uint(1)
 
 
 class CompactPositions(Positions):
@@ -91,24 +117,211 @@ class CompactPositions(Positions):
             yield term, len(positions), len(positions) * boost, self.encode(positions)
 
     def encode(self, poslist) -> bytes:
-        if len(poslist) == 1:  # most postings: a word once in an article
-            return _COUNT_ONE + _LITTLE_UINT.pack(poslist[0])
-        return pack_uint(len(poslist)) + _to_bytes(_deltas(poslist))
+        # A type code byte, then the deltas in the narrowest type that holds them:
+        # two or three bytes for most postings (a word once in an article), not eight.
+        if len(poslist) == 1:
+            position = poslist[0]
+            if position < 0x100:
+                return bytes((0, position))
+            if position < 0x10000:
+                return b"\x01" + _LITTLE_USHORT.pack(position)
+            return b"\x02" + _LITTLE_UINT.pack(position)
+        deltas = _deltas(poslist)
+        code = _narrowest(deltas)
+        return bytes((code,)) + _narrowed(deltas, code)
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
-        return list(accumulate(_from_bytes("I", valuestring[_INT_SIZE:])))
+        return list(accumulate(_from_bytes(_NARROW[valuestring[0]], valuestring[1:])))
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return (len(valuestring) - 1) // _ITEM_SIZE[_NARROW[valuestring[0]]]
+
+
+# A list of this many document numbers or fewer, each of weight 1.0 and no
+# value (the ``spelling`` and id fields'), is kept in its term info.
+INLINE_POSTINGS = 32
+
+_TI_INLINE = 1  # the postings are in the term info (document numbers only)
+_TI_FLOAT_WEIGHT = 2  # the total weight is a float (else a whole number, a varint)
+_TI_FLOAT_MAXWEIGHT = 4  # the highest weight likewise
+_TI_LENGTHS = 8  # the shortest and longest field length follow (as bytes)
+_TI_NO_IDS = 16  # an empty list: no first and last document number
+_TI_ONE_BLOCK = 32  # the postings are one block without its header (the term info holds what it would)
+_TI_COMPRESSED = 64  # that block is compressed
+_FLOAT = struct.Struct("<f")
+
+
+def _put_varint(out: bytearray, number: int) -> None:
+    while number >= 0x80:
+        out.append((number & 0x7F) | 0x80)
+        number >>= 7
+    out.append(number)
+
+
+def _get_varint(data: bytes, at: int) -> tuple[int, int]:
+    """The varint at ``at`` and the offset after it."""
+    number = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        number |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return number, at
+        shift += 7
+
+
+def _is_whole(number: float) -> bool:
+    return number >= 0 and float(number).is_integer()
+
+
+class KhabarTermInfo(W3TermInfo):
+    """W3's term info (a term's statistics and where its postings are) in varints.
+
+    W3 writes 35 fixed bytes per term: more than most terms' postings, as
+    most terms are in one or two articles. Here a flags byte, then varints:
+    document frequency, total weight, [lengths], highest weight, first
+    document number and the last one's distance from it, then either the
+    postings' offset and length in the postings file or, for a short list of
+    document numbers alone (:data:`INLINE_POSTINGS`), the gaps between the
+    numbers other than the first and the last. A list of one block (most
+    lists) is stored without the block's header, which would repeat the term
+    info's figures.
+    """
+
+    one_block = False  # the postings are one block without its header
+    compressed = False  # and that block is compressed
+
+    def to_bytes(self) -> bytes:
+        flags = 0
+        weight, maxweight = self._weight, self._maxweight
+        minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
+        maxlength = length_to_byte(self._maxlength)
+        flags |= 0 if _is_whole(weight) else _TI_FLOAT_WEIGHT
+        flags |= 0 if _is_whole(maxweight) else _TI_FLOAT_MAXWEIGHT
+        flags |= _TI_LENGTHS if minlength or maxlength else 0
+        flags |= _TI_NO_IDS if self._minid is None else 0
+        flags |= _TI_INLINE if self._inlined is not None else 0
+        flags |= (_TI_ONE_BLOCK if self.one_block else 0) | (_TI_COMPRESSED if self.compressed else 0)
+        out = bytearray((flags,))
+        _put_varint(out, self._df)
+        if flags & _TI_FLOAT_WEIGHT:
+            out += _FLOAT.pack(weight)
+        else:
+            _put_varint(out, int(weight))
+        if flags & _TI_LENGTHS:
+            out += bytes((minlength, maxlength))
+        if flags & _TI_FLOAT_MAXWEIGHT:
+            out += _FLOAT.pack(maxweight)
+        else:
+            _put_varint(out, int(maxweight))
+        if self._minid is not None:
+            _put_varint(out, self._minid)
+            _put_varint(out, self._maxid - self._minid)
+        if self._inlined is not None:
+            ids = self._inlined[0]
+            for before, docnum in zip(ids, ids[1:-1]):
+                _put_varint(out, docnum - before)
+        else:
+            _put_varint(out, self._offset)
+            _put_varint(out, self._length)
+        return bytes(out)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KhabarTermInfo:
+        info = cls()
+        flags = data[0]
+        info.one_block, info.compressed = bool(flags & _TI_ONE_BLOCK), bool(flags & _TI_COMPRESSED)
+        info._df, at = _get_varint(data, 1)
+        if flags & _TI_FLOAT_WEIGHT:
+            info._weight = _FLOAT.unpack_from(data, at)[0]
+            at += _FLOAT.size
+        else:
+            info._weight, at = _get_varint(data, at)
+        minlength = maxlength = 0
+        if flags & _TI_LENGTHS:
+            minlength, maxlength = data[at], data[at + 1]
+            at += 2
+        info._minlength, info._maxlength = byte_to_length(minlength), byte_to_length(maxlength)
+        if flags & _TI_FLOAT_MAXWEIGHT:
+            info._maxweight = _FLOAT.unpack_from(data, at)[0]
+            at += _FLOAT.size
+        else:
+            info._maxweight, at = _get_varint(data, at)
+        if flags & _TI_NO_IDS:
+            info._minid = info._maxid = None
+        else:
+            info._minid, at = _get_varint(data, at)
+            span, at = _get_varint(data, at)
+            info._maxid = info._minid + span
+        if flags & _TI_INLINE:
+            ids = [info._minid]
+            for _ in range(info._df - 2):
+                gap, at = _get_varint(data, at)
+                ids.append(ids[-1] + gap)
+            if info._df > 1:
+                ids.append(info._maxid)
+            info._inlined = (tuple(ids), (1.0,) * len(ids), (b"",) * len(ids))
+        else:
+            info._offset, at = _get_varint(data, at)
+            info._length, at = _get_varint(data, at)
+        return info
+
+    @staticmethod
+    def doc_frequency_in(data: bytes) -> int:
+        """The document frequency of a term info's bytes, without decoding the rest."""
+        return _get_varint(data, 1)[0]
+
+
+class KhabarTermsReader(W3TermsReader):
+    """W3's term table reader, with :class:`KhabarTermInfo` values."""
+
+    def cursor(self, fieldname, fieldobj):
+        return KhabarFieldCursor(self._tindex, fieldname, self._keycoder, self._keydecoder, fieldobj)
+
+    def items(self):
+        decode, keydecoder = KhabarTermInfo.from_bytes, self._keydecoder
+        return ((keydecoder(keybytes), decode(valbytes)) for keybytes, valbytes in self._tindex.items())
+
+    def items_from(self, fieldname, prefix):
+        decode, keydecoder = KhabarTermInfo.from_bytes, self._keydecoder
+        return ((keydecoder(keybytes), decode(valbytes))
+                for keybytes, valbytes in self._tindex.items_from(self._keycoder(fieldname, prefix)))
+
+    def term_info(self, fieldname, tbytes):
+        try:
+            return KhabarTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)])
+        except KeyError:
+            raise TermNotFound(f"No term {fieldname}:{tbytes!r}") from None
+
+    # Both raise KeyError for a term not in the table, as W3's do (readers answer 0).
+    def frequency(self, fieldname, tbytes):
+        return KhabarTermInfo.from_bytes(self._tindex[self._keycoder(fieldname, tbytes)]).weight()
+
+    def doc_frequency(self, fieldname, tbytes):
+        return KhabarTermInfo.doc_frequency_in(self._tindex[self._keycoder(fieldname, tbytes)])
+
+
+class KhabarFieldCursor(W3FieldCursor):
+    def term_info(self):
+        if self._pos is None:
+            return None
+        return KhabarTermInfo.from_bytes(self._tindex.dbfile.get(self._datapos, self._datalen))
 
 
 class KhabarCodec(W3Codec):
     """W3, with posting blocks as arrays (see the module docstring).
 
-    W3's inlining of short posting lists into the term table is left off (its
-    default): whoosh3 3.54.0 calls a method its term info lacks, and done
-    right it made the index larger and indexing no faster here.
+    Term infos are varints (:class:`KhabarTermInfo`), and a short list of
+    document numbers alone is kept in its term info instead of a block.
     """
 
     def field_writer(self, storage, segment):
         return KhabarFieldWriter(self, storage, segment)
+
+    def terms_reader(self, storage, segment):
+        tiname = segment.make_filename(self.TERMS_EXT)
+        return KhabarTermsReader(self, storage.open_file(tiname), storage.file_length(tiname),
+                                 segment.open_file(storage, self.POSTS_EXT))
 
     def postings_writer(self, dbfile, byteids=False):
         if byteids:  # term vectors: not used by khabar's schema, left to W3
@@ -121,10 +334,17 @@ class KhabarCodec(W3Codec):
             ids, weights, values = terminfo.inlined_postings()
             return ListMatcher(ids, weights, values, format_, scorer=scorer, term=term, terminfo=terminfo)
         offset, length = terminfo.extent()
-        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer)
+        return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer,
+                                one_block=terminfo if getattr(terminfo, "one_block", False) else None)
 
 
 class KhabarFieldWriter(W3FieldWriter):
+    def start_term(self, btext):
+        if self._postwriter is None:
+            raise ValueError("start_term called before start_field")
+        self._btext = btext
+        self._postwriter.start_postings(self._fieldobj.format, KhabarTermInfo())
+
     def add_postings(self, schema, lengths, items):
         # Whoosh looks up the field length of every posting in the column just
         # written, a seek and a read each; read each field's column once instead.
@@ -153,6 +373,38 @@ class _PreloadedLengths:
             return self._reader.doc_field_length_reader(fieldname, default)
         lengths = [byte_to_length(b) if b else default for b in raw] + [default] * (self._count - len(raw))
         return lengths.__getitem__
+
+
+def field_lengths(reader, fieldname: str) -> list[int]:
+    """Every document's length of a scored field in one segment (a Whoosh segment reader)."""
+    length = _PreloadedLengths(reader._perdoc).doc_field_length_reader(fieldname)
+    return [length(docnum) for docnum in range(reader.doc_count_all())]
+
+
+def posting_arrays(reader, fieldname: str, info: KhabarTermInfo):
+    """A term's postings in one segment written by this codec (``info``: its term
+    info there), a block at a time: ids, weights and each posting's value
+    (deleted documents included)."""
+    terms = reader._terms
+    matcher = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format)
+    if not isinstance(matcher, ArrayLeafMatcher):  # inlined: document numbers alone
+        ids = array("I", info.inlined_postings()[0])
+        yield ids, array("f", [1.0]) * len(ids), []
+        return
+    while matcher.is_active():
+        matcher._read_data()
+        ids, weights, values = matcher._data
+        if weights is None:
+            weights = array("f", [1.0]) * len(ids)
+        split = []
+        if values is not None:
+            lengths, blob = values
+            ends = list(accumulate(lengths))
+            split = [blob[end - length : end] for end, length in zip(ends, lengths)]
+        yield ids, weights, split
+        if matcher._lastblock:
+            return
+        matcher._next_block()
 
 
 class ArrayPostingsWriter(W3PostingsWriter):
@@ -185,27 +437,68 @@ class ArrayPostingsWriter(W3PostingsWriter):
             known = [length for length in map(lengths.__getitem__, block_ids) if length] if lengths else ()
             self._minlength = min(known) if known else None
             self._maxlength = max(known) if known else 0
-            self._write_block(last=start + limit >= len(ids))
+            last = start + limit >= len(ids)
+            if last and not self._blockcount and self._inlinable():
+                return  # put in the term info by finish_postings
+            self._write_block(last=last)
+
+    def finish_postings(self):
+        # W3's, with a short list of document numbers alone put in the term info
+        # (W3's own inlining calls a method its term info lacks).
+        terminfo = self._terminfo
+        if not self.written() and self._inlinable():
+            terminfo.add_block(self)
+            terminfo.set_inlined(self._ids, self._weights, ())
+        else:
+            if self._ids:
+                self._write_block(last=True)
+            terminfo.set_extent(self._startoffset, self._postfile.tell() - self._startoffset)
+        self._terminfo = None
+        return terminfo
+
+    def _inlinable(self) -> bool:
+        """Whether the buffered postings are a short list of document numbers and nothing
+        else (the ``spelling`` and id fields' lists: every weight 1.0, no value)."""
+        return (0 < len(self._ids) <= INLINE_POSTINGS and not self._values
+                and all(weight == 1.0 for weight in self._weights))
 
     def _write_block(self, last=False):
-        if not self._blockcount:
+        alone = last and not self._blockcount  # the whole list: written without header
+        if not self._blockcount and not alone:
             self._postfile.write(BLOCK_MAGIC)
         self._terminfo.add_block(self)
         ids, weights, values = self._ids, self._weights, self._values
-        flags = 0
-        parts = [b"", _to_bytes(_deltas(ids))]
+        deltas = _deltas(ids)
+        code = _narrowest(deltas)
+        flags = code << _IDS_SHIFT
+        parts = [b"", _narrowed(deltas, code)]
         if any(weight != 1.0 for weight in weights):
             flags |= _HAS_WEIGHTS
-            parts.append(_to_bytes(weights))
+            if min(weights) >= 0 and all(map(float.is_integer, weights)):  # frequencies
+                code = _narrowest(array("I", map(int, weights)))
+                parts.append(_narrowed(array("I", map(int, weights)), code))
+            else:
+                code = _FLOAT_WEIGHTS
+                parts.append(_to_bytes(weights))
+            flags |= code << _WEIGHTS_SHIFT
         if values:
             flags |= _HAS_VALUES
-            parts.append(_to_bytes(array("I", map(len, values))))
+            lengths = array("I", map(len, values))
+            code = _narrowest(lengths)
+            flags |= code << _LENGTHS_SHIFT
+            parts.append(_narrowed(lengths, code))
             parts.append(b"".join(values))
         parts[0] = _BLOCK_HEAD.pack(len(ids), flags)
         data = b"".join(parts)
         comp = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0
         if comp:
             data = zlib.compress(data, comp)
+        if alone:
+            self._terminfo.one_block, self._terminfo.compressed = True, bool(comp)
+            self._postfile.write(data)
+            self._blockcount += 1
+            self._new_block()
+            return
         # W3 pickles this header; a fixed struct is read in one call with the length before it.
         blocklength = _BLOCK_INFO.size - _INT_SIZE + len(data)
         self._postfile.write(_BLOCK_INFO.pack(-blocklength if last else blocklength, len(ids), ids[-1],
@@ -217,9 +510,20 @@ class ArrayPostingsWriter(W3PostingsWriter):
 
 
 class ArrayLeafMatcher(W3LeafMatcher):
-    """W3's block matcher reading :class:`ArrayPostingsWriter` blocks."""
+    """W3's block matcher reading :class:`ArrayPostingsWriter` blocks.
+
+    ``one_block``: the term info of a list stored as one block without its
+    header, whose figures (postings, last id, weights, lengths) it holds.
+    """
+
+    def __init__(self, postfile, startoffset, length, format_, term=None, scorer=None, one_block=None):
+        self._one_block = one_block
+        super().__init__(postfile, startoffset, length, format_, term=term, scorer=scorer)
 
     def _read_header(self):
+        if self._one_block is not None:
+            self._baseoffset = self._startoffset
+            return
         postfile = self._postfile
         postfile.seek(self._startoffset)
         magic = postfile.read(4)
@@ -233,6 +537,14 @@ class ArrayLeafMatcher(W3LeafMatcher):
     def _goto(self, position):
         self._data = self._ids = self._weights = self._values = None
         self._i = 0
+        info = self._one_block
+        if info is not None:
+            self._blocklength, self._maxid, self._maxweight = info.doc_frequency(), info.max_id(), info.max_weight()
+            self._compression = info.compressed
+            self._minlength, self._maxlength = info.min_length(), info.max_length()
+            self._lastblock = True
+            self._dataoffset, self._nextoffset = position, position + self._length
+            return
         (length, self._blocklength, self._maxid, self._maxweight, self._compression,
          minlength, maxlength) = _BLOCK_INFO.unpack(self._postfile.get(position, _BLOCK_INFO.size))
         self._lastblock = length < 0
@@ -247,16 +559,25 @@ class ArrayLeafMatcher(W3LeafMatcher):
             data = zlib.decompress(data)
         count, flags = _BLOCK_HEAD.unpack_from(data)
         at = _BLOCK_HEAD.size
-        size = 4 * count
-        ids = array("I", accumulate(_from_bytes("I", data[at : at + size])))
-        at += size
+        typecode = _NARROW[(flags >> _IDS_SHIFT) & 3]
+        end = at + count * _ITEM_SIZE[typecode]
+        ids = array("I", accumulate(_from_bytes(typecode, data[at:end])))
+        at = end
         weights = None
         if flags & _HAS_WEIGHTS:
-            weights = _from_bytes("f", data[at : at + size])
-            at += size
+            code = (flags >> _WEIGHTS_SHIFT) & 3
+            typecode = "f" if code == _FLOAT_WEIGHTS else _NARROW[code]
+            end = at + count * _ITEM_SIZE[typecode]
+            weights = _from_bytes(typecode, data[at:end])
+            if typecode != "f":
+                weights = array("f", weights)
+            at = end
         values = None
         if flags & _HAS_VALUES:
-            values = (_from_bytes("I", data[at : at + size]), data[at + size :])
+            typecode = _NARROW[(flags >> _LENGTHS_SHIFT) & 3]
+            end = at + count * _ITEM_SIZE[typecode]
+            lengths = _from_bytes(typecode, data[at:end])
+            values = (lengths if typecode == "I" else array("I", lengths), data[end:])
         self._data = (ids, weights, values)
 
     def _read_ids(self):

@@ -11,7 +11,9 @@ blocks, when the segment is finished. The bytes on disk are those of
 :class:`ParallelWriter` is Whoosh's MpWriter with these writers in its
 worker processes: each worker finishes a segment whenever it holds
 ``SEGMENT_POSTINGS`` postings, so memory stays bounded whatever the corpus
-size, and every segment goes into the index's table of contents at commit.
+size, merges them level by level as they accumulate (:mod:`indexer.merge`),
+so their number grows as the log of the corpus, and every segment left goes
+into the index's table of contents at commit.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
+from .merge import MERGE_FACTOR, Leveled, merge_full_levels
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
 SEGMENT_POSTINGS = 1_500_000
@@ -202,8 +205,9 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
     limit = kwargs.pop("segment_postings")
+    factor = kwargs.pop("merge_factor")
     writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
-    segments = []
+    stack: list[Leveled] = []  # merged as they fill a level: log(N) segments (indexer/merge.py)
     skipped: list[tuple[str, str]] = []
     while (job := _next_job(jobqueue)) is not None:
         filename, count = job
@@ -213,13 +217,13 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
         tempstorage.delete_file(filename)
         skipped += add_documents(writer, documents)
         if writer.posting_count >= limit:
-            segments.append(writer._finalize_segment())
+            stack = merge_full_levels(ix, [*stack, Leveled(writer._finalize_segment())], kwargs, factor)
             writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     if writer._added:
-        segments.append(writer._finalize_segment())
+        stack.append(Leveled(writer._finalize_segment()))
     else:
         writer._close_segment()
-    return segments, skipped
+    return [item.segment for item in stack], skipped
 
 
 def add_documents(writer, documents: list[dict]) -> list[tuple[str, str]]:
@@ -312,12 +316,13 @@ class IndexWriter(_CommitHook, SegmentWriter):
 class ParallelWriter(_CommitHook, MpWriter):
     """Whoosh's MpWriter (multisegment) with :class:`InvertingSegmentWriter` workers."""
 
-    def __init__(self, ix, procs: int, segment_postings: int = SEGMENT_POSTINGS, **kwargs):
+    def __init__(self, ix, procs: int, segment_postings: int = SEGMENT_POSTINGS, merge_factor: int = MERGE_FACTOR,
+                 **kwargs):
         # Documents the workers left out (their analysis failed): (label, why).
         self.skipped: list[tuple[str, str]] = []
         forkserver_context()  # started with Ctrl-C held back, before MpWriter starts a worker from it
         super().__init__(ix, procs=procs, multisegment=True, start_method="forkserver", **kwargs)
-        self.subargs = {**self.subargs, "segment_postings": segment_postings}
+        self.subargs = {**self.subargs, "segment_postings": segment_postings, "merge_factor": merge_factor}
 
     def _new_task(self):
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)

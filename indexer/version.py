@@ -6,5 +6,6 @@
 # 6: MinHash signatures of the bodies (indexer/duplicates.py) and the ``spelling`` field, the
 # did-you-mean vocabulary (indexer/persian/written.py); 7: each URL's address and news item
 # (indexer/addresses.py), so that show finds an article by its URL whatever its id; 8: each
-# article's terms and counts, a forward index (indexer/forward.py)
+# article's terms and counts, a forward index (indexer/forward.py), and varint term infos with
+# short id-only lists inlined, posting arrays in their narrowest type (indexer/codec.py)
 SCHEMA_VERSION = 8

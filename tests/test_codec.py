@@ -9,11 +9,12 @@ from whoosh import fields as wfields
 from whoosh.formats import Positions
 from whoosh.index import create_in
 
-from khabar.indexer.codec import CompactPositions, KhabarCodec
+from khabar.indexer.codec import INLINE_POSTINGS, CompactPositions, KhabarCodec
+from khabar.indexer.persian.written import written_words
 from khabar.indexer.persian.analyzer import persian_analyzer
 from khabar.indexer.readers import read_file
-from khabar.indexer.schema import article_fields, build_schema
-from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
+from khabar.indexer.schema import SPELLING, article_fields, build_schema
+from khabar.indexer.segment_writer import IndexWriter, InvertingSegmentWriter, ParallelWriter, merge_small_segments
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -57,12 +58,13 @@ def indexes(tmp_path_factory):
     # Whoosh's SegmentWriter (incremental updates) and the in-memory inverter (fresh builds).
     pooled = _build(base / "pooled", build_schema(), docs, codec=KhabarCodec())
     inverted = _build(base / "inverted", build_schema(), docs, InvertingSegmentWriter, codec=KhabarCodec())
-    return stock.reader(), {"pooled": pooled.reader(), "inverted": inverted.reader()}
+    sizes = {name: sum(path.stat().st_size for path in (base / name).iterdir()) for name in ("w3", "inverted")}
+    return stock.reader(), {"pooled": pooled.reader(), "inverted": inverted.reader()}, sizes
 
 
 @pytest.fixture(params=["pooled", "inverted"])
 def both(request, indexes):
-    stock, ours = indexes
+    stock, ours, _ = indexes
     return stock, ours[request.param]
 
 
@@ -107,6 +109,62 @@ def test_block_skipping_sees_the_same_blocks(both):
     assert not got.is_active() and blocks > 1
 
 
+def test_term_statistics_are_the_same(both):
+    """Term infos are varints here, fixed structs in W3: every statistic reads back the same."""
+    stock, ours = both
+    for fieldname, text in stock.all_terms():
+        expected, got = stock.term_info(fieldname, text), ours.term_info(fieldname, text)
+        assert (got.weight(), got.doc_frequency(), got.min_length(), got.max_length(), got.max_weight(),
+                got.min_id(), got.max_id()) == (
+            expected.weight(), expected.doc_frequency(), expected.min_length(), expected.max_length(),
+            expected.max_weight(), expected.min_id(), expected.max_id()), (fieldname, text)
+        assert ours.frequency(fieldname, text) == stock.frequency(fieldname, text)
+
+
+def test_short_lists_of_document_numbers_are_in_the_term_table(both):
+    """The spelling field's words of a few articles take no postings block; positional lists do."""
+    _, ours = both
+    spelling = [text for fieldname, text in ours.all_terms() if fieldname == SPELLING]
+    inlined = [text for text in spelling if ours.term_info(SPELLING, text).is_inlined()]
+    assert inlined and all(ours.doc_frequency(SPELLING, text) <= INLINE_POSTINGS for text in inlined)
+    assert len(inlined) == sum(ours.doc_frequency(SPELLING, text) <= INLINE_POSTINGS for text in spelling)
+    assert not any(ours.term_info("all", text).is_inlined()
+                   for fieldname, text in ours.all_terms() if fieldname == "all")
+
+
+def test_the_index_is_smaller_than_w3s(indexes):
+    """Varint term infos, inlined id lists and narrow arrays: well under W3's bytes for the same postings."""
+    _, _, sizes = indexes
+    assert sizes["inverted"] < 0.8 * sizes["w3"]
+
+
+def test_spelling_frequencies_hold_through_deletions_and_merges(tmp_path):
+    """The did-you-mean vocabulary's counts are those of the live articles after
+    incremental runs delete articles and their segments are merged."""
+    docs = _documents(160)
+    ix = create_in(str(tmp_path), build_schema())
+    for start in range(0, len(docs), 40):  # four incremental runs: four segments
+        writer = IndexWriter(ix, codec=KhabarCodec())
+        for doc in docs[start : start + 40]:
+            writer.add_document(**doc)
+        writer.commit(mergetype=merge_small_segments)
+    gone = {doc["id"] for doc in docs[::7]}
+    writer = IndexWriter(ix, codec=KhabarCodec())
+    for doc_id in gone:
+        writer.delete_by_term("id", doc_id)
+    writer.commit(optimize=True)  # every segment merged, the deleted articles' postings dropped
+    reader = ix.reader()
+    assert reader.doc_count() == len(docs) - len(gone) and not reader.has_deletions()
+    expected: dict[str, int] = {}
+    for doc in docs:
+        if doc["id"] not in gone:
+            for form in written_words(doc[SPELLING]):
+                expected[form] = expected.get(form, 0) + 1
+    held = {text: reader.doc_frequency(SPELLING, text)
+            for fieldname, text in reader.all_terms() if fieldname == SPELLING}
+    assert {text.decode("utf-8"): count for text, count in held.items() if count} == expected
+
+
 def test_stored_fields_and_lengths_are_the_same(both):
     stock, ours = both
     for docnum in range(stock.doc_count_all()):
@@ -116,7 +174,8 @@ def test_stored_fields_and_lengths_are_the_same(both):
             assert ours.doc_field_length(docnum, fieldname) == stock.doc_field_length(docnum, fieldname)
 
 
-@pytest.mark.parametrize("positions", [[0], [3, 4, 9, 200], list(range(0, 70000, 7))])
+@pytest.mark.parametrize("positions", [[0], [300], [70000], [3, 4, 9, 200], [5, 100_000],
+                                       list(range(0, 70000, 7))])
 def test_positions_round_trip(positions):
     fmt = CompactPositions()
     value = fmt.encode(positions)
