@@ -35,8 +35,9 @@ from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
 from .walk import article_files, is_under, name_problem
 
-# Below this many files a process pool costs more than it saves.
+# Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 _WRITER_MEMORY_MB = 256
 
 
@@ -338,10 +339,12 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
     workers = run.procs if run.procs is not None else (os.cpu_count() or 1)
     writer_procs, read_procs = 0, run.procs
-    if sum(1 for _ in article_files(roots.walk)) >= _PARALLEL_MIN_FILES:
+    if _worth_workers(roots.walk):
         # Analysis and segment writing, the bulk of the cost, run in one
-        # worker process per core (indexer/segment_writer.py); files are then
-        # read in this process. forkserver keeps the lock out of the workers.
+        # worker process per core (indexer/segment_writer.py), in batches of
+        # documents whatever file they come from: one big JSON Lines, CSV or
+        # WARC file is spread over the workers as a folder of files is. Files
+        # are then read in this process. forkserver keeps the lock out of the workers.
         writer_procs, read_procs = workers, 1
     try:
         ix = create_in(str(building), build_schema())
@@ -359,6 +362,19 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
         run.summary.added -= 1
         run.summary.skipped += 1
         run.on_problem(f"{label}: {why}")
+
+
+def _worth_workers(roots: list[Path]) -> bool:
+    """Whether there is enough to read under ``roots`` for writer processes to pay:
+    many files, or many bytes (one large dump held everything on one core before)."""
+    files = size = 0
+    for path, problem in article_files(roots):
+        if problem is None:
+            files += 1
+            size += _size(str(path))
+            if files >= _PARALLEL_MIN_FILES or size >= PARALLEL_MIN_BYTES:
+                return True
+    return False
 
 
 def _discard(folder: Path) -> None:
