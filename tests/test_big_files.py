@@ -75,8 +75,10 @@ def _picture(index_dir: Path) -> tuple[dict, dict]:
     return stored, terms
 
 
-def _build(index_dir: Path, folder: Path, *, split: bool, monkeypatch) -> tuple[update.UpdateSummary, list, list, list]:
-    """A fresh build of ``folder``: its articles spread over writer processes (``split``) or not."""
+def _build(index_dir: Path, folder: Path, *, split: bool, monkeypatch, rebuild: bool = True
+           ) -> tuple[update.UpdateSummary, list, list, list]:
+    """A fresh build of ``folder`` (or an incremental run: not ``rebuild``): its articles
+    spread over writer processes (``split``) or not."""
     monkeypatch.setattr(update, "PARALLEL_MIN_BYTES", 1 if split else 1 << 40)
     procs: list[int] = []
     real = update.ParallelWriter
@@ -88,7 +90,7 @@ def _build(index_dir: Path, folder: Path, *, split: bool, monkeypatch) -> tuple[
     monkeypatch.setattr(update, "ParallelWriter", parallel_writer)
     problems: list[str] = []
     duplicates: list[str] = []
-    summary = update_index(index_dir, [folder], rebuild=True, procs=2, on_problem=problems.append,
+    summary = update_index(index_dir, [folder], rebuild=rebuild, procs=2, on_problem=problems.append,
                            on_duplicate=duplicates.append)
     return summary, problems, duplicates, procs
 
@@ -125,7 +127,8 @@ def test_bad_lines_and_repeats_of_a_split_file_are_named_by_line(tmp_path, monke
     assert duplicates[0].startswith(f"{path}#L302: same article as {path} (")
 
 
-def test_a_changed_line_reindexes_its_file_as_one_unit(tmp_path, monkeypatch):
+@pytest.mark.parametrize("split", [True, False], ids=["split", "whole"])
+def test_a_changed_line_reindexes_its_file_as_one_unit(tmp_path, monkeypatch, split):
     folder = tmp_path / "news"
     folder.mkdir()
     path = _write_jsonl(folder)
@@ -135,8 +138,31 @@ def test_a_changed_line_reindexes_its_file_as_one_unit(tmp_path, monkeypatch):
     record["body"] += "\nاین جمله برای آزمون به‌روزرسانی نمایه افزوده شد."
     lines[0] = json.dumps(record, ensure_ascii=False)
     path.write_text("\n".join(lines), encoding="utf-8")
-    summary = update_index(tmp_path / "ix", [folder], procs=2)
-    assert (summary.added, summary.updated, summary.removed) == (0, 300, 0)  # every article of the file again, the old ones replaced
+    summary, problems, _, procs = _build(tmp_path / "ix", folder, split=split, monkeypatch=monkeypatch, rebuild=False)
+    assert procs == ([2] if split else [])  # an incremental run with much to read uses writer processes too
+    # Every article of the file again, the old ones replaced; its bad line named again.
+    assert (summary.added, summary.updated, summary.removed, summary.skipped) == (0, 300, 0, 1)
+    assert problems == [f"{path}: line {BAD_LINE}: not valid JSON"]
     stored, _ = _picture(tmp_path / "ix")
     assert len(stored) == 300
     assert stored[record["link"]]["body"].endswith("افزوده شد.")
+
+
+def test_a_big_file_added_to_an_index_is_split_over_workers(tmp_path, monkeypatch):
+    """An incremental run that finds a new dump: the same index as when it is written in this process."""
+    small, big = tmp_path / "small", tmp_path / "big"
+    small.mkdir()
+    big.mkdir()
+    (small / "one.jsonl").write_text(json.dumps(_records()[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_jsonl(big)
+    pictures = []
+    for split in (True, False):
+        index_dir = tmp_path / f"ix-{split}"
+        _build(index_dir, small, split=False, monkeypatch=monkeypatch)
+        summary, problems, duplicates, procs = _build(index_dir, big, split=split, monkeypatch=monkeypatch,
+                                                      rebuild=False)
+        assert procs == ([2] if split else [])
+        # The first article is in the small file already: found twice, indexed once.
+        assert (summary.added, summary.duplicates, summary.unchanged) == (299, 2, 0)
+        pictures.append((summary.line(), problems, duplicates, _picture(index_dir)))
+    assert pictures[0] == pictures[1]
