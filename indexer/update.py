@@ -362,10 +362,10 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     building = building_dir(index_dir)
     claim(retired_dir(index_dir))  # the swap will need that name: refused now, not after the build
     remembered = sorted(set(roots.remembered))
+    found = _walk({}, roots, run)  # before the build's folder is made: a Ctrl-C here leaves nothing behind
     make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
     workers = _workers(run)
     writer_procs, read_procs = 0, run.procs
-    found = _walk({}, roots, run)
     if found.wants_workers():
         # Analysis and segment writing, the bulk of the cost, run in one
         # worker process per core (indexer/segment_writer.py), in batches of
