@@ -476,10 +476,10 @@ class _Walked:
     readable: Counter[str] = field(default_factory=Counter)  # per file: articles indexed, or 1 when unchanged
     size: int = 0  # bytes of the files to read
 
-    def wants_workers(self, files: int = _PARALLEL_MIN_FILES) -> bool:
-        """Whether writer processes pay for what is to be read: ``files`` files or more, or
+    def wants_workers(self) -> bool:
+        """Whether writer processes pay for what a fresh build reads: many files, or
         :data:`PARALLEL_MIN_BYTES` (one large dump held everything on one core before)."""
-        return len(self.to_read) >= files or self.size >= PARALLEL_MIN_BYTES
+        return len(self.to_read) >= _PARALLEL_MIN_FILES or self.size >= PARALLEL_MIN_BYTES
 
 
 def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
