@@ -12,8 +12,11 @@ taking turns at each step (builds, incremental runs, query rounds, each
 ``khabar search`` process) so that A/B comparisons share the machine's noise:
 
 * full build: ``update_index(rebuild=True)`` in a fresh process — seconds, MB/s of
-  title+body text, articles/s; peak RSS of that process plus its children
-  (sampled from /proc every 50 ms; ru_maxrss of self and largest child also kept);
+  title+body text, articles/s; peak RSS of that process plus its descendants and
+  their CPU time (sampled from /proc every 250 ms: CPU % 100 = one core busy;
+  ru_maxrss of self and largest child also kept);
+* the same full build from the same articles as one JSON Lines file
+  (``corpora.prepare_dump``; ``--no-jsonl`` leaves it out, ``--no-folder`` times it alone);
 * index size on disk;
 * incremental run after editing 1 % of the files (``update_index`` with the
   remembered folders, as ``khabar index`` does), then the files are restored;
@@ -180,15 +183,18 @@ def _worker_queries(index_dir: str, reps: int, expand: bool = True) -> dict:
     return out
 
 
-def _run_worker(code: Path, env: dict[str, str], args: list[str], sample_memory: bool = False) -> tuple[dict, float]:
-    """Run this file as a worker in a fresh interpreter; returns (its JSON, peak tree RSS MB)."""
+def _run_worker(code: Path, env: dict[str, str], args: list[str], sample_memory: bool = False
+                ) -> tuple[dict, float, float]:
+    """Run this file as a worker in a fresh interpreter; returns (its JSON, peak tree RSS MB,
+    CPU seconds of the tree), the last two sampled with ``sample_memory`` (else 0)."""
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), *args], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(code))
     peak = [0.0]
+    cpu: dict[int, float] = {}  # pid → CPU seconds last seen
     stop = threading.Event()
     sampler = None
     if sample_memory:
-        sampler = threading.Thread(target=_sample_tree_rss, args=(proc.pid, stop, peak), daemon=True)
+        sampler = threading.Thread(target=_sample_tree_rss, args=(proc.pid, stop, peak, cpu), daemon=True)
         sampler.start()
     out, err = proc.communicate()
     stop.set()
@@ -196,19 +202,25 @@ def _run_worker(code: Path, env: dict[str, str], args: list[str], sample_memory:
         sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"worker {args[0]} failed ({proc.returncode}):\n{err[-3000:]}")
-    return json.loads(out.strip().splitlines()[-1]), peak[0]
+    return json.loads(out.strip().splitlines()[-1]), peak[0], sum(cpu.values())
 
 
-def _sample_tree_rss(root_pid: int, stop: threading.Event, peak: list[float]) -> None:
+def _sample_tree_rss(root_pid: int, stop: threading.Event, peak: list[float], cpu: dict[int, float]) -> None:
+    """Peak RSS of ``root_pid`` and its descendants, and each one's CPU seconds (utime +
+    stime as last seen: a process's last 0.25 s before it exits are missed)."""
     page = os.sysconf("SC_PAGE_SIZE")
+    ticks = os.sysconf("SC_CLK_TCK")
     while not stop.is_set():
         parents: dict[int, int] = {}
+        times: dict[int, float] = {}
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 try:
                     with open(f"/proc/{entry}/stat", "rb") as f:
                         stat = f.read()
-                    parents[int(entry)] = int(stat[stat.rindex(b")") + 2:].split()[1])
+                    fields = stat[stat.rindex(b")") + 2:].split()
+                    parents[int(entry)] = int(fields[1])
+                    times[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
                 except (OSError, ValueError, IndexError):
                     pass
         tree = {root_pid}
@@ -221,6 +233,7 @@ def _sample_tree_rss(root_pid: int, stop: threading.Event, peak: list[float]) ->
                     grew = True
         total = 0
         for pid in tree:
+            cpu[pid] = max(cpu.get(pid, 0.0), times.get(pid, 0.0))
             try:
                 with open(f"/proc/{pid}/statm") as f:
                     total += int(f.read().split()[1]) * page
@@ -286,8 +299,28 @@ def _summarise_queries(raw: dict) -> dict:
                        for r in raw["results"] if r["snippets"]}}
 
 
-def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
-    """Every measurement of one scale, the code folders taking turns at each step."""
+def _full_build(code: Path, env: dict[str, str], corpus, index_dir: Path, args, say) -> tuple[dict, float]:
+    """A full build of ``corpus`` into ``index_dir`` (or the one kept from before, with
+    ``--reuse-index``): its figures, and the index's size in MB."""
+    record = index_dir.with_name(index_dir.name + ".build.json")
+    if args.reuse_index and record.is_file() and index_dir.is_dir():
+        say(code, f"reusing the index built before ({record.name})")
+        kept = json.loads(record.read_text(encoding="utf-8"))
+        return {**kept["build"], "reused": True}, kept["index_mb"]
+    say(code, "full build")
+    built, peak, cpu = _run_worker(code, env, ["_index", str(index_dir), corpus.root, "--rebuild"], sample_memory=True)
+    build = {**built, "peak_tree_rss_mb": round(peak, 1), "mb_per_s": corpus.text_mb / built["seconds"],
+             "articles_per_s": built["added"] / built["seconds"],
+             # Of the whole process tree (forkserver workers included), sampled: 100 = one core busy.
+             "tree_cpu_s": round(cpu, 1), "cpu_pct": round(100 * cpu / built["seconds"])}
+    index_mb = round(_dir_size_mb(index_dir), 1)
+    record.write_text(json.dumps({"build": build, "index_mb": index_mb}), encoding="utf-8")
+    return build, index_mb
+
+
+def run_scale(codes: list[Path], corpus, work: Path, args, dump=None) -> list[dict]:
+    """Every measurement of one scale, the code folders taking turns at each step;
+    ``dump``: the same corpus as one JSON Lines file, built from too."""
     import corpora
 
     env = {code: _code_env(code, work) for code in codes}
@@ -298,33 +331,27 @@ def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
     def say(code: Path, what: str) -> None:
         print(f"[x{corpus.scale} {code.name}] {what} …", file=sys.stderr, flush=True)
 
-    for code in codes:
-        record = index_dir[code].with_name(index_dir[code].name + ".build.json")
-        if args.reuse_index and record.is_file() and index_dir[code].is_dir():
-            say(code, f"reusing the index built before ({record.name})")
-            kept = json.loads(record.read_text(encoding="utf-8"))
-            rows[code]["build"], rows[code]["index_mb"] = kept["build"], kept["index_mb"]
-            rows[code]["build"]["reused"] = True
-            continue
-        say(code, "full build")
-        built, peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), corpus.root, "--rebuild"],
-                                  sample_memory=True)
-        rows[code]["build"] = {**built, "peak_tree_rss_mb": round(peak, 1), "mb_per_s": corpus.text_mb / built["seconds"],
-                               "articles_per_s": built["added"] / built["seconds"]}
-        rows[code]["index_mb"] = round(_dir_size_mb(index_dir[code]), 1)
-        record.write_text(json.dumps({"build": rows[code]["build"], "index_mb": rows[code]["index_mb"]}), encoding="utf-8")
+    for code in codes if not args.no_folder else ():
+        rows[code]["build"], rows[code]["index_mb"] = _full_build(code, env[code], corpus, index_dir[code], args, say)
+    if dump is not None:  # the same articles from one JSON Lines file
+        for code in codes:
+            dump_index = index_dir[code].with_name(index_dir[code].name + "-jsonl")
+            rows[code]["jsonl_build"], rows[code]["jsonl_index_mb"] = _full_build(
+                code, env[code], dump, dump_index, args, lambda code, what: say(code, what + " from one JSONL file"))
+    if args.no_folder:  # what follows needs the folder's index
+        return [rows[code] for code in codes]
 
     for code in codes:
         if (code / "indexer" / "duplicates.py").is_file():  # code that detects duplicates while indexing
             say(code, "duplicate detection cost")
-            rows[code]["detection"], _ = _run_worker(code, env[code], ["_detection", str(index_dir[code])])
+            rows[code]["detection"], _, _ = _run_worker(code, env[code], ["_detection", str(index_dir[code])])
 
     if not args.no_incremental:
         for code in codes:
             say(code, "incremental (1 % of files changed)")
             originals = corpora.change_files(Path(corpus.root), 0.01, marker=f"run{time.time_ns()}")
             try:
-                inc, inc_peak = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
+                inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
             finally:
                 corpora.restore_files(originals)
             rows[code]["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
@@ -335,7 +362,7 @@ def run_scale(codes: list[Path], corpus, work: Path, args) -> list[dict]:
         for rep in range(args.reps):
             for code in codes:
                 say(code, f"queries, round {rep + 1} of {args.reps}")
-                raw, _ = _run_worker(code, env[code], ["_queries", str(index_dir[code]), "1",
+                raw, _, _ = _run_worker(code, env[code], ["_queries", str(index_dir[code]), "1",
                                                        *(["--no-expand"] if args.no_expand else [])])
                 raws[code].append(raw)
         for code in codes:
@@ -359,10 +386,30 @@ def _merge_rounds(raws: list[dict]) -> dict:
 
 # --------------------------------------------------------------------------- report
 
+def print_builds(rows: list[dict]) -> None:
+    """Full builds side by side: from the folder of files and from one JSON Lines file."""
+    print(f"{'scale':>5} {'code':<14} {'from':<6} {'files':>6} {'MB':>7} {'build s':>8} {'MB/s':>5} {'art/s':>6} "
+          f"{'peakMB':>7} {'CPU%':>5} {'idxMB':>6}")
+    for r in rows:
+        for source, key, size in (("folder", "build", "index_mb"), ("jsonl", "jsonl_build", "jsonl_index_mb")):
+            if (b := r.get(key)) is None:
+                continue
+            files = r["files"] if source == "folder" else 1
+            cpu = b.get("cpu_pct")
+            print(f"{r['scale']:>5} {Path(r['code']).name[:14]:<14} {source:<6} {files:>6} {r['text_mb']:>7.1f} "
+                  f"{b['seconds']:>8.1f} {b['mb_per_s']:>5.2f} {b['articles_per_s']:>6.0f} "
+                  f"{b['peak_tree_rss_mb']:>7.0f} {cpu if cpu is not None else '-':>5} {r[size]:>6.0f}")
+    print()
+
+
 def print_table(rows: list[dict]) -> None:
     kinds = ["word", "words", "phrase", "date", "all", "all/nosnip"]
     head = (f"{'scale':>5} {'code':<14} {'arts':>7} {'MB':>6} {'build s':>8} {'MB/s':>5} {'art/s':>6} "
             f"{'peakMB':>7} {'idxMB':>6} {'incr s':>6} " + " ".join(f"{k:>13}" for k in kinds) + f" {'cli s':>6}")
+    print_builds(rows)
+    rows = [r for r in rows if "build" in r]
+    if not rows:
+        return
     print(head)
     print(" " * 5 + " " * 15 + " " * 70 + "  (query p50/p95 ms)")
     for r in rows:
@@ -436,6 +483,10 @@ def main() -> None:
     parser.add_argument("--cli-runs", type=int, default=5, help="rounds of the khabar search process queries")
     parser.add_argument("--workdir", type=Path, default=None, help="where corpora and indexes go")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--no-jsonl", action="store_true", help="no build from the corpus as one JSON Lines file")
+    parser.add_argument("--no-folder", action="store_true",
+                        help="only the build from one JSON Lines file (no folder build, so no incremental "
+                             "run, queries or search processes either)")
     parser.add_argument("--no-queries", action="store_true")
     parser.add_argument("--no-cli", action="store_true")
     parser.add_argument("--no-expand", action="store_true", help="time queries without blind relevance feedback")
@@ -456,7 +507,8 @@ def main() -> None:
     for scale in [_scale(s) for s in args.scale.split(",") if s]:
         print(f"preparing corpus x{scale} …", file=sys.stderr, flush=True)
         corpus = corpora.prepare(args.shared, work / f"corpus-x{scale}", scale)
-        rows += run_scale(codes, corpus, work, args)
+        dump = None if args.no_jsonl else corpora.prepare_dump(corpus, work / f"dump-x{scale}")
+        rows += run_scale(codes, corpus, work, args, dump)
     print()
     print_table(rows)
     if args.json:

@@ -8,7 +8,10 @@
   Jalali day (``8707060255`` → 1387/07/06, ``13950404000869`` → 1395/04/04);
   Varzesh3 articles have no date.
 
-``prepare(shared, dest, scale)`` writes ``scale`` copies. Copy 0 is the corpus
+``prepare(shared, dest, scale)`` writes ``scale`` copies; ``prepare_dump(corpus, dest)``
+writes the same articles as one JSON Lines file (``articles/dump.jsonl``: each
+copy's IR-News files as records, then its JSON Lines records), the shape of an
+export that a build must split across workers as it does a folder. Copy 0 is the corpus
 as it is; copy ``k`` gets new ids and urls (``…#copy-k``) and dates moved ``k``
 years (364 days, same weekday) into the past, like an archive that keeps
 growing backwards. Text is identical across copies, so the text volume of
@@ -209,6 +212,50 @@ def prepare(shared: Path, dest: Path, scale: int = 1, *, reuse: bool = True) -> 
 
     articles, text_bytes = measure_text(root / "copy-00")
     info = CorpusInfo(str(root), scale, files, articles * scale, text_bytes * scale)
+    info_path.write_text(json.dumps(asdict(info), ensure_ascii=False), encoding="utf-8")
+    return info
+
+
+def prepare_dump(corpus: CorpusInfo, dest: Path, *, reuse: bool = True) -> CorpusInfo:
+    """The articles of ``corpus`` (a folder from :func:`prepare`) as one JSON Lines file under ``dest``.
+
+    Each IR-News file becomes the record its reader makes of it (title, body,
+    keywords, date, source, url), the JSON Lines files' records are copied as
+    they are: the same articles and the same text, so ``text_bytes`` is the
+    folder's. Kept for the same corpus when ``reuse``.
+    """
+    from khabar.indexer.readers import read_file
+
+    dest = Path(dest)
+    info_path = dest / _INFO_FILE
+    if reuse and info_path.is_file():
+        try:
+            info = CorpusInfo(**json.loads(info_path.read_text(encoding="utf-8")))
+            if info.scale == corpus.scale and info.ok and Path(info.root).is_dir():
+                return info
+        except (ValueError, TypeError):
+            pass
+    if dest.exists():
+        shutil.rmtree(dest)
+    root = dest / "articles"
+    root.mkdir(parents=True)
+    records = 0
+    with open(root / "dump.jsonl", "w", encoding="utf-8") as dump:
+        for folder in sorted(Path(corpus.root).glob("copy-*")):
+            for path in sorted((folder / "ir-news").glob("*.txt")):
+                for _, article in read_file(path).articles:
+                    record = {"title": article.title, "body": article.body, "keywords": article.keywords,
+                              "source": article.source, "url": article.url}
+                    if article.date is not None:  # naive UTC, as readers return it
+                        record["date"] = article.date.isoformat() + "+00:00"
+                    dump.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    records += 1
+            for path in sorted((folder / "jsonl").glob("*.jsonl")):
+                for line in path.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        dump.write(line + "\n")
+                        records += 1
+    info = CorpusInfo(str(root), corpus.scale, 1, corpus.articles, corpus.text_bytes)
     info_path.write_text(json.dumps(asdict(info), ensure_ascii=False), encoding="utf-8")
     return info
 

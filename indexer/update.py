@@ -35,8 +35,9 @@ from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
 from .walk import article_files, is_under, name_problem
 
-# Below this many files a process pool costs more than it saves.
+# Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
+PARALLEL_MIN_BYTES = 8 * 1024 * 1024
 _WRITER_MEMORY_MB = 256
 
 
@@ -320,12 +321,38 @@ def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run)
             indexed, ids = _snapshot(searcher.reader())
         counts = _count_under(ids, roots.absent)
         run.summary.kept, run.summary.empty = _kept(counts, roots.absent, index_dir), _empty(counts, roots.absent)
-        _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run), on_commit=run.finishing.begin,
-                    on_phase=run.on_phase)
+        found = _walk(indexed, roots, run)
+        # Much to read (a new dump, say): analysed in writer processes, as in a fresh build,
+        # not on one core in one growing segment. Many small changed files are read in a pool
+        # and written here, which costs less than starting writers.
+        writer_procs = _workers(run) if found.size >= PARALLEL_MIN_BYTES else 0
+        left_out = _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run, found,
+                                                         1 if writer_procs else None),
+                               writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
     finally:
         ix.close()
     meta.roots = roots.remembered
     meta.save(index_dir)
+    _report_left_out(left_out, found, indexed, run)
+
+
+def _workers(run: _Run) -> int:
+    return run.procs if run.procs is not None else (os.cpu_count() or 1)
+
+
+def _report_left_out(left_out: list[tuple[str, str]], found: _Walked, indexed: dict[str, _FileState],
+                     run: _Run) -> None:
+    """Articles whose analysis failed in a writer process: counted as added (or updated)
+    when they were handed over, now as skipped, and named."""
+    for label, why in left_out:
+        path = next((path for path, _ in found.to_read
+                     if label.startswith(path) and label[len(path):len(path) + 1] in ("", "#")), "")
+        if path in indexed and run.summary.updated:
+            run.summary.updated -= 1
+        else:
+            run.summary.added -= 1
+        run.summary.skipped += 1
+        run.on_problem(f"{label}: {why}")
 
 
 def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
@@ -335,18 +362,21 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     building = building_dir(index_dir)
     claim(retired_dir(index_dir))  # the swap will need that name: refused now, not after the build
     remembered = sorted(set(roots.remembered))
+    found = _walk({}, roots, run)  # before the build's folder is made: a Ctrl-C here leaves nothing behind
     make_folder(building, IndexMeta(SCHEMA_VERSION, remembered, complete=False))
-    workers = run.procs if run.procs is not None else (os.cpu_count() or 1)
+    workers = _workers(run)
     writer_procs, read_procs = 0, run.procs
-    if sum(1 for _ in article_files(roots.walk)) >= _PARALLEL_MIN_FILES:
+    if found.wants_workers():
         # Analysis and segment writing, the bulk of the cost, run in one
-        # worker process per core (indexer/segment_writer.py); files are then
-        # read in this process. forkserver keeps the lock out of the workers.
+        # worker process per core (indexer/segment_writer.py), in batches of
+        # documents whatever file they come from: one big JSON Lines, CSV or
+        # WARC file is spread over the workers as a folder of files is. Files
+        # are then read in this process. forkserver keeps the lock out of the workers.
         writer_procs, read_procs = workers, 1
     try:
         ix = create_in(str(building), build_schema())
         try:
-            left_out = _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, read_procs),
+            left_out = _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, found, read_procs),
                                    writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
         finally:
             ix.close()
@@ -355,10 +385,7 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
         _discard(building)
         raise
     swap_in_rebuilt(index_dir)
-    for label, why in left_out:  # articles whose analysis failed in a worker (all counted as added)
-        run.summary.added -= 1
-        run.summary.skipped += 1
-        run.on_problem(f"{label}: {why}")
+    _report_left_out(left_out, found, {}, run)
 
 
 def _discard(folder: Path) -> None:
@@ -440,14 +467,26 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
     return files, ids
 
 
-def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _Roots, run: _Run,
-           procs: int | None = None) -> None:
-    """Add, update and remove what changed on disk; ``procs`` reading processes (default: the run's)."""
-    on_problem, on_duplicate, summary = run.on_problem, run.on_duplicate, run.summary
-    procs = run.procs if procs is None else procs
-    on_disk: set[str] = set()
-    to_read: list[tuple[str, str]] = []
-    readable: Counter[str] = Counter()  # per file: articles indexed, or 1 when unchanged
+@dataclass(slots=True)
+class _Walked:
+    """The article files on disk, and those that changed since the index saw them."""
+
+    on_disk: set[str] = field(default_factory=set)
+    to_read: list[tuple[str, str]] = field(default_factory=list)  # (path, stamp)
+    readable: Counter[str] = field(default_factory=Counter)  # per file: articles indexed, or 1 when unchanged
+    size: int = 0  # bytes of the files to read
+
+    def wants_workers(self) -> bool:
+        """Whether writer processes pay for what a fresh build reads: many files, or
+        :data:`PARALLEL_MIN_BYTES` (one large dump held everything on one core before)."""
+        return len(self.to_read) >= _PARALLEL_MIN_FILES or self.size >= PARALLEL_MIN_BYTES
+
+
+def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
+    """Walk the folders once: files that cannot be read and files that are no articles
+    are reported; unchanged ones (by size and mtime) counted."""
+    on_problem, summary = run.on_problem, run.summary
+    walked = _Walked()
 
     def ignore(path: Path, kind: str) -> None:
         summary.ignored[kind] += 1
@@ -459,14 +498,25 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
             continue
-        on_disk.add(key)
+        walked.on_disk.add(key)
         stamp = _stamp(path)
         known = indexed.get(key)
         if known is not None and known.stamp == stamp:
             summary.unchanged += 1
-            readable[key] += 1
+            walked.readable[key] += 1
         else:
-            to_read.append((key, stamp))
+            walked.to_read.append((key, stamp))
+            walked.size += int(stamp.split(":", 1)[0] or 0)
+    return walked
+
+
+def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _Roots, run: _Run,
+           found: _Walked, procs: int | None = None) -> None:
+    """Add, update and remove what changed on disk (``found`` by :func:`_walk`);
+    ``procs`` reading processes (default: the run's)."""
+    on_problem, on_duplicate, summary = run.on_problem, run.on_duplicate, run.summary
+    procs = run.procs if procs is None else procs
+    on_disk, to_read, readable = found.on_disk, found.to_read, found.readable
 
     walked = [str(p) for p in roots.walk]
     kept = list(roots.absent)
