@@ -69,7 +69,7 @@ class InvertingSegmentWriter(SegmentWriter):
         anything is written, so a document that fails leaves no trace."""
         prepared = []
         for name, value, field in given_fields(self, fields):
-            items = self._inverted(field, value) if field.indexed else []
+            items = self.inverted(field, value) if field.indexed else []
             stored = fields.get(f"_stored_{name}", value)
             column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
             prepared.append((name, field, items, stored, column))
@@ -92,7 +92,7 @@ class InvertingSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     @staticmethod
-    def _inverted(field, value) -> list:
+    def inverted(field, value) -> list:
         """One field's ``(term, freq, weight, value bytes)`` of a document."""
         # Analysed text gives str terms (encoded once per segment, at flush);
         # keys, dates and numbers come through Whoosh's own field indexing.

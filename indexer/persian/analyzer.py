@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .terms import PersianTermFilter, cached_terms, index_term
-from .tokenizer import WORD_PATTERN, PersianTokenizer
+from .pieces import piece_words
+from .terms import PersianTermFilter
+from .tokenizer import PersianTokenizer
 
 
 class PersianAnalyzer(CompositeAnalyzer):
@@ -21,12 +22,10 @@ class PersianAnalyzer(CompositeAnalyzer):
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
         """Each term of ``text`` with its word positions; stopwords keep their position."""
+        # Each piece's terms are made once per process (pieces.py).
+        terms = [term for piece in piece_words(text) for term in piece.terms]
         found: dict[str, list[int]] = {}
-        known = cached_terms()  # a dict lookup per word, the function only for new words
-        for position, word in enumerate(WORD_PATTERN.findall(text)):
-            term = known.get(word)
-            if term is None:
-                term = index_term(word)
+        for position, term in enumerate(terms):
             if term:
                 if term in found:
                     found[term].append(position)
