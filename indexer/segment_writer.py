@@ -30,6 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
+from .persian.written import WrittenWordSet
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
 SEGMENT_POSTINGS = 1_500_000
@@ -94,28 +95,32 @@ class InvertingSegmentWriter(SegmentWriter):
     @staticmethod
     def inverted(field, value) -> list:
         """One field's ``(term, freq, weight, value bytes)`` of a document."""
-        # Analysed text gives str terms (encoded once per segment, at flush);
-        # keys, dates and numbers come through Whoosh's own field indexing.
-        if isinstance(field.format, CompactPositions):
+        # Analysed text and written forms give str terms (encoded once per segment,
+        # at flush); keys, dates and numbers come through Whoosh's own field indexing.
+        if isinstance(field.format, (CompactPositions, WrittenWordSet)):
             return list(field.format.word_values(value, field.analyzer, mode="index"))
         return list(field.index(value))
 
     def _add_postings(self, name: str, items: list, docnum: int) -> int:
         """Add one field's postings of a document; its length (sum of frequencies)."""
-        table = self._terms.setdefault(name, {})
-        length = 0
+        table = self._terms.get(name)
+        if table is None:
+            table = self._terms[name] = {}
+        length = positioned = 0
         for term, freq, weight, vbytes in items:
-            postings = table.get(term)
-            if postings is None:
+            try:
+                postings = table[term]
+            except KeyError:
                 postings = table[term] = _Postings()
             postings.ids.append(docnum)
             postings.weights.append(weight)
             if vbytes:
                 postings.values.append(vbytes)
-                # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
-                # memory; the spelling field's (a document number each) must not add segments.
-                self.posting_count += 1
+                positioned += 1
             length += freq
+        # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
+        # memory; the spelling field's (a document number each) must not add segments.
+        self.posting_count += positioned
         return length
 
     def _flush_segment(self):

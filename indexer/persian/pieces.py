@@ -63,7 +63,7 @@ def piece_words(text: str) -> list[PieceWords]:
         return found
     cache = _pieces
     pieces = text.split()
-    found = [cache.get(piece) for piece in pieces]  # one lookup a piece: most were seen before
+    found = list(map(cache.get, pieces))  # one lookup a piece: most were seen before
     if None in found:
         for i, made in enumerate(found):
             if made is None:
