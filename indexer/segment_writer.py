@@ -52,6 +52,22 @@ class _Postings:
         self.values: list[bytes] = []
 
 
+class _Documents:
+    """One term's postings in a field holding neither frequencies nor positions (the
+    spelling field's forms): document numbers only, every weight the field's boost."""
+
+    __slots__ = ("ids", "boost")
+    values: list[bytes] = []  # no posting has a value (never added to)
+
+    def __init__(self, boost: float) -> None:
+        self.ids = array("I")
+        self.boost = boost
+
+    @property
+    def weights(self) -> array:
+        return array("f", [self.boost]) * len(self.ids)
+
+
 class InvertingSegmentWriter(SegmentWriter):
     """A SegmentWriter that inverts in memory and writes each posting list whole."""
 
@@ -81,7 +97,10 @@ class InvertingSegmentWriter(SegmentWriter):
         for name, field, items, stored, column in prepared:
             length = 0
             if field.indexed:
-                counted = self._add_postings(name, items, docnum)
+                if isinstance(field.format, WrittenWordSet):
+                    counted = self._add_documents(name, items, docnum, field.format.field_boost)
+                else:
+                    counted = self._add_postings(name, items, docnum)
                 if field.scorable:  # as Whoosh: lengths of scored fields only
                     length = counted
                     lengths = self._lengths.setdefault(name, array("I"))
@@ -122,6 +141,20 @@ class InvertingSegmentWriter(SegmentWriter):
         # memory; the spelling field's (a document number each) must not add segments.
         self.posting_count += positioned
         return length
+
+    def _add_documents(self, name: str, items: list, docnum: int, boost: float) -> int:
+        """:meth:`_add_postings` for a field without frequencies or positions (every
+        weight ``boost``): half the work a posting, as the spelling field has as many as the text."""
+        table = self._terms.get(name)
+        if table is None:
+            table = self._terms[name] = {}
+        for term, _freq, _weight, _value in items:
+            try:
+                table[term].ids.append(docnum)
+            except KeyError:
+                postings = table[term] = _Documents(boost)
+                postings.ids.append(docnum)
+        return len(items)
 
     def _flush_segment(self):
         self.perdocwriter.close()

@@ -22,15 +22,16 @@ class PersianAnalyzer(CompositeAnalyzer):
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
         """Each term of ``text`` with its word positions; stopwords keep their position."""
-        # Each piece's terms are made once per process (pieces.py).
-        terms = [term for piece in piece_words(text) for term in piece.terms]
         found: dict[str, list[int]] = {}
-        for position, term in enumerate(terms):
-            if term:
-                if term in found:
-                    found[term].append(position)
-                else:
-                    found[term] = [position]
+        position = 0
+        for piece in piece_words(text):  # each piece's terms made once per process (pieces.py)
+            for term in piece.terms:
+                if term:
+                    if term in found:
+                        found[term].append(position)
+                    else:
+                        found[term] = [position]
+                position += 1
         return found
 
 
