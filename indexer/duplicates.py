@@ -37,7 +37,7 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN
 
 from .persian.folding import fold
-from .persian.pieces import folded_words, piece_words
+from .persian.pieces import CODES, folded_words, piece_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -93,7 +93,7 @@ def word_codes(text: str) -> list[int]:
     """A stable 32-bit code of each of :func:`words`, read from the pieces the
     index's other fields analyse (:func:`indexer.persian.pieces.piece_words`):
     an article's body is split and looked up once for all of them."""
-    return [code for piece in piece_words(text) for code in piece.codes]
+    return [code for codes in piece_words(text, CODES) for code in codes]
 
 
 def _by_piece(text: str, cache: dict[str, tuple], make) -> list:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .pieces import piece_words
+from .pieces import TERMS, piece_words
 from .terms import PersianTermFilter
 from .tokenizer import PersianTokenizer
 
@@ -24,8 +24,8 @@ class PersianAnalyzer(CompositeAnalyzer):
         """Each term of ``text`` with its word positions; stopwords keep their position."""
         found: dict[str, list[int]] = {}
         position = 0
-        for piece in piece_words(text):  # each piece's terms made once per process (pieces.py)
-            for term in piece.terms:
+        for terms in piece_words(text, TERMS):  # each piece's terms made once per process
+            for term in terms:
                 if term:
                     if term in found:
                         found[term].append(position)

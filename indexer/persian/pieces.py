@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from typing import NamedTuple
 
 from .folding import fold, written_form
 from .terms import index_term
@@ -23,14 +22,6 @@ from .tokenizer import WORD_PATTERN, WRITTEN_WORD
 
 # A folded word of a signature: letters and digits, split at punctuation and ZWNJ.
 FOLDED_WORD = re.compile(r"[^\W_]+")
-
-
-class PieceWords(NamedTuple):
-    """What each analysis reads in one white-space piece."""
-
-    terms: tuple[str, ...]  # the index term of each tokenizer word, "" for a stopword (it keeps its position)
-    forms: tuple[str, ...]  # the written forms (did-you-mean), empty ones left out
-    codes: tuple[int, ...]  # a stable 32-bit code of each folded word, in order
 
 
 def folded_words(text: str) -> list[str]:
@@ -43,38 +34,65 @@ def word_code(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
-def _made(piece: str) -> PieceWords:
-    forms = (written_form(word) for word in WRITTEN_WORD.findall(piece))
-    return PieceWords(tuple(index_term(word) for word in WORD_PATTERN.findall(piece)),
-                      tuple(form for form in forms if form),
-                      tuple(word_code(word) for word in folded_words(piece)))
+def _terms(piece: str) -> tuple[str, ...]:
+    return tuple(index_term(word) for word in WORD_PATTERN.findall(piece))
 
+
+def _forms(piece: str) -> tuple[str, ...]:
+    forms = (written_form(word) for word in WRITTEN_WORD.findall(piece))
+    return tuple(form for form in forms if form)
+
+
+def _codes(piece: str) -> tuple[int, ...]:
+    return tuple(word_code(word) for word in folded_words(piece))
+
+
+# The readings of a piece, by their index in a cached entry: each is made when first
+# asked for (a search's feedback reads only terms; indexing reads all three).
+TERMS, FORMS, CODES = 0, 1, 2
+_MAKERS = (_terms, _forms, _codes)
 
 _CACHED_MAX = 300_000  # distinct pieces kept per process; cleared when full
-_pieces: dict[str, PieceWords] = {}
+_pieces: dict[str, list] = {}  # piece → [terms, forms, codes], None where not yet made
 _RECENT_MAX = 4  # texts whose pieces are kept: an article's text is read by more than one field
-_recent: dict[str, list[PieceWords]] = {}
+_recent: dict[str, tuple[list[str], list[list]]] = {}
 
 
-def piece_words(text: str) -> list[PieceWords]:
-    """The :class:`PieceWords` of each white-space piece of ``text``, in order."""
-    found = _recent.get(text)
-    if found is not None:
-        return found
+def _entries(text: str) -> tuple[list[str], list[list]]:
+    """``text``'s white-space pieces and their cache entries."""
+    known = _recent.get(text)
+    if known is not None:
+        return known
     cache = _pieces
     pieces = text.split()
-    found = list(map(cache.get, pieces))  # one lookup a piece: most were seen before
-    if None in found:
-        for i, made in enumerate(found):
-            if made is None:
-                piece = pieces[i]
-                made = cache.get(piece)  # a piece twice in a text is made once
-                if made is None:
+    entries = list(map(cache.get, pieces))  # one lookup a piece: most were seen before
+    if None in entries:
+        for i, entry in enumerate(entries):
+            if entry is None:
+                entry = cache.get(pieces[i])  # a piece twice in a text gets one entry
+                if entry is None:
                     if len(cache) >= _CACHED_MAX:
                         cache.clear()
-                    made = cache[piece] = _made(piece)
-                found[i] = made
+                    entry = cache[pieces[i]] = [None, None, None]
+                entries[i] = entry
     if len(_recent) >= _RECENT_MAX:
         _recent.clear()
-    _recent[text] = found
+    _recent[text] = pieces, entries
+    return pieces, entries
+
+
+def piece_words(text: str, reading: int) -> list[tuple]:
+    """One reading (:data:`TERMS`, :data:`FORMS` or :data:`CODES`) of each
+    white-space piece of ``text``, in order: a tuple of its words' terms ("" for a
+    stopword, which keeps its position), written forms (empty ones left out) or codes."""
+    pieces, entries = _entries(text)
+    found = [entry[reading] for entry in entries]
+    if None in found:
+        make = _MAKERS[reading]
+        for i, made in enumerate(found):
+            if made is None:
+                made = entries[i][reading]  # made for the same piece earlier in this text
+                if made is None:
+                    made = entries[i][reading] = make(pieces[i])
+                found[i] = made
     return found

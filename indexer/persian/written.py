@@ -21,15 +21,18 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Existence
 
 from .folding import written_form
-from .pieces import piece_words
+from .pieces import FORMS, piece_words
 from .stateless import Stateless
 from .tokenizer import WRITTEN_WORD, ZWNJ
 
+# The pattern and the folding live beside the index terms' (tokenizer.py, folding.py), where
+# pieces.py reads them too; the vocabulary's readers keep importing them from here.
 __all__ = ["WRITTEN_WORD", "ZWNJ", "WrittenWordSet", "written_analyzer", "written_form", "written_words"]
+
 
 def written_words(text: str) -> set[str]:
     """The distinct vocabulary forms of ``text`` (each piece's forms made once per process: :mod:`.pieces`)."""
-    return {form for piece in piece_words(text) for form in piece.forms}
+    return {form for forms in piece_words(text, FORMS) for form in forms}
 
 
 class WrittenTokenizer(Stateless, Tokenizer):
