@@ -29,7 +29,6 @@ column (:class:`SignatureField`).
 from __future__ import annotations
 
 import re
-import zlib
 from functools import lru_cache
 
 from typing import TYPE_CHECKING
@@ -38,6 +37,7 @@ from whoosh.columns import FixedBytesColumn
 from whoosh.fields import COLUMN
 
 from .persian.folding import fold
+from .persian.pieces import CODES, folded_words, piece_words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,21 +80,20 @@ def _mix() -> tuple:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of ``text``, in order.
+    """The folded words of ``text``, in order (:func:`indexer.persian.pieces.folded_words`).
 
     Folding a whole article (``str.translate`` over a dict) and matching the
-    tokenizer's pattern took most of the time of a signature; the text is split
-    at white space instead, and each distinct piece is folded and split into
-    words (at punctuation and ZWNJ) once per process.
+    pattern took most of the time of a comparison; the text is split at white
+    space instead, and each distinct piece is folded and split once per process.
     """
-    return _by_piece(text, _PIECE_WORDS, lambda piece: tuple(_WORD.findall(fold(piece))))
+    return _by_piece(text, _PIECE_WORDS, lambda piece: tuple(folded_words(piece)))
 
 
 def word_codes(text: str) -> list[int]:
-    """A stable 32-bit hash of each of :func:`words` (crc32: stable across
-    processes, where ``hash`` is not), kept per white-space piece: one lookup a
-    piece, where a lookup of each word as well cost a third of a signature's time."""
-    return _by_piece(text, _PIECE_CODES, lambda piece: tuple(zlib.crc32(word.encode()) for word in words(piece)))
+    """A stable 32-bit code of each of :func:`words`, read from the pieces the
+    index's other fields analyse (:func:`indexer.persian.pieces.piece_words`):
+    an article's body is split and looked up once for all of them."""
+    return [code for codes in piece_words(text, CODES) for code in codes]
 
 
 def _by_piece(text: str, cache: dict[str, tuple], make) -> list:
@@ -110,10 +109,8 @@ def _by_piece(text: str, cache: dict[str, tuple], make) -> list:
     return found
 
 
-_WORD = re.compile(r"[^\W_]+")
 _PIECE_WORDS: dict[str, tuple[str, ...]] = {}
-_PIECE_CODES: dict[str, tuple[int, ...]] = {}
-_CACHED_MAX = 200_000  # pieces or words kept per process (~50 MB at most)
+_CACHED_MAX = 200_000  # pieces kept per process (~50 MB at most)
 
 
 def shingle_hashes(text: str) -> np.ndarray:

@@ -33,6 +33,7 @@ from whoosh.writing import SegmentWriter
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
 from .merge import MERGE_FACTOR, Leveled, merge_full_levels
+from .persian.written import WrittenWordSet
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
 SEGMENT_POSTINGS = 1_500_000
@@ -54,6 +55,22 @@ class _Postings:
         self.values: list[bytes] = []
 
 
+class _Documents:
+    """One term's postings in a field holding neither frequencies nor positions (the
+    spelling field's forms): document numbers only, every weight the field's boost."""
+
+    __slots__ = ("ids", "boost")
+    values: list[bytes] = []  # no posting has a value (never added to)
+
+    def __init__(self, boost: float) -> None:
+        self.ids = array("I")
+        self.boost = boost
+
+    @property
+    def weights(self) -> array:
+        return array("f", [self.boost]) * len(self.ids)
+
+
 class InvertingSegmentWriter(SegmentWriter):
     """A SegmentWriter that inverts in memory and writes each posting list whole."""
 
@@ -72,7 +89,7 @@ class InvertingSegmentWriter(SegmentWriter):
         anything is written, so a document that fails leaves no trace."""
         prepared = []
         for name, value, field in given_fields(self, fields):
-            items = self._inverted(field, value) if field.indexed else []
+            items = self.inverted(field, value) if field.indexed else []
             stored = fields.get(f"_stored_{name}", value)
             column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
             prepared.append((name, field, items, stored, column))
@@ -83,7 +100,10 @@ class InvertingSegmentWriter(SegmentWriter):
         for name, field, items, stored, column in prepared:
             length = 0
             if field.indexed:
-                counted = self._add_postings(name, items, docnum)
+                if isinstance(field.format, WrittenWordSet):
+                    counted = self._add_documents(name, items, docnum, field.format.field_boost)
+                else:
+                    counted = self._add_postings(name, items, docnum)
                 if field.scorable:  # as Whoosh: lengths of scored fields only
                     length = counted
                     lengths = self._lengths.setdefault(name, array("I"))
@@ -95,31 +115,49 @@ class InvertingSegmentWriter(SegmentWriter):
         self.docnum += 1
 
     @staticmethod
-    def _inverted(field, value) -> list:
+    def inverted(field, value) -> list:
         """One field's ``(term, freq, weight, value bytes)`` of a document."""
-        # Analysed text gives str terms (encoded once per segment, at flush);
-        # keys, dates and numbers come through Whoosh's own field indexing.
-        if isinstance(field.format, CompactPositions):
+        # Analysed text and written forms give str terms (encoded once per segment,
+        # at flush); keys, dates and numbers come through Whoosh's own field indexing.
+        if isinstance(field.format, (CompactPositions, WrittenWordSet)):
             return list(field.format.word_values(value, field.analyzer, mode="index"))
         return list(field.index(value))
 
     def _add_postings(self, name: str, items: list, docnum: int) -> int:
         """Add one field's postings of a document; its length (sum of frequencies)."""
-        table = self._terms.setdefault(name, {})
-        length = 0
+        table = self._terms.get(name)
+        if table is None:
+            table = self._terms[name] = {}
+        length = positioned = 0
         for term, freq, weight, vbytes in items:
-            postings = table.get(term)
-            if postings is None:
+            try:
+                postings = table[term]
+            except KeyError:
                 postings = table[term] = _Postings()
             postings.ids.append(docnum)
             postings.weights.append(weight)
             if vbytes:
                 postings.values.append(vbytes)
-                # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
-                # memory; the spelling field's (a document number each) must not add segments.
-                self.posting_count += 1
+                positioned += 1
             length += freq
+        # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
+        # memory; the spelling field's (a document number each) must not add segments.
+        self.posting_count += positioned
         return length
+
+    def _add_documents(self, name: str, items: list, docnum: int, boost: float) -> int:
+        """:meth:`_add_postings` for a field without frequencies or positions (every
+        weight ``boost``): half the work a posting, as the spelling field has as many as the text."""
+        table = self._terms.get(name)
+        if table is None:
+            table = self._terms[name] = {}
+        for term, _freq, _weight, _value in items:
+            try:
+                table[term].ids.append(docnum)
+            except KeyError:
+                postings = table[term] = _Documents(boost)
+                postings.ids.append(docnum)
+        return len(items)
 
     def _flush_segment(self):
         self.perdocwriter.close()

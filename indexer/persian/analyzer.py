@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
-from .terms import PersianTermFilter, cached_terms, index_term
-from .tokenizer import WORD_PATTERN, PersianTokenizer
+from .pieces import TERMS, piece_words
+from .terms import PersianTermFilter
+from .tokenizer import PersianTokenizer
 
 
 class PersianAnalyzer(CompositeAnalyzer):
@@ -22,16 +23,15 @@ class PersianAnalyzer(CompositeAnalyzer):
     def term_positions(self, text: str) -> dict[str, list[int]]:
         """Each term of ``text`` with its word positions; stopwords keep their position."""
         found: dict[str, list[int]] = {}
-        known = cached_terms()  # a dict lookup per word, the function only for new words
-        for position, word in enumerate(WORD_PATTERN.findall(text)):
-            term = known.get(word)
-            if term is None:
-                term = index_term(word)
-            if term:
-                if term in found:
-                    found[term].append(position)
-                else:
-                    found[term] = [position]
+        position = 0
+        for terms in piece_words(text, TERMS):  # each piece's terms made once per process
+            for term in terms:
+                if term:
+                    if term in found:
+                        found[term].append(position)
+                    else:
+                        found[term] = [position]
+                position += 1
         return found
 
 

@@ -31,6 +31,13 @@ _DIGITS = {chr(0x06F0 + i): str(i) for i in range(10)} | {chr(0x0660 + i): str(i
 _WORD_BREAKS = {"\u200c": " ", "\u00a0": " ", "\u200e": " ", "\u200f": " "}
 
 FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | dict.fromkeys(_DROPPED))
+# The did-you-mean vocabulary's light folding (indexer/persian/written.py): letters
+# folded for index terms that a reader sees as spelled differently stay as written.
+_KEPT_AS_WRITTEN = "آأإؤئةۀ"
+WRITTEN_TABLE = {
+    code: value for code, value in FOLD_TABLE.items()
+    if chr(code) not in _KEPT_AS_WRITTEN and not chr(code).isdigit()
+}
 # One character for one character: a match on a folded line slices the raw line.
 LINE_FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | _WORD_BREAKS)
 
@@ -38,6 +45,11 @@ LINE_FOLD_TABLE = str.maketrans(_LETTERS | _DIGITS | _WORD_BREAKS)
 def fold(text: str) -> str:
     """Fold letter variants, digits and marks; lowercase Latin."""
     return text.translate(FOLD_TABLE).lower()
+
+
+def written_form(word: str) -> str:
+    """The vocabulary form of a word as typed or written (see indexer/persian/written.py)."""
+    return word.translate(WRITTEN_TABLE).lower()
 
 
 def keyword_key(keyword: str) -> str:

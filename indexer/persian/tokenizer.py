@@ -19,6 +19,12 @@ WORD_PATTERN = re.compile(
     rf"\d+(?:[.٫,٬]\d+)+|(?:[^\W_]|[{WORD_MARKS}])+"
 )
 
+ZWNJ = "\u200c"
+# A word as written (the did-you-mean vocabulary, indexer/persian/written.py):
+# letters and in-word marks, ZWNJ only between letters; no digits.
+_LETTER = rf"(?:[^\W\d_]|[{WORD_MARKS}])"
+WRITTEN_WORD = re.compile(rf"{_LETTER}+(?:{ZWNJ}{_LETTER}+)*")
+
 
 def word_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """Yield (word, start, end) for every word in ``text``."""

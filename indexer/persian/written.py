@@ -14,55 +14,25 @@ Numbers are not spelling, and are left out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
 from whoosh.formats import Existence
 
-from .folding import FOLD_TABLE
+from .folding import written_form
+from .pieces import FORMS, piece_words
 from .stateless import Stateless
-from .tokenizer import WORD_MARKS
+from .tokenizer import WRITTEN_WORD, ZWNJ
 
-ZWNJ = "\u200c"
-# Letters folded for index terms that a reader sees as spelled differently.
-_KEPT_AS_WRITTEN = "آأإؤئةۀ"
-WRITTEN_TABLE = {
-    code: value for code, value in FOLD_TABLE.items()
-    if chr(code) not in _KEPT_AS_WRITTEN and not chr(code).isdigit()
-}
-# A word: letters and in-word marks, ZWNJ only between letters; no digits.
-_LETTER = rf"(?:[^\W\d_]|[{WORD_MARKS}])"
-WRITTEN_WORD = re.compile(rf"{_LETTER}+(?:{ZWNJ}{_LETTER}+)*")
-
-
-def written_form(word: str) -> str:
-    """The vocabulary form of a word as typed or written (see the module docstring)."""
-    return word.translate(WRITTEN_TABLE).lower()
-
-
-_CACHE_LIMIT = 1_000_000
-_form_cache: dict[str, str] = {}
+# The pattern and the folding live beside the index terms' (tokenizer.py, folding.py), where
+# pieces.py reads them too; the vocabulary's readers keep importing them from here.
+__all__ = ["WRITTEN_WORD", "ZWNJ", "WrittenWordSet", "written_analyzer", "written_form", "written_words"]
 
 
 def written_words(text: str) -> set[str]:
-    """The distinct vocabulary forms of ``text``.
-
-    Forms are cached by the word as written, as index terms are
-    (:func:`indexer.persian.terms.index_term`): a word costs a dict lookup.
-    """
-    cache = _form_cache
-    forms = set()
-    for word in set(WRITTEN_WORD.findall(text)):
-        form = cache.get(word)
-        if form is None:
-            form = written_form(word)
-            if len(cache) < _CACHE_LIMIT:
-                cache[word] = form
-        forms.add(form)
-    forms.discard("")
-    return forms
+    """The distinct vocabulary forms of ``text`` (each piece's forms made once per process: :mod:`.pieces`)."""
+    return {form for forms in piece_words(text, FORMS) for form in forms}
 
 
 class WrittenTokenizer(Stateless, Tokenizer):
