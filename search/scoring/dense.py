@@ -154,14 +154,24 @@ def position_codes(np, found, docs, offset: int):
     (a :class:`search.scoring.postings.PostingList`) in ``docs``, ascending."""
     ids = np.frombuffer(found.ids, dtype=np.uint32)
     at = np.searchsorted(ids, docs)
-    lengths = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)
-    ends = np.cumsum(lengths)
-    # Each value: a 4-byte count, then one 4-byte delta per position.
-    first_word = (ends[at] - lengths[at]) // 4 + 1
-    counts = lengths[at] // 4 - 1
+    lengths = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)[at]
+    starts = np.cumsum(np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64))[at] - lengths
+    # Each value (indexer/codec.py CompactPositions): a type code byte, then the
+    # position deltas in the narrowest of 1, 2 or 4 bytes that holds them.
+    data = np.frombuffer(found.blob, dtype=np.uint8)
+    widths = np.left_shift(1, data[starts].astype(np.int64))
+    counts = (lengths - 1) // widths
     before = np.cumsum(counts) - counts
-    words = np.frombuffer(found.blob, dtype="<u4")
-    deltas = words[np.repeat(first_word - before, counts) + np.arange(counts.sum())].astype(np.int64)
+    deltas = np.empty(int(counts.sum()), dtype=np.int64)
+    for width, dtype in ((1, "<u1"), (2, "<u2"), (4, "<u4")):
+        chosen = np.flatnonzero(widths == width)
+        if not len(chosen):
+            continue
+        wanted = counts[chosen]
+        size = wanted * width
+        read = np.repeat(starts[chosen] + 1 - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        slots = np.repeat(before[chosen] - (np.cumsum(wanted) - wanted), wanted) + np.arange(int(wanted.sum()))
+        deltas[slots] = data[read].view(dtype)
     running = np.cumsum(deltas)
     positions = running - np.repeat(running[before] - deltas[before], counts)
     owners = np.repeat(docs, counts)
