@@ -21,7 +21,14 @@ class PersianAnalyzer(CompositeAnalyzer):
         super().__init__(PersianTokenizer(), PersianTermFilter())
 
     def term_positions(self, text: str) -> dict[str, list[int]]:
-        """Each term of ``text`` with its word positions; stopwords keep their position."""
+        """Each term of ``text`` with its word positions; stopwords keep their position.
+
+        The answer is shared, not copied: callers only read it. The one text asked for last
+        is answered again from memory, as the combined field and the forward index
+        (indexer/forward.py) ask for the same article text one after the other.
+        """
+        if text is _LAST_ANALYSED[0]:
+            return _LAST_ANALYSED[1]
         found: dict[str, list[int]] = {}
         position = 0
         for terms in piece_words(text, TERMS):  # each piece's terms made once per process
@@ -32,7 +39,13 @@ class PersianAnalyzer(CompositeAnalyzer):
                     else:
                         found[term] = [position]
                 position += 1
+        _LAST_ANALYSED[:] = [text, found]
         return found
+
+
+# The text term_positions answered last (compared by identity) and its answer: in this
+# module, not on the analyzer, which is pickled into the index's schema.
+_LAST_ANALYSED: list = [None, None]
 
 
 def persian_analyzer() -> PersianAnalyzer:
