@@ -169,6 +169,26 @@ def _jsonl_line(record: dict, copy: int) -> str:
     return json.dumps(out, ensure_ascii=False)
 
 
+def _prepared(info_path: Path, scale: int) -> CorpusInfo | None:
+    """The corpus a finished earlier run prepared for ``scale`` (its info file beside it), if any."""
+    if not info_path.is_file():
+        return None
+    try:
+        info = CorpusInfo(**json.loads(info_path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError):
+        return None
+    return info if info.scale == scale and info.ok and Path(info.root).is_dir() else None
+
+
+def _fresh_articles_folder(dest: Path) -> Path:
+    """``dest/articles``, empty: what the benchmark prepared at ``dest`` before is replaced."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    root = dest / "articles"
+    root.mkdir(parents=True)
+    return root
+
+
 def prepare(shared: Path, dest: Path, scale: int = 1, *, reuse: bool = True) -> CorpusInfo:
     """Write ``scale`` copies of the benchmark corpus under ``dest`` (replaced).
 
@@ -177,17 +197,9 @@ def prepare(shared: Path, dest: Path, scale: int = 1, *, reuse: bool = True) -> 
     shared = Path(shared)
     dest = Path(dest)
     info_path = dest / _INFO_FILE
-    if reuse and info_path.is_file():
-        try:
-            info = CorpusInfo(**json.loads(info_path.read_text(encoding="utf-8")))
-            if info.scale == scale and info.ok and Path(info.root).is_dir():
-                return info
-        except (ValueError, TypeError):
-            pass
-    if dest.exists():
-        shutil.rmtree(dest)
-    root = dest / "articles"
-    root.mkdir(parents=True)
+    if reuse and (info := _prepared(info_path, scale)) is not None:
+        return info
+    root = _fresh_articles_folder(dest)
 
     irnews = sorted((shared / _IRNEWS).glob("*.txt"))
     if not irnews:
@@ -228,17 +240,9 @@ def prepare_dump(corpus: CorpusInfo, dest: Path, *, reuse: bool = True) -> Corpu
 
     dest = Path(dest)
     info_path = dest / _INFO_FILE
-    if reuse and info_path.is_file():
-        try:
-            info = CorpusInfo(**json.loads(info_path.read_text(encoding="utf-8")))
-            if info.scale == corpus.scale and info.ok and Path(info.root).is_dir():
-                return info
-        except (ValueError, TypeError):
-            pass
-    if dest.exists():
-        shutil.rmtree(dest)
-    root = dest / "articles"
-    root.mkdir(parents=True)
+    if reuse and (info := _prepared(info_path, corpus.scale)) is not None:
+        return info
+    root = _fresh_articles_folder(dest)
     records = 0
     with open(root / "dump.jsonl", "w", encoding="utf-8") as dump:
         for folder in sorted(Path(corpus.root).glob("copy-*")):

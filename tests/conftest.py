@@ -14,6 +14,21 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 REPO = Path(__file__).resolve().parents[1]
 
 
+
+def bundled_documents(limit: int) -> list[dict]:
+    """Real articles as the index's fields (schema.article_fields): the first ``limit``
+    files of the bundled sample corpus."""
+    from khabar.indexer.readers import read_file
+    from khabar.indexer.schema import article_fields
+
+    docs = []
+    for path in sorted((REPO / "corpus").rglob("*.txt"))[:limit]:
+        for key, article in read_file(path).articles:
+            docs.append(article_fields(article.id or str(path) + key, article, path=str(path),
+                                       digest="digest", stamp="stamp"))
+    return docs
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")

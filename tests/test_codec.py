@@ -12,22 +12,10 @@ from whoosh.index import create_in
 from khabar.indexer.codec import INLINE_POSTINGS, CompactPositions, KhabarCodec
 from khabar.indexer.persian.written import written_words
 from khabar.indexer.persian.analyzer import persian_analyzer
-from khabar.indexer.readers import read_file
-from khabar.indexer.schema import SPELLING, article_fields, build_schema
+from khabar.indexer.schema import SPELLING, build_schema
 from khabar.indexer.segment_writer import IndexWriter, InvertingSegmentWriter, ParallelWriter, merge_small_segments
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def _documents(limit: int) -> list[dict]:
-    """Real articles: the bundled sample corpus (enough for posting lists of several blocks)."""
-    docs = []
-    for path in sorted((REPO / "corpus").rglob("*.txt"))[:limit]:
-        for key, article in read_file(path).articles:
-            docs.append(article_fields(article.id or str(path) + key, article, path=str(path),
-                                       digest="digest", stamp="stamp"))
-    return docs
+from conftest import FIXTURES, REPO, bundled_documents
 
 
 def _stock_schema():
@@ -52,7 +40,7 @@ def _build(folder: Path, schema, docs: list[dict], writer_class=None, **writer_o
 
 @pytest.fixture(scope="module")
 def indexes(tmp_path_factory):
-    docs = _documents(160)
+    docs = bundled_documents(160)
     base = tmp_path_factory.mktemp("codec")
     stock = _build(base / "w3", _stock_schema(), docs)
     # Whoosh's SegmentWriter (incremental updates) and the in-memory inverter (fresh builds).
@@ -141,7 +129,7 @@ def test_the_index_is_smaller_than_w3s(indexes):
 def test_spelling_frequencies_hold_through_deletions_and_merges(tmp_path):
     """The did-you-mean vocabulary's counts are those of the live articles after
     incremental runs delete articles and their segments are merged."""
-    docs = _documents(160)
+    docs = bundled_documents(160)
     ix = create_in(str(tmp_path), build_schema())
     for start in range(0, len(docs), 40):  # four incremental runs: four segments
         writer = IndexWriter(ix, codec=KhabarCodec())
@@ -203,7 +191,7 @@ def test_schema_text_fields_use_compact_positions():
 
 def test_parallel_build_in_several_segments_holds_the_same_postings(tmp_path):
     """Fresh builds: worker processes, each finishing a segment every N postings."""
-    docs = _documents(160)
+    docs = bundled_documents(160)
     single = _build(tmp_path / "single", build_schema(), docs, codec=KhabarCodec()).reader()
     parallel_ix = _build(tmp_path / "parallel", build_schema(), docs, ParallelWriter,
                          procs=2, segment_postings=5_000, batchsize=20, codec=KhabarCodec())

@@ -9,21 +9,10 @@ from whoosh.index import create_in
 
 from khabar.indexer.codec import KhabarCodec
 from khabar.indexer.merge import Leveled, merge_full_levels
-from khabar.indexer.readers import read_file
-from khabar.indexer.schema import article_fields, build_schema
+from khabar.indexer.schema import build_schema
 from khabar.indexer.segment_writer import ParallelWriter
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _documents(limit: int) -> list[dict]:
-    """Real articles: the bundled sample corpus."""
-    docs = []
-    for path in sorted((REPO / "corpus").rglob("*.txt"))[:limit]:
-        for key, article in read_file(path).articles:
-            docs.append(article_fields(article.id or str(path) + key, article, path=str(path),
-                                       digest="digest", stamp="stamp"))
-    return docs
+from conftest import bundled_documents
 
 
 def _build(folder: Path, docs: list[dict], **options):
@@ -55,7 +44,7 @@ def _by_id(reader) -> dict:
 
 
 def test_merged_segments_hold_what_unmerged_ones_do(tmp_path):
-    docs = _documents(160)
+    docs = bundled_documents(160)
     # Tiny segments (a few articles each), as a large corpus makes them: many without merging.
     unmerged = _build(tmp_path / "unmerged", docs, segment_postings=1_500, merge_factor=1)
     merged = _build(tmp_path / "merged", docs, segment_postings=1_500, merge_factor=2)
@@ -70,7 +59,7 @@ def test_merged_segments_hold_what_unmerged_ones_do(tmp_path):
 
 
 def test_segments_of_one_level_become_one_of_the_next_and_their_files_go(tmp_path):
-    docs = _documents(60)
+    docs = bundled_documents(60)
     ix = _build(tmp_path / "ix", docs, segment_postings=10**9, merge_factor=1)  # a segment per worker
     segments = ix._segments()
     assert len(segments) == 2
