@@ -154,8 +154,9 @@ def position_codes(np, found, docs, offset: int):
     (a :class:`search.scoring.postings.PostingList`) in ``docs``, ascending."""
     ids = np.frombuffer(found.ids, dtype=np.uint32)
     at = np.searchsorted(ids, docs)
-    lengths = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)[at]
-    starts = np.cumsum(np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64))[at] - lengths
+    every_length = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)
+    lengths = every_length[at]
+    starts = np.cumsum(every_length)[at] - lengths
     # Each value (indexer/codec.py CompactPositions): a type code byte, then the
     # position deltas in the narrowest of 1, 2 or 4 bytes that holds them.
     data = np.frombuffer(found.blob, dtype=np.uint8)
