@@ -19,7 +19,9 @@ taking turns at each step (builds, incremental runs, query rounds, each
   (``corpora.prepare_dump``; ``--no-jsonl`` leaves it out, ``--no-folder`` times it alone);
 * index size on disk;
 * incremental run after editing 1 % of the files (``update_index`` with the
-  remembered folders, as ``khabar index`` does), then the files are restored;
+  remembered folders, as ``khabar index`` does), then the files are restored; one
+  after adding 1,000 new articles (``corpora.add_articles``), and one after
+  deleting them again; each with its peak RSS;
 * query latency through ``search.engine.search`` (the CLI's path: opens the index
   per query, top 10, snippets) p50/p95 per kind: one word, 2–5 words, quoted
   phrase, date-filtered (Jalali --from/--to), each with snippets and without
@@ -46,6 +48,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -138,15 +141,21 @@ def _worker_index(index_dir: str, root: str | None, rebuild: bool) -> dict:
     }
 
 
+DETECTION_SAMPLE = 20_000  # articles: at 1M, every body at once would hold ~8 GB of str
+
+
 def _worker_detection(index_dir: str) -> dict:
-    """The CPU cost of duplicate detection in a build: every body's MinHash signature
-    (``indexer.duplicates.signature``, what the build computes per article) worked out
-    again in this one process, from a cold start (no word cache)."""
+    """The CPU cost of duplicate detection in a build: the MinHash signature of every
+    body (``indexer.duplicates.signature``, what the build computes per article), or of
+    DETECTION_SAMPLE spread evenly over the index, worked out again in this one process,
+    from a cold start (no word cache)."""
     from whoosh.index import open_dir
 
     duplicates = _module("indexer.duplicates")
     with open_dir(index_dir).searcher() as searcher:
-        bodies = [searcher.stored_fields(docnum).get("body") or "" for docnum in searcher.reader().all_doc_ids()]
+        docnums = list(searcher.reader().all_doc_ids())
+        step = max(1, len(docnums) // DETECTION_SAMPLE)
+        bodies = [searcher.stored_fields(docnum).get("body") or "" for docnum in docnums[::step]]
     start = time.process_time()
     for body in bodies:
         duplicates.signature(body)
@@ -355,6 +364,19 @@ def run_scale(codes: list[Path], corpus, work: Path, args, dump=None) -> list[di
             finally:
                 corpora.restore_files(originals)
             rows[code]["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
+        for code in codes:
+            # New articles (copy number = scale: ids no copy has), then the same ones gone again,
+            # which also leaves the index as it was for the query rounds and later runs.
+            say(code, f"incremental ({ADDED_ARTICLES:,} new articles)")
+            added = corpora.add_articles(Path(corpus.root), corpus.scale, ADDED_ARTICLES)
+            try:
+                inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
+                rows[code]["added"] = {**inc, "peak_tree_rss_mb": round(inc_peak, 1)}
+            finally:
+                shutil.rmtree(added)
+            say(code, f"incremental (the {ADDED_ARTICLES:,} removed again)")
+            inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
+            rows[code]["removed"] = {**inc, "peak_tree_rss_mb": round(inc_peak, 1)}
 
     if not args.no_queries:
         # One timed run of each query per worker, --reps workers per folder, taking turns.
@@ -445,11 +467,19 @@ def print_table(rows: list[dict]) -> None:
                   f"articles {detection['cpu_s']:.1f} s CPU in one process ({detection['us_per_article']:.0f} µs "
                   f"each), beside a {r['build']['seconds']:.0f} s build on {os.cpu_count()} cores")
     for r in rows:
+        steps = [(what, r[key]) for what, key in (("1 % of files changed", "incremental"),
+                                                   (f"{ADDED_ARTICLES:,} new articles", "added"),
+                                                   ("the same removed", "removed")) if key in r]
+        if steps:
+            print(f"incremental x{r['scale']} {Path(r['code']).name}: " + "; ".join(
+                f"{what} {s['seconds']:.1f} s, {s['peak_tree_rss_mb']:.0f} MB ({s['summary']})" for what, s in steps))
+    for r in rows:
         zero = r.get("queries", {}).get("zero_hit_queries")
         if zero:
             print(f"note: x{r['scale']} {Path(r['code']).name}: queries with no hits: {zero}")
 
 
+ADDED_ARTICLES = 1000  # the issue's "adding 1,000 new articles" incremental run
 SCALE_1M = 114  # copies of the 8,773-article set: 1,000,122 articles, ~4.2 GB of text
 
 

@@ -320,6 +320,25 @@ def restore_files(originals: dict[Path, bytes]) -> None:
         path.write_bytes(data)
 
 
+def add_articles(root: Path, copy: int, count: int = 1000) -> Path:
+    """``count`` IR-News articles of ``root``'s first copy written again as copy ``copy``
+    (new urls and ids, dates moved back: articles the index has not seen) in a new
+    folder under ``root``, which is returned; deleting it undoes this."""
+    root = Path(root)
+    sources = sorted((root / "copy-00" / "ir-news").glob("*.txt"))[:count]
+    if len(sources) < count:
+        raise FileNotFoundError(f"fewer than {count} IR-News files under {root / 'copy-00' / 'ir-news'}")
+    folder = root / f"added-{copy:03d}"
+    if folder.exists():  # left by an interrupted run of this benchmark
+        shutil.rmtree(folder)
+    (folder / "ir-news").mkdir(parents=True)
+    for source in sources:
+        text = source.read_bytes().decode("utf-8", errors="surrogateescape")
+        (folder / "ir-news" / source.name).write_bytes(
+            _irnews_copy(text, copy).encode("utf-8", errors="surrogateescape"))
+    return folder
+
+
 if __name__ == "__main__":
     import argparse
 
