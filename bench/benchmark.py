@@ -18,10 +18,10 @@ taking turns at each step (builds, incremental runs, query rounds, each
 * the same full build from the same articles as one JSON Lines file
   (``corpora.prepare_dump``; ``--no-jsonl`` leaves it out, ``--no-folder`` times it alone);
 * index size on disk;
-* incremental run after editing 1 % of the files (``update_index`` with the
-  remembered folders, as ``khabar index`` does), then the files are restored; one
-  after adding 1,000 new articles (``corpora.add_articles``), and one after
-  deleting them again; each with its peak RSS;
+* incremental runs (``update_index`` with the remembered folders, as ``khabar index``
+  does), each with its peak RSS: nothing changed, 1,000 new articles added
+  (``corpora.add_articles``), the same deleted, 1 % of the files edited, the same
+  files restored (see ``_incremental_runs``);
 * query latency through ``search.engine.search`` (the CLI's path: opens the index
   per query, top 10, snippets) p50/p95 per kind: one word, 2–5 words, quoted
   phrase, date-filtered (Jalali --from/--to), each with snippets and without
@@ -327,6 +327,40 @@ def _full_build(code: Path, env: dict[str, str], corpus, index_dir: Path, args, 
     return build, index_mb
 
 
+def _incremental_runs(code: Path, env: dict[str, str], corpus, index_dir: Path, say) -> dict:
+    """Incremental runs (``update_index`` with the remembered folders, as ``khabar index``
+    does), each timed with its peak memory, each leaving the index matching the files:
+
+    * ``unchanged``: nothing changed (it also brings an index kept from an earlier run
+      up to date with the files, so that the runs after it measure only their change);
+    * ``added`` / ``removed``: ADDED_ARTICLES new articles (copy number = scale: ids no
+      copy has), then the same deleted again;
+    * ``incremental``: 1 % of the files edited; ``restored``: the same files put back,
+      a second run of 1 % changed.
+    """
+    import corpora
+
+    def run(what: str) -> dict:
+        say(code, f"incremental ({what})")
+        inc, peak, _ = _run_worker(code, env, ["_index", str(index_dir), "-"], sample_memory=True)
+        return {**inc, "peak_tree_rss_mb": round(peak, 1)}
+
+    runs = {"unchanged": run("nothing changed")}
+    added = corpora.add_articles(Path(corpus.root), corpus.scale, ADDED_ARTICLES)
+    try:
+        runs["added"] = run(f"{ADDED_ARTICLES:,} new articles")
+    finally:
+        shutil.rmtree(added)
+    runs["removed"] = run(f"the {ADDED_ARTICLES:,} deleted again")
+    originals = corpora.change_files(Path(corpus.root), 0.01, marker=f"run{time.time_ns()}")
+    try:
+        runs["incremental"] = {**run("1 % of files changed"), "changed_files": len(originals)}
+    finally:
+        corpora.restore_files(originals)
+    runs["restored"] = {**run("the same files restored"), "changed_files": len(originals)}
+    return runs
+
+
 def run_scale(codes: list[Path], corpus, work: Path, args, dump=None) -> list[dict]:
     """Every measurement of one scale, the code folders taking turns at each step;
     ``dump``: the same corpus as one JSON Lines file, built from too."""
@@ -357,26 +391,7 @@ def run_scale(codes: list[Path], corpus, work: Path, args, dump=None) -> list[di
 
     if not args.no_incremental:
         for code in codes:
-            say(code, "incremental (1 % of files changed)")
-            originals = corpora.change_files(Path(corpus.root), 0.01, marker=f"run{time.time_ns()}")
-            try:
-                inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
-            finally:
-                corpora.restore_files(originals)
-            rows[code]["incremental"] = {**inc, "changed_files": len(originals), "peak_tree_rss_mb": round(inc_peak, 1)}
-        for code in codes:
-            # New articles (copy number = scale: ids no copy has), then the same ones gone again,
-            # which also leaves the index as it was for the query rounds and later runs.
-            say(code, f"incremental ({ADDED_ARTICLES:,} new articles)")
-            added = corpora.add_articles(Path(corpus.root), corpus.scale, ADDED_ARTICLES)
-            try:
-                inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
-                rows[code]["added"] = {**inc, "peak_tree_rss_mb": round(inc_peak, 1)}
-            finally:
-                shutil.rmtree(added)
-            say(code, f"incremental (the {ADDED_ARTICLES:,} removed again)")
-            inc, inc_peak, _ = _run_worker(code, env[code], ["_index", str(index_dir[code]), "-"], sample_memory=True)
-            rows[code]["removed"] = {**inc, "peak_tree_rss_mb": round(inc_peak, 1)}
+            rows[code].update(_incremental_runs(code, env[code], corpus, index_dir[code], say))
 
     if not args.no_queries:
         # One timed run of each query per worker, --reps workers per folder, taking turns.
@@ -467,9 +482,11 @@ def print_table(rows: list[dict]) -> None:
                   f"articles {detection['cpu_s']:.1f} s CPU in one process ({detection['us_per_article']:.0f} µs "
                   f"each), beside a {r['build']['seconds']:.0f} s build on {os.cpu_count()} cores")
     for r in rows:
-        steps = [(what, r[key]) for what, key in (("1 % of files changed", "incremental"),
+        steps = [(what, r[key]) for what, key in (("nothing changed", "unchanged"),
                                                    (f"{ADDED_ARTICLES:,} new articles", "added"),
-                                                   ("the same removed", "removed")) if key in r]
+                                                   ("the same deleted", "removed"),
+                                                   ("1 % of files changed", "incremental"),
+                                                   ("the same restored", "restored")) if key in r]
         if steps:
             print(f"incremental x{r['scale']} {Path(r['code']).name}: " + "; ".join(
                 f"{what} {s['seconds']:.1f} s, {s['peak_tree_rss_mb']:.0f} MB ({s['summary']})" for what, s in steps))
