@@ -26,9 +26,10 @@ import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing.connection import wait
 
 from .errors import EXIT_FAILED, KhabarError
@@ -160,24 +161,30 @@ class WorkerPool:
         else:
             self.stop()
 
-    def imap(self, items: list, chunksize: int) -> Iterator:
-        """``function(item)`` for every item, in order; two chunks in flight per worker."""
-        chunks = [items[start:start + chunksize] for start in range(0, len(items), chunksize)]
+    def imap(self, items: Iterable, chunksize: int) -> Iterator:
+        """``function(item)`` for every item, in order; two chunks in flight per worker.
+        ``items`` is taken a chunk at a time, as workers are free for it."""
+        source = iter(items)
         done: dict[int, list] = {}
         sent = 0
+        exhausted = False
 
         def send(worker: _Worker) -> None:
-            nonlocal sent
-            if sent < len(chunks):
-                worker.connection.send(chunks[sent])
-                worker.in_flight.append(sent)
-                sent += 1
+            nonlocal sent, exhausted
+            chunk = [] if exhausted else list(islice(source, chunksize))
+            if not chunk:
+                exhausted = True
+                return
+            worker.connection.send(chunk)
+            worker.in_flight.append(sent)
+            sent += 1
 
         try:
             for _ in range(2):
                 for worker in self._workers:
                     send(worker)
-            for number in range(len(chunks)):
+            number = 0
+            while number < sent:
                 while number not in done:
                     busy = {worker.connection: worker for worker in self._workers if worker.in_flight}
                     for connection in wait(list(busy)):
@@ -185,6 +192,7 @@ class WorkerPool:
                         done[worker.in_flight.popleft()] = self._receive(worker)
                         send(worker)
                 yield from done.pop(number)
+                number += 1
         except BaseException:  # GeneratorExit included: the caller stopped early
             self.stop()
             raise

@@ -17,6 +17,7 @@ import hashlib
 import os
 import shlex
 import stat
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .article import Article, Note, NotAnArticle, UnreadableArticle
+from .article_ids import ArticleIds
 from .children import WorkerPool, ctrl_c_ignored
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .readers import READS, iter_file, read_file
@@ -119,8 +121,14 @@ class UpdateSummary:
 
 @dataclass(slots=True)
 class _FileState:
+    """A file the index holds: as it was when read, its number in the run's
+    :class:`ArticleIds`, and how many of its articles the index holds."""
+
     stamp: str
     digest: str
+    number: int
+    articles: int = 0
+    on_disk: bool = False  # found by this run's walk
 
 
 @dataclass(slots=True)
@@ -283,14 +291,15 @@ def _articles_under(index_dir: Path, folders: Iterable[str]) -> dict[str, int]:
     ix = FileStorage(str(index_dir), supports_mmap=False, readonly=True).open_index()
     try:
         with ix.searcher() as searcher:
-            _files, ids = _snapshot(searcher.reader())
+            files, _ids = _snapshot(searcher.reader())
     finally:
         ix.close()
-    return _count_under(ids, folders)
+    return _count_under(files, folders)
 
 
-def _count_under(ids: dict[str, str], folders: Iterable[str]) -> dict[str, int]:
-    return {folder: sum(1 for path in ids.values() if is_under(path, [folder])) for folder in folders}
+def _count_under(files: dict[str, _FileState], folders: Iterable[str]) -> dict[str, int]:
+    return {folder: sum(state.articles for path, state in files.items() if is_under(path, [folder]))
+            for folder in folders}
 
 
 def _kept(counts: dict[str, int], absent: dict[str, bool], index_dir: Path) -> list[KeptFolder]:
@@ -319,7 +328,7 @@ def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run)
     try:
         with ix.searcher() as searcher:
             indexed, ids = _snapshot(searcher.reader())
-        counts = _count_under(ids, roots.absent)
+        counts = _count_under(indexed, roots.absent)
         run.summary.kept, run.summary.empty = _kept(counts, roots.absent, index_dir), _empty(counts, roots.absent)
         found = _walk(indexed, roots, run)
         # Much to read (a new dump, say): analysed in writer processes, as in a fresh build,
@@ -345,7 +354,7 @@ def _report_left_out(left_out: list[tuple[str, str]], found: _Walked, indexed: d
     """Articles whose analysis failed in a writer process: counted as added (or updated)
     when they were handed over, now as skipped, and named."""
     for label, why in left_out:
-        path = next((path for path, _ in found.to_read
+        path = next((path for path in found.to_read
                      if label.startswith(path) and label[len(path):len(path) + 1] in ("", "#")), "")
         if path in indexed and run.summary.updated:
             run.summary.updated -= 1
@@ -376,7 +385,7 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
     try:
         ix = create_in(str(building), build_schema())
         try:
-            left_out = _write_once(ix, lambda writer: _apply(writer, {}, {}, roots, run, found, read_procs),
+            left_out = _write_once(ix, lambda writer: _apply(writer, {}, ArticleIds(), roots, run, found, read_procs),
                                    writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
         finally:
             ix.close()
@@ -447,34 +456,67 @@ class _Finishing:
         self._stack.close()
 
 
-def _snapshot(reader) -> tuple[dict[str, _FileState], dict[str, str]]:
-    """What the index holds: file path → state, and article id → file path.
+def _snapshot(reader) -> tuple[dict[str, _FileState], ArticleIds]:
+    """What the index holds: file path → state, and its article ids.
 
     Read from columns only: loading stored fields (whole bodies) took 16 s
-    of every incremental run on 140k articles, the columns under 3 s.
+    of every incremental run on 140k articles, the columns under 3 s. The
+    columns are read a document at a time, not listed whole: at a million
+    articles the four lists held ~350 MB at once.
     """
-    if reader.doc_count_all() == 0:  # an index of no article (a folder nothing could be read in) has no columns
-        return {}, {}
-    paths, stamps, digests, doc_ids = (
-        list(reader.column_reader(name)) for name in (PATH, FILE_STAMP, FILE_HASH, "id")
-    )
     files: dict[str, _FileState] = {}
-    ids: dict[str, str] = {}
-    for docnum in reader.all_doc_ids():  # live documents only
-        path = paths[docnum]
-        files[path] = _FileState(stamps[docnum], digests[docnum])
-        ids[doc_ids[docnum]] = path
+    ids = ArticleIds(reader.doc_count())
+    if reader.doc_count_all() == 0:  # an index of no article (a folder nothing could be read in) has no columns
+        return files, ids
+    columns = [reader.column_reader(name) for name in (PATH, FILE_STAMP, FILE_HASH, "id")]
+    live = iter(reader.all_doc_ids())  # ascending, deleted documents left out
+    wanted = next(live, -1)
+    for docnum, (path, stamp, digest, doc_id) in enumerate(zip(*columns)):
+        if docnum != wanted:
+            continue
+        wanted = next(live, -1)
+        state = files.get(path)
+        if state is None:
+            state = files[path] = _FileState(stamp, digest, ids.new_file(path))
+        state.articles += 1
+        ids.add(doc_id, state.number)
     return files, ids
 
 
-@dataclass(slots=True)
 class _Walked:
-    """The article files on disk, and those that changed since the index saw them."""
+    """The article files on disk that changed since the index saw them, and which
+    walked folders hold a readable article.
 
-    on_disk: set[str] = field(default_factory=set)
-    to_read: list[tuple[str, str]] = field(default_factory=list)  # (path, stamp)
-    readable: Counter[str] = field(default_factory=Counter)  # per file: articles indexed, or 1 when unchanged
-    size: int = 0  # bytes of the files to read
+    Compact, since a run holds it from the walk to the commit: the paths, and
+    each file's size and mtime in arrays (a list of (path, stamp) tuples, a set
+    of every path and a counter per file took ~480 bytes a file, 280 MB for
+    the 584,250 files of the million-article benchmark).
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        self.to_read: list[str] = []
+        self._sizes = array("q")  # -1: the file could not be stat'ed (its stamp is "")
+        self._mtimes = array("q")
+        self.size = 0  # bytes of the files to read
+        self._roots = [str(root) for root in roots]
+        self.readable_roots: set[str] = set()  # walked folders where an article is held or was read
+
+    def add(self, path: str, stamp: str) -> None:
+        size, _, mtime = stamp.partition(":")
+        self.to_read.append(path)
+        self._sizes.append(int(size) if stamp else -1)
+        self._mtimes.append(int(mtime) if stamp else 0)
+        self.size += int(size or 0)
+
+    def files(self) -> Iterator[tuple[str, str, int]]:
+        """Each file to read: its path, stamp and size."""
+        for path, size, mtime in zip(self.to_read, self._sizes, self._mtimes):
+            yield path, (f"{size}:{mtime}" if size >= 0 else ""), max(size, 0)
+
+    def readable(self, path: str) -> None:
+        """``path`` holds an article (indexed now or before): its folders are not unread."""
+        if len(self.readable_roots) < len(self._roots):
+            self.readable_roots.update(root for root in self._roots if is_under(path, [root]))
 
     def wants_workers(self) -> bool:
         """Whether writer processes pay for what a fresh build reads: many files, or
@@ -486,7 +528,7 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
     """Walk the folders once: files that cannot be read and files that are no articles
     are reported; unchanged ones (by size and mtime) counted."""
     on_problem, summary = run.on_problem, run.summary
-    walked = _Walked()
+    walked = _Walked(roots.walk)
 
     def ignore(path: Path, kind: str) -> None:
         summary.ignored[kind] += 1
@@ -498,43 +540,40 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
             continue
-        walked.on_disk.add(key)
         stamp = _stamp(path)
         known = indexed.get(key)
+        if known is not None:
+            known.on_disk = True
         if known is not None and known.stamp == stamp:
             summary.unchanged += 1
-            walked.readable[key] += 1
+            walked.readable(key)
         else:
-            walked.to_read.append((key, stamp))
-            walked.size += int(stamp.split(":", 1)[0] or 0)
+            walked.add(key, stamp)
     return walked
 
 
-def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _Roots, run: _Run,
+def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Roots, run: _Run,
            found: _Walked, procs: int | None = None) -> None:
     """Add, update and remove what changed on disk (``found`` by :func:`_walk`);
     ``procs`` reading processes (default: the run's)."""
     on_problem, on_duplicate, summary = run.on_problem, run.on_duplicate, run.summary
     procs = run.procs if procs is None else procs
-    on_disk, to_read, readable = found.on_disk, found.to_read, found.readable
 
     walked = [str(p) for p in roots.walk]
     kept = list(roots.absent)
-    live_ids = dict(ids)
-    ids_of: dict[str, list[str]] = {}
-    for doc_id, path in ids.items():
-        ids_of.setdefault(path, []).append(doc_id)
 
     def forget(path: str) -> int:
         """Drop a file's articles from the index; how many there were."""
         writer.delete_by_term(PATH, path)
-        dropped = ids_of.pop(path, [])
-        for doc_id in dropped:
-            live_ids.pop(doc_id, None)
-        return len(dropped)
+        state = indexed.get(path)
+        if state is None:
+            return 0
+        ids.drop_file(state.number)
+        dropped, state.articles = state.articles, 0
+        return dropped
 
     # Files gone from the folders read; never the articles of a folder that is not there.
-    for path in [p for p in indexed if p not in on_disk and not is_under(p, kept)
+    for path in [p for p, state in indexed.items() if not state.on_disk and not is_under(p, kept)
                  and (is_under(p, walked) or is_under(p, roots.forgotten))]:
         summary.removed += forget(path)
 
@@ -562,7 +601,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             return failed(read, known)
         if known is not None and known.digest == read.digest:
             summary.unchanged += 1  # touched, same content
-            readable[read.path] += 1
+            found.readable(read.path)
             return
         dropped = forget(read.path) if known is not None else 0
         for problem in read.problems:
@@ -574,7 +613,8 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             read.error, read.ignored = str(error), error.kind if isinstance(error, NotAnArticle) else ""
             summary.removed += dropped  # what it held before it broke
             return failed(read, None)
-        readable[read.path] += added
+        if added:
+            found.readable(read.path)
         if known is not None:
             summary.updated += added
         else:
@@ -582,6 +622,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
 
     def add_articles(read: _ReadFile) -> int:
         added = 0
+        number = None  # the file's in ids, once it holds an article
         for key, article in read.articles:
             if isinstance(article, str):  # a streamed file's problems come among its articles
                 report(read.path, article)
@@ -591,9 +632,9 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
             # analysis) fails for that article only: it is named and left out.
             try:
                 doc_id = _doc_id(article, label)
-                if doc_id in live_ids:
+                if (held := ids.file_of(doc_id)) is not None:
                     summary.duplicates += 1
-                    on_duplicate(f"{label}: same article as {live_ids[doc_id]} ({doc_id}), not indexed twice")
+                    on_duplicate(f"{label}: same article as {ids.path(held)} ({doc_id}), not indexed twice")
                     continue
                 fields = article_fields(doc_id, article, path=read.path, digest=read.digest, stamp=read.stamp)
                 writer.add_document(**fields, _label=label)  # whole or not at all (segment_writer.py)
@@ -603,18 +644,20 @@ def _apply(writer, indexed: dict[str, _FileState], ids: dict[str, str], roots: _
                 summary.skipped += 1
                 on_problem(f"{label}: {failure_reason(error)}")
                 continue
-            live_ids[doc_id] = read.path
+            if number is None:
+                number = ids.new_file(read.path)
+            ids.add(doc_id, number)
             added += 1
         return added
 
-    tick = run.progress(len(to_read)) if run.progress else (lambda n: None)
-    with closing(_read_all(to_read, procs, run.fields)) as reads:
+    tick = run.progress(len(found.to_read)) if run.progress else (lambda n: None)
+    with closing(_read_all(found.files(), len(found.to_read), procs, run.fields)) as reads:
         for read in reads:
             tick(1)
             take(read)
     # A folder walked where not one article could be read (and none is held): said, not passed over.
     for root in roots.walk:
-        if root.is_dir() and not any(count for path, count in readable.items() if is_under(path, [str(root)])):
+        if root.is_dir() and str(root) not in found.readable_roots:
             summary.unread.append(str(root))
 
 
@@ -680,13 +723,6 @@ def _streamed(path: str, fields: dict):
         yield "", f"{error.strerror or error}: the rest of the file is not read"
 
 
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
 def _regular_file_bytes(path: str) -> bytes:
     """The bytes of a regular file; anything else (a FIFO, a device) is refused
     before it is read, and a FIFO is opened without waiting for a writer."""
@@ -705,23 +741,32 @@ def _doc_id(article: Article, label: str) -> str:
     return doc_id
 
 
-def _read_all(files: list[tuple[str, str]], procs: int | None, fields: dict | None = None) -> Iterator[_ReadFile]:
-    """The files read, in order; in a pool of worker processes when there are many.
+def _read_all(files: Iterable[tuple[str, str, int]], count: int, procs: int | None,
+              fields: dict | None = None) -> Iterator[_ReadFile]:
+    """The ``count`` files (path, stamp, size) read, in order; in a pool of worker
+    processes when there are many.
 
     Close the iterator when done with it (``contextlib.closing``): a run that
     fails or is interrupted stops the pool then, not whenever it is collected.
     """
     fields = fields or {}
-    small = [(path, stamp, fields) for path, stamp in files if _size(path) <= _READ_WHOLE_MAX]
-    large = [(path, stamp, fields) for path, stamp in files if _size(path) > _READ_WHOLE_MAX]
+    large: list[tuple[str, str, dict]] = []
+
+    def small() -> Iterator[tuple[str, str, dict]]:  # taken as read: no list of every file
+        for path, stamp, size in files:
+            if size > _READ_WHOLE_MAX:
+                large.append((path, stamp, fields))
+            else:
+                yield path, stamp, fields
+
     workers = procs if procs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(small) < _PARALLEL_MIN_FILES:
-        yield from map(_read_one, small)
+    if workers <= 1 or count < _PARALLEL_MIN_FILES:
+        yield from map(_read_one, small())
     else:
         # forkserver, not fork: forked workers would inherit the index's write-lock
         # file and hold it after a killed indexer, locking every later run out.
         # The workers ignore Ctrl-C and exit when this process dies (children.py).
         with WorkerPool(_read_one, workers, name="khabar-reader") as pool:
-            yield from pool.imap(small, chunksize=32)
+            yield from pool.imap(small(), chunksize=32)
     # Large files after the others, here, record by record: memory stays flat.
     yield from map(_stream_one, large)
