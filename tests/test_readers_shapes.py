@@ -16,6 +16,8 @@ from khabar.indexer.article import NotAnArticle, UnreadableArticle
 from khabar.indexer.readers import READS, ignored_kind, read_file
 from khabar.indexer.walk import article_files
 
+from conftest import shared_corpus
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -27,6 +29,35 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ])
 def test_kinds(name, kind):
     assert ignored_kind(Path(name)) == kind
+
+
+def _kind_of_whole_name(name: str) -> str | None:
+    """The kind worked out from the whole name with pathlib, as before names were
+    reduced to their suffixes (the reference for the reduction)."""
+    from khabar.indexer import readers
+
+    path = Path(name)
+    kind = readers._name_kind.__wrapped__(path.name)
+    if kind is not None and kind != "no extension":
+        return kind
+    stem = path.name.split(".", 1)[0].lower()
+    return "notes" if stem in readers.NOTES or stem.startswith(("readme", "license", "licence")) else kind
+
+
+@pytest.mark.parametrize("name", [
+    "a.json.gz", "A.HTML.GZ", "a.pdf.gz", "a.gz", ".gz", "a.", "a..txt", "x.tar.gz.", "..a.txt", "a b.c d.txt",
+    "news.2020.01.txt", "a.verylongsuffix", "a.json.toolong.gz", "README", "readme.txt.gz", "۱۳۹۹.txt", "no dot",
+    "a.TXT", "a.tgz", "a.warc", "a.csv.xz", "SOURCE.txt",
+])
+def test_kinds_from_suffixes_equal_kinds_from_whole_names(name):
+    assert ignored_kind(Path(name)) == _kind_of_whole_name(name)
+
+
+def test_kinds_of_real_corpus_file_names_equal_kinds_from_whole_names():
+    names = {path.name for path in shared_corpus("").rglob("*") if path.is_file()}
+    assert len(names) > 1000
+    for name in sorted(names):
+        assert ignored_kind(Path(name)) == _kind_of_whole_name(name), name
 
 
 def test_the_walk_names_what_it_ignores_and_yields_only_article_files(tmp_path):

@@ -42,6 +42,7 @@ import os
 import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
@@ -129,6 +130,17 @@ def ignored_kind(path: Path) -> str | None:
 
 
 def _suffix_kind(name: str) -> str | None:
+    """What :func:`_name_kind` says of ``name``, worked out once per run of suffixes:
+    a path's suffixes are what follows the first dot of its name (leading dots left
+    out), and a folder of articles has a few kinds of names (pathlib's parsing of
+    every name was most of a walk's time: 33 of 66 s for the 584,250 files of 1M)."""
+    stripped = name.lstrip(".")
+    dot = stripped.find(".")
+    return _name_kind("x" + stripped[dot:] if dot >= 0 else "x")
+
+
+@lru_cache(maxsize=1024)
+def _name_kind(name: str) -> str | None:
     suffixes = _suffixes(name)
     if not suffixes:
         return "no extension"
