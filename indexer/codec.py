@@ -108,13 +108,20 @@ class CompactPositions(Positions):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        term_positions = getattr(analyzer, "term_positions", None)
-        if term_positions is None:
+        found = self.term_positions(value, analyzer)
+        if found is None:
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for term, positions in term_positions(value).items():
+        for term, positions in found.items():
             yield term, len(positions), len(positions) * boost, self.encode(positions)
+
+    @staticmethod
+    def term_positions(value, analyzer) -> dict[str, list[int]] | None:
+        """Each term of ``value`` with its positions, from an analyzer that lists them
+        (None for one that does not): what a segment writer inverts in bulk."""
+        term_positions = getattr(analyzer, "term_positions", None)
+        return None if term_positions is None else term_positions(value)
 
     def encode(self, poslist) -> bytes:
         # A type code byte, then the deltas in the narrowest type that holds them:
@@ -354,6 +361,11 @@ class KhabarFieldWriter(W3FieldWriter):
         """Add a whole posting list of the current term (``lengths``: the field's length per document)."""
         self._postwriter.add_list(ids, weights, values, lengths)
 
+    def add_arrays(self, ids: array, weights: array, value_lengths: array | None, values: bytes, lengths) -> None:
+        """:meth:`add_list` with the values as their lengths and their bytes one after
+        the other (None and b"": no values)."""
+        self._postwriter.add_arrays(ids, weights, value_lengths, values, lengths)
+
 
 class _PreloadedLengths:
     """A per-document reader's field lengths, each field's column read whole."""
@@ -407,6 +419,18 @@ def posting_arrays(reader, fieldname: str, info: KhabarTermInfo):
         matcher._next_block()
 
 
+class _Values:
+    """A block's posting values as their lengths and their bytes one after the other."""
+
+    __slots__ = ("lengths", "blob")
+
+    def __init__(self, lengths: array, blob: bytes) -> None:
+        self.lengths, self.blob = lengths, blob
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
 class ArrayPostingsWriter(W3PostingsWriter):
     def add_posting(self, id_, weight, vbytes, length=None):
         # W3's, without its per-posting type assertions.
@@ -427,12 +451,26 @@ class ArrayPostingsWriter(W3PostingsWriter):
     def add_list(self, ids: array, weights: array, values: list[bytes], lengths) -> None:
         """The postings of a whole term, written block by block: what ``add_posting``
         one at a time gives, without a call per posting."""
+        if values:
+            self.add_arrays(ids, weights, array("I", map(len, values)), b"".join(values), lengths)
+        else:
+            self.add_arrays(ids, weights, None, b"", lengths)
+
+    def add_arrays(self, ids: array, weights: array, value_lengths: array | None, values: bytes, lengths) -> None:
+        """:meth:`add_list` with the values as their lengths and their bytes one after the other."""
         limit = self._blocklimit
+        value_start = 0
         for start in range(0, len(ids), limit):
             block_ids = ids[start : start + limit]
             self._ids = block_ids
             self._weights = weights[start : start + limit]
-            self._values = values[start : start + limit]
+            if value_lengths is not None:
+                block_lengths = value_lengths[start : start + limit]
+                value_end = value_start + sum(block_lengths)
+                self._values = _Values(block_lengths, values[value_start:value_end])
+                value_start = value_end
+            else:
+                self._values = []
             self._maxweight = max(self._weights)
             known = [length for length in map(lengths.__getitem__, block_ids) if length] if lengths else ()
             self._minlength = min(known) if known else None
@@ -483,11 +521,14 @@ class ArrayPostingsWriter(W3PostingsWriter):
             flags |= code << _WEIGHTS_SHIFT
         if values:
             flags |= _HAS_VALUES
-            lengths = array("I", map(len, values))
+            if isinstance(values, _Values):
+                lengths, blob = values.lengths, values.blob
+            else:
+                lengths, blob = array("I", map(len, values)), b"".join(values)
             code = _narrowest(lengths)
             flags |= code << _LENGTHS_SHIFT
             parts.append(_narrowed(lengths, code))
-            parts.append(b"".join(values))
+            parts.append(blob)
         parts[0] = _BLOCK_HEAD.pack(len(ids), flags)
         data = b"".join(parts)
         comp = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0

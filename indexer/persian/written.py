@@ -73,4 +73,8 @@ class WrittenWordSet(Existence):
 
     def word_values(self, value, analyzer, **kwargs):
         boost = self.field_boost
-        return ((word, 1, boost, b"") for word in written_words(value))
+        return ((word, 1, boost, b"") for word in self.forms(value))
+
+    def forms(self, value: str) -> set[str]:
+        """The distinct forms of ``value``: its terms in this field (what the segment writer inverts)."""
+        return written_words(value)
