@@ -116,11 +116,11 @@ class _BulkPostings:
         docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))
         ids = _as_array("I", docs[order])
         if not self.positioned:
-            return terms, ends.tolist(), ids, array("f", [self.boost]) * len(ids), None, b""
+            return terms, ends, ids, array("f", [self.boost]) * len(ids), None, b""
         frequencies = np.frombuffer(self.frequencies, dtype=np.uint32)
         weights = _as_array("f", (frequencies[order] * self.boost).astype(np.float32))
         value_lengths, values = _encoded_positions(frequencies, np.frombuffer(self.positions, dtype=np.uint32), order)
-        return terms, ends.tolist(), ids, weights, value_lengths, values
+        return terms, ends, ids, weights, value_lengths, values
 
 
 def _as_array(typecode: str, values) -> array:
@@ -287,21 +287,9 @@ class InvertingSegmentWriter(SegmentWriter):
 
 
 def _write_bulk(writer, bulk: _BulkPostings, lengths) -> None:
-    """Write a field's postings held in bulk, term by term."""
+    """Write a field's postings held in bulk, every term at once (KhabarFieldWriter.add_terms)."""
     terms, ends, ids, weights, value_lengths, values = bulk.sorted_lists()
-    start = value_start = 0
-    for term, end in zip(terms, ends):
-        writer.start_term(term.encode("utf-8"))
-        if value_lengths is None:
-            writer.add_arrays(ids[start:end], weights[start:end], None, b"", lengths)
-        else:
-            term_lengths = value_lengths[start:end]
-            value_end = value_start + sum(term_lengths)
-            writer.add_arrays(ids[start:end], weights[start:end], term_lengths, values[value_start:value_end],
-                              lengths)
-            value_start = value_end
-        writer.finish_term()
-        start = end
+    writer.add_terms([term.encode("utf-8") for term in terms], ends, ids, weights, value_lengths, values, lengths)
 
 
 def _store(perdoc, name: str, field, stored, length: int, column) -> None:

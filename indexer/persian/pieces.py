@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from operator import itemgetter
 
 from .folding import fold, written_form
 from .terms import index_term
@@ -51,6 +52,7 @@ def _codes(piece: str) -> tuple[int, ...]:
 # asked for (a search's feedback reads only terms; indexing reads all three).
 TERMS, FORMS, CODES = 0, 1, 2
 _MAKERS = (_terms, _forms, _codes)
+_READERS = tuple(map(itemgetter, (TERMS, FORMS, CODES)))
 
 _CACHED_MAX = 300_000  # distinct pieces kept per process; cleared when full
 _pieces: dict[str, list] = {}  # piece → [terms, forms, codes], None where not yet made
@@ -86,7 +88,7 @@ def piece_words(text: str, reading: int) -> list[tuple]:
     white-space piece of ``text``, in order: a tuple of its words' terms ("" for a
     stopword, which keeps its position), written forms (empty ones left out) or codes."""
     pieces, entries = _entries(text)
-    found = [entry[reading] for entry in entries]
+    found = list(map(_READERS[reading], entries))  # no Python code per piece
     if None in found:
         make = _MAKERS[reading]
         for i, made in enumerate(found):
