@@ -62,7 +62,7 @@ _recent: dict[str, tuple[list[str], list[list]]] = {}
 
 def _entries(text: str) -> tuple[list[str], list[list]]:
     """``text``'s white-space pieces and their cache entries."""
-    known = _recent.get(text)
+    known = _recent.get(text) or _end_of_recent(text)
     if known is not None:
         return known
     cache = _pieces
@@ -81,6 +81,18 @@ def _entries(text: str) -> tuple[list[str], list[list]]:
         _recent.clear()
     _recent[text] = pieces, entries
     return pieces, entries
+
+
+def _end_of_recent(text: str) -> tuple[list[str], list[list]] | None:
+    """``text``'s pieces and entries when it ends a text read just before, at white space
+    (an article's body ends its combined text, read first): taken from that text's, not split again."""
+    for whole, (pieces, entries) in _recent.items():
+        if len(whole) > len(text) > 0 and whole.endswith(text):
+            head = whole[: len(whole) - len(text)]
+            if head[-1].isspace() or text[0].isspace():  # no piece crosses the join
+                skip = len(head.split())
+                return pieces[skip:], entries[skip:]
+    return None
 
 
 def piece_words(text: str, reading: int) -> list[tuple]:
