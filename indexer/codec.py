@@ -45,7 +45,7 @@ from whoosh.codec.whoosh3 import (
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
-from whoosh.system import _INT_SIZE
+from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 BLOCK_MAGIC = b"KhB3"
@@ -108,13 +108,20 @@ class CompactPositions(Positions):
     """
 
     def word_values(self, value, analyzer, **kwargs):
-        term_positions = getattr(analyzer, "term_positions", None)
-        if term_positions is None:
+        found = self.term_positions(value, analyzer)
+        if found is None:
             yield from super().word_values(value, analyzer, **kwargs)
             return
         boost = self.field_boost
-        for term, positions in term_positions(value).items():
+        for term, positions in found.items():
             yield term, len(positions), len(positions) * boost, self.encode(positions)
+
+    @staticmethod
+    def term_positions(value, analyzer) -> dict[str, list[int]] | None:
+        """Each term of ``value`` with its positions, from an analyzer that lists them
+        (None for one that does not): what a segment writer inverts in bulk."""
+        term_positions = getattr(analyzer, "term_positions", None)
+        return None if term_positions is None else term_positions(value)
 
     def encode(self, poslist) -> bytes:
         # A type code byte, then the deltas in the narrowest type that holds them:
@@ -174,6 +181,34 @@ def _is_whole(number: float) -> bool:
     return number >= 0 and float(number).is_integer()
 
 
+def term_info_bytes(flags: int, df: int, weight: float, minlength: int, maxlength: int, maxweight: float,
+                    minid: int | None, maxid: int, tail: bytes) -> bytes:
+    """A :class:`KhabarTermInfo`'s bytes: ``flags`` (inline, one block, compressed)
+    and the figures, the lengths as bytes (``length_to_byte``), then ``tail``: the
+    inlined ids' gaps, or the postings' offset and length, as varints."""
+    flags |= 0 if _is_whole(weight) else _TI_FLOAT_WEIGHT
+    flags |= 0 if _is_whole(maxweight) else _TI_FLOAT_MAXWEIGHT
+    flags |= _TI_LENGTHS if minlength or maxlength else 0
+    flags |= _TI_NO_IDS if minid is None else 0
+    out = bytearray((flags,))
+    _put_varint(out, df)
+    if flags & _TI_FLOAT_WEIGHT:
+        out += _FLOAT.pack(weight)
+    else:
+        _put_varint(out, int(weight))
+    if flags & _TI_LENGTHS:
+        out += bytes((minlength, maxlength))
+    if flags & _TI_FLOAT_MAXWEIGHT:
+        out += _FLOAT.pack(maxweight)
+    else:
+        _put_varint(out, int(maxweight))
+    if minid is not None:
+        _put_varint(out, minid)
+        _put_varint(out, maxid - minid)
+    out += tail
+    return bytes(out)
+
+
 class KhabarTermInfo(W3TermInfo):
     """W3's term info (a term's statistics and where its postings are) in varints.
 
@@ -192,39 +227,21 @@ class KhabarTermInfo(W3TermInfo):
     compressed = False  # and that block is compressed
 
     def to_bytes(self) -> bytes:
-        flags = 0
-        weight, maxweight = self._weight, self._maxweight
         minlength = 0 if self._minlength is None else length_to_byte(self._minlength)
-        maxlength = length_to_byte(self._maxlength)
-        flags |= 0 if _is_whole(weight) else _TI_FLOAT_WEIGHT
-        flags |= 0 if _is_whole(maxweight) else _TI_FLOAT_MAXWEIGHT
-        flags |= _TI_LENGTHS if minlength or maxlength else 0
-        flags |= _TI_NO_IDS if self._minid is None else 0
-        flags |= _TI_INLINE if self._inlined is not None else 0
-        flags |= (_TI_ONE_BLOCK if self.one_block else 0) | (_TI_COMPRESSED if self.compressed else 0)
-        out = bytearray((flags,))
-        _put_varint(out, self._df)
-        if flags & _TI_FLOAT_WEIGHT:
-            out += _FLOAT.pack(weight)
-        else:
-            _put_varint(out, int(weight))
-        if flags & _TI_LENGTHS:
-            out += bytes((minlength, maxlength))
-        if flags & _TI_FLOAT_MAXWEIGHT:
-            out += _FLOAT.pack(maxweight)
-        else:
-            _put_varint(out, int(maxweight))
-        if self._minid is not None:
-            _put_varint(out, self._minid)
-            _put_varint(out, self._maxid - self._minid)
         if self._inlined is not None:
             ids = self._inlined[0]
+            tail = bytearray()
             for before, docnum in zip(ids, ids[1:-1]):
-                _put_varint(out, docnum - before)
+                _put_varint(tail, docnum - before)
+            flags = _TI_INLINE
         else:
-            _put_varint(out, self._offset)
-            _put_varint(out, self._length)
-        return bytes(out)
+            tail = bytearray()
+            _put_varint(tail, self._offset)
+            _put_varint(tail, self._length)
+            flags = 0
+        flags |= (_TI_ONE_BLOCK if self.one_block else 0) | (_TI_COMPRESSED if self.compressed else 0)
+        return term_info_bytes(flags, self._df, self._weight, minlength, length_to_byte(self._maxlength),
+                               self._maxweight, self._minid, self._maxid, bytes(tail))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KhabarTermInfo:
@@ -354,6 +371,257 @@ class KhabarFieldWriter(W3FieldWriter):
         """Add a whole posting list of the current term (``lengths``: the field's length per document)."""
         self._postwriter.add_list(ids, weights, values, lengths)
 
+    def add_arrays(self, ids: array, weights: array, value_lengths: array | None, values: bytes, lengths) -> None:
+        """:meth:`add_list` with the values as their lengths and their bytes one after
+        the other (None and b"": no values)."""
+        self._postwriter.add_arrays(ids, weights, value_lengths, values, lengths)
+
+    def add_terms(self, terms: list[bytes], ends, ids: array, weights: array, value_lengths: array | None,
+                  values: bytes, lengths) -> None:
+        """Every term of the current field and its postings, in order: what
+        :meth:`start_term`, :meth:`add_arrays` and :meth:`finish_term` write for each,
+        ``ends`` saying where each term's postings end in the arrays. The lists of
+        one block (most terms: a word in a few articles) are worked out for all the
+        terms at once with numpy, then written; longer lists block by block."""
+        import numpy as np
+
+        postwriter = self._postwriter
+        weights_np = np.frombuffer(weights, dtype=np.float32).astype(np.float64)
+        if not len(terms) or (weights_np < 0).any() or (weights_np != np.floor(weights_np)).any():
+            # Weights that are not counts: the block writer's float path, term by term.
+            _add_each(self, terms, ends, ids, weights, value_lengths, values, lengths)
+            return
+        plan = _OneBlockPlan(np, postwriter._blocklimit, postwriter._compression, np.asarray(ends, dtype=np.int64),
+                             ids, weights_np, value_lengths, lengths)
+        fieldkey = pack_ushort(self._fieldid)
+        postfile, tindex, compression = self._postfile, self._tindex, postwriter._compression
+        starts, ends_list, value_ends = plan.starts.tolist(), plan.ends.tolist(), plan.value_ends.tolist()
+        prefix, prefix_ends, gaps, gap_ends = plan.prefix, plan.prefix_ends.tolist(), plan.gaps, plan.gap_ends.tolist()
+        heads, head_ends = plan.heads, plan.head_ends.tolist()
+        compressed = plan.compressed.tolist()
+        offset = postfile.tell()
+        value_start = prefix_start = gap_start = head_start = 0
+        for i, kind in enumerate(plan.kind.tolist()):
+            term = terms[i]
+            if kind == _LONG:  # more than one block: the block writer's own way
+                self.start_term(term)
+                start, end = starts[i], ends_list[i]
+                self.add_arrays(ids[start:end], weights[start:end],
+                                None if value_lengths is None else value_lengths[start:end],
+                                values[value_start:value_ends[i]], lengths)
+                self.finish_term()
+                offset = postfile.tell()
+            else:
+                head_end = head_ends[i]
+                head = heads[head_start:head_end]
+                head_start = head_end
+                if kind == _INLINE:
+                    gap_end = gap_ends[i]
+                    info = head + gaps[gap_start:gap_end]
+                    gap_start = gap_end
+                else:
+                    prefix_end = prefix_ends[i]
+                    data = prefix[prefix_start:prefix_end] + values[value_start:value_ends[i]]
+                    prefix_start = prefix_end
+                    if compressed[i]:
+                        data = zlib.compress(data, compression)
+                    postfile.write(data)
+                    info = head + _varint(offset) + _varint(len(data))
+                    offset += len(data)
+                _add_term(tindex, fieldkey + term, info)
+            value_start = value_ends[i]
+
+
+def _varint(number: int) -> bytes:
+    if number < 0x80:
+        return _SMALL_VARINTS[number]
+    out = bytearray()
+    _put_varint(out, number)
+    return bytes(out)
+
+
+_SMALL_VARINTS = [bytes((number,)) for number in range(0x80)]
+
+
+def _add_each(writer, terms, ends, ids, weights, value_lengths, values, lengths) -> None:
+    """:meth:`KhabarFieldWriter.add_terms`, a term at a time."""
+    start = value_start = 0
+    for term, end in zip(terms, ends):
+        writer.start_term(term)
+        term_lengths = None if value_lengths is None else value_lengths[start:end]
+        value_end = value_start + (sum(term_lengths) if term_lengths is not None else 0)
+        writer.add_arrays(ids[start:end], weights[start:end], term_lengths, values[value_start:value_end], lengths)
+        writer.finish_term()
+        start, value_start = end, value_end
+
+
+def _add_term(tindex, key: bytes, value: bytes) -> None:
+    """Whoosh's OrderedHashWriter.add, without its checks: the keys come sorted."""
+    dbfile = tindex.dbfile
+    position = dbfile.tell()
+    tindex.index.append(position)
+    dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
+    hashed = tindex.hashfn(key)
+    tindex.buckets[hashed & 255].append((hashed, position))
+    tindex.lastkey = key
+
+
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # the hash file's, before each key and value
+_LONG, _INLINE, _ONE_BLOCK = 0, 1, 2  # how a term's list is written
+
+
+class _OneBlockPlan:
+    """What :meth:`KhabarFieldWriter.add_terms` writes for each term, worked out
+    for all of them at once: its figures (the term info's), how its list is
+    written (:data:`_LONG`, :data:`_INLINE`, :data:`_ONE_BLOCK`), and the bytes
+    of the one-block lists before their values (``prefix``: the block's head,
+    id deltas, weights, value lengths, as ``_write_block`` writes them) and of
+    the inlined lists' gaps, each term's part ending at ``prefix_ends`` and ``gap_ends``."""
+
+    def __init__(self, np, blocklimit: int, compression: int, ends, ids: array, weights, value_lengths: array | None,
+                 lengths) -> None:
+        starts = np.zeros(len(ends), dtype=np.int64)
+        starts[1:] = ends[:-1]
+        self.starts, self.ends = starts, ends
+        df = ends - starts
+        ids_np = np.frombuffer(ids, dtype=np.uint32).astype(np.int64)
+        owner = np.repeat(np.arange(len(ends)), df)  # each posting's term
+        within = np.arange(len(ids_np)) - starts[owner]  # its place in the term's list
+        deltas = ids_np.copy()
+        deltas[1:] -= ids_np[:-1]
+        deltas[starts] = ids_np[starts]  # a block's first id is its own
+        self.df = df
+        self.weight = np.add.reduceat(weights, starts)  # counts: exact as floats
+        self.maxweight = np.maximum.reduceat(weights, starts)
+        all_ones = (np.minimum.reduceat(weights, starts) == 1.0) & (self.maxweight == 1.0)
+        if lengths:
+            field_lengths = np.frombuffer(lengths, dtype=np.uint32)[ids_np].astype(np.int64)
+            known = np.where(field_lengths > 0, field_lengths, np.iinfo(np.int64).max)
+            shortest = np.minimum.reduceat(known, starts)
+            self.minlength = np.where(shortest == np.iinfo(np.int64).max, 0, _length_bytes(np, shortest))
+            self.maxlength = _length_bytes(np, np.maximum.reduceat(field_lengths, starts))
+        else:
+            self.minlength = self.maxlength = np.zeros(len(ends), dtype=np.int64)
+        self.minid, self.maxid = ids_np[starts], ids_np[ends - 1]
+        has_values = value_lengths is not None
+        kind = np.where(df <= blocklimit, _ONE_BLOCK, _LONG)
+        if not has_values:
+            kind[(df <= INLINE_POSTINGS) & all_ones] = _INLINE
+        self.kind = kind
+        # The inlined lists' gaps: varints of the id deltas but the first and the last.
+        inner = (kind[owner] == _INLINE) & (within > 0) & (within < df[owner] - 1)
+        self.gaps, gap_sizes = _varints(np, deltas[inner])
+        self.gap_ends = np.cumsum(np.bincount(owner[inner], weights=gap_sizes, minlength=len(ends))).astype(np.int64)
+        # The one-block lists' bytes before their values.
+        one = kind == _ONE_BLOCK
+        id_codes = _codes(np, np.maximum.reduceat(deltas, starts))
+        weighted = ~all_ones
+        weight_codes = np.where(weighted, _codes(np, self.maxweight), 0)
+        flags = (id_codes << _IDS_SHIFT) | np.where(weighted, _HAS_WEIGHTS | (weight_codes << _WEIGHTS_SHIFT), 0)
+        id_widths, weight_widths = 1 << id_codes, np.where(weighted, 1 << weight_codes, 0)
+        sizes = _BLOCK_HEAD.size + df * (id_widths + weight_widths)
+        if has_values:
+            value_np = np.frombuffer(value_lengths, dtype=np.uint32).astype(np.int64)
+            value_codes = _codes(np, np.maximum.reduceat(value_np, starts))
+            flags |= _HAS_VALUES | (value_codes << _LENGTHS_SHIFT)
+            value_widths = 1 << value_codes
+            sizes += df * value_widths
+            self.value_ends = np.cumsum(np.add.reduceat(value_np, starts))
+        else:
+            self.value_ends = np.zeros(len(ends), dtype=np.int64)
+        sizes = np.where(one, sizes, 0)
+        self.prefix_ends = np.cumsum(sizes)
+        at = self.prefix_ends - sizes  # where each term's prefix starts
+        out = np.zeros(int(self.prefix_ends[-1]) if len(ends) else 0, dtype=np.uint8)
+        _scatter(np, out, at[one], df[one], 4)
+        out[at[one] + 4] = flags[one]
+        chosen = one[owner]  # the postings of one-block lists
+        term_of, place = owner[chosen], within[chosen]
+        base = at[term_of] + _BLOCK_HEAD.size
+        _scatter(np, out, base + place * id_widths[term_of], deltas[chosen], id_widths[term_of])
+        base = base + df[term_of] * id_widths[term_of]
+        heavy = weighted[term_of]
+        _scatter(np, out, (base + place * weight_widths[term_of])[heavy], weights[chosen][heavy].astype(np.int64),
+                 weight_widths[term_of][heavy])
+        if has_values:
+            base = base + df[term_of] * weight_widths[term_of]
+            _scatter(np, out, base + place * value_widths[term_of], value_np[chosen], value_widths[term_of])
+        self.prefix = out.tobytes()
+        # The term infos (term_info_bytes) but their tails: the gaps, or the postings' place.
+        data_sizes = sizes + (np.add.reduceat(value_np, starts) if has_values else 0)
+        self.compressed = one & (data_sizes >= COMPRESSION_MIN_SIZE) & bool(compression)
+        written = kind != _LONG
+        has_lengths = (self.minlength > 0) | (self.maxlength > 0)
+        info_flags = (np.where(kind == _INLINE, _TI_INLINE, _TI_ONE_BLOCK) | np.where(has_lengths, _TI_LENGTHS, 0)
+                      | np.where(self.compressed, _TI_COMPRESSED, 0))
+        fields = [(np.ones(len(ends), dtype=np.int64), info_flags, False)]  # (sizes, numbers, as varints)
+        for number in (df, self.weight.astype(np.int64)):
+            fields.append((_varint_sizes(np, number), number, True))
+        fields.append((np.where(has_lengths, 2, 0), self.minlength | (self.maxlength << 8), False))
+        for number in (self.maxweight.astype(np.int64), self.minid, self.maxid - self.minid):
+            fields.append((_varint_sizes(np, number), number, True))
+        head_sizes = np.where(written, sum(size for size, _, _ in fields), 0)
+        self.head_ends = np.cumsum(head_sizes)
+        heads = np.zeros(int(self.head_ends[-1]) if len(ends) else 0, dtype=np.uint8)
+        at = (self.head_ends - head_sizes)[written]
+        for size, number, varint in fields:
+            size, number = size[written], number[written]
+            if varint:
+                _scatter_varints(np, heads, at, number, size)
+            else:
+                _scatter(np, heads, at, number, size)
+            at = at + size
+        self.heads = heads.tobytes()
+
+
+def _codes(np, largest):
+    """The index in :data:`_NARROW` of the narrowest type holding each of ``largest``."""
+    return (largest >= 0x100).astype(np.int64) + (largest >= 0x10000)
+
+
+def _length_bytes(np, lengths):
+    """``length_to_byte`` of each of ``lengths``."""
+    table = np.array([byte_to_length(code) for code in range(256)])  # length_to_byte is bisect_left in it
+    return np.where(lengths >= 106374, 255, np.searchsorted(table, lengths, side="left"))
+
+
+def _scatter(np, out, at, values, widths) -> None:
+    """Write each of ``values`` at ``at`` in ``out``, little-endian, in ``widths`` bytes (a width each, or one for all)."""
+    widths = np.broadcast_to(widths, values.shape)
+    for byte in range(4):
+        wide = widths > byte
+        if not wide.any():
+            return
+        out[at[wide] + byte] = (values[wide] >> (8 * byte)) & 0xFF
+
+
+def _varint_sizes(np, values):
+    """The bytes each of ``values`` takes as a varint."""
+    return 1 + sum((values >= 1 << (7 * i)).astype(np.int64) for i in range(1, 5))
+
+
+def _scatter_varints(np, out, at, values, sizes) -> None:
+    """Write each of ``values`` at ``at`` in ``out`` as a varint of ``sizes`` bytes."""
+    for i in range(5):
+        more = sizes > i
+        if not more.any():
+            return
+        out[at[more] + i] = ((values[more] >> (7 * i)) & 0x7F) | np.where(sizes[more] > i + 1, 0x80, 0)
+
+
+def _varints(np, values):
+    """``values`` as varints one after the other, and each one's size in bytes."""
+    sizes = _varint_sizes(np, values)
+    ends = np.cumsum(sizes)
+    out = np.zeros(int(ends[-1]) if len(values) else 0, dtype=np.uint8)
+    at = ends - sizes
+    for i in range(5):
+        more = sizes > i
+        if not more.any():
+            break
+        out[at[more] + i] = ((values[more] >> (7 * i)) & 0x7F) | np.where(sizes[more] > i + 1, 0x80, 0)
+    return out.tobytes(), sizes
+
 
 class _PreloadedLengths:
     """A per-document reader's field lengths, each field's column read whole."""
@@ -407,6 +675,18 @@ def posting_arrays(reader, fieldname: str, info: KhabarTermInfo):
         matcher._next_block()
 
 
+class _Values:
+    """A block's posting values as their lengths and their bytes one after the other."""
+
+    __slots__ = ("lengths", "blob")
+
+    def __init__(self, lengths: array, blob: bytes) -> None:
+        self.lengths, self.blob = lengths, blob
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+
 class ArrayPostingsWriter(W3PostingsWriter):
     def add_posting(self, id_, weight, vbytes, length=None):
         # W3's, without its per-posting type assertions.
@@ -427,14 +707,30 @@ class ArrayPostingsWriter(W3PostingsWriter):
     def add_list(self, ids: array, weights: array, values: list[bytes], lengths) -> None:
         """The postings of a whole term, written block by block: what ``add_posting``
         one at a time gives, without a call per posting."""
+        if values:
+            self.add_arrays(ids, weights, array("I", map(len, values)), b"".join(values), lengths)
+        else:
+            self.add_arrays(ids, weights, None, b"", lengths)
+
+    def add_arrays(self, ids: array, weights: array, value_lengths: array | None, values: bytes, lengths) -> None:
+        """:meth:`add_list` with the values as their lengths and their bytes one after the other."""
         limit = self._blocklimit
+        value_start = 0
         for start in range(0, len(ids), limit):
             block_ids = ids[start : start + limit]
             self._ids = block_ids
             self._weights = weights[start : start + limit]
-            self._values = values[start : start + limit]
+            if value_lengths is not None:
+                block_lengths = value_lengths[start : start + limit]
+                value_end = value_start + sum(block_lengths)
+                self._values = _Values(block_lengths, values[value_start:value_end])
+                value_start = value_end
+            else:
+                self._values = []
             self._maxweight = max(self._weights)
-            known = [length for length in map(lengths.__getitem__, block_ids) if length] if lengths else ()
+            known = array("I", map(lengths.__getitem__, block_ids)) if lengths else ()
+            if 0 in known:  # documents without a length (none in a scored field's list)
+                known = [length for length in known if length]
             self._minlength = min(known) if known else None
             self._maxlength = max(known) if known else 0
             last = start + limit >= len(ids)
@@ -472,7 +768,7 @@ class ArrayPostingsWriter(W3PostingsWriter):
         code = _narrowest(deltas)
         flags = code << _IDS_SHIFT
         parts = [b"", _narrowed(deltas, code)]
-        if any(weight != 1.0 for weight in weights):
+        if weights.count(1.0) != len(weights):
             flags |= _HAS_WEIGHTS
             if min(weights) >= 0 and all(map(float.is_integer, weights)):  # frequencies
                 code = _narrowest(array("I", map(int, weights)))
@@ -483,11 +779,14 @@ class ArrayPostingsWriter(W3PostingsWriter):
             flags |= code << _WEIGHTS_SHIFT
         if values:
             flags |= _HAS_VALUES
-            lengths = array("I", map(len, values))
+            if isinstance(values, _Values):
+                lengths, blob = values.lengths, values.blob
+            else:
+                lengths, blob = array("I", map(len, values)), b"".join(values)
             code = _narrowest(lengths)
             flags |= code << _LENGTHS_SHIFT
             parts.append(_narrowed(lengths, code))
-            parts.append(b"".join(values))
+            parts.append(blob)
         parts[0] = _BLOCK_HEAD.pack(len(ids), flags)
         data = b"".join(parts)
         comp = self._compression if len(data) >= COMPRESSION_MIN_SIZE else 0

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain
 
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,7 @@ def word_codes(text: str) -> list[int]:
     """A stable 32-bit code of each of :func:`words`, read from the pieces the
     index's other fields analyse (:func:`indexer.persian.pieces.piece_words`):
     an article's body is split and looked up once for all of them."""
-    return [code for codes in piece_words(text, CODES) for code in codes]
+    return list(chain.from_iterable(piece_words(text, CODES)))  # joined in C: no Python code per word
 
 
 def _by_piece(text: str, cache: dict[str, tuple], make) -> list:

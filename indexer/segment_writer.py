@@ -3,9 +3,12 @@
 Whoosh's SegmentWriter sends every posting through a sorting pool as a
 tuple, sorts them all, then hands them one at a time to the field writer,
 which looks up the document's field length for each: about half of the
-indexing time. :class:`InvertingSegmentWriter` keeps each term's postings as
-arrays while documents are added and writes every term's list in one go, in
-blocks, when the segment is finished. The bytes on disk are those of
+indexing time. :class:`InvertingSegmentWriter` keeps a text field's postings
+in bulk while documents are added (:class:`_BulkPostings`: flat arrays of
+term numbers, frequencies and positions, extended a document at a time by C
+loops, no object per posting), then at flush sorts them by term and encodes
+every posting's positions at once with numpy, and writes each term's list in
+one go, in blocks. The bytes on disk are those of
 :class:`indexer.codec.KhabarCodec`; tests compare them with Whoosh's.
 
 :class:`ParallelWriter` is Whoosh's MpWriter with these writers in its
@@ -25,6 +28,7 @@ import queue
 import sys
 from array import array
 from dataclasses import dataclass
+from itertools import chain, count, repeat
 
 from whoosh.multiproc import MpWriter
 from whoosh.util import random_name
@@ -55,20 +59,107 @@ class _Postings:
         self.values: list[bytes] = []
 
 
-class _Documents:
-    """One term's postings in a field holding neither frequencies nor positions (the
-    spelling field's forms): document numbers only, every weight the field's boost."""
+class _BulkPostings:
+    """A field's postings in a segment being written, in bulk: per posting its
+    term's number and its frequency, the positions of all of them one after
+    the other, and per document its number and how many postings it has.
+    Adding a document is a few C loops, whatever its number of words; the
+    lists are sorted by term and encoded once, at flush (:meth:`sorted_lists`).
 
-    __slots__ = ("ids", "boost")
-    values: list[bytes] = []  # no posting has a value (never added to)
+    ``positioned``: the field keeps frequencies and positions (analysed text);
+    else each posting is a document number alone (the spelling field's forms).
+    """
 
-    def __init__(self, boost: float) -> None:
-        self.ids = array("I")
+    __slots__ = ("positioned", "boost", "numbers", "_numbering", "term_numbers", "frequencies", "positions",
+                 "docnums", "counts")
+
+    def __init__(self, positioned: bool, boost: float) -> None:
+        self.positioned = positioned
         self.boost = boost
+        self.numbers: dict[str, int] = {}  # term → its number (numbers are not dense: see add)
+        self._numbering = count()
+        self.term_numbers = array("I")
+        self.frequencies = array("I")
+        self.positions = array("I")
+        self.docnums = array("I")
+        self.counts = array("I")
 
-    @property
-    def weights(self) -> array:
-        return array("f", [self.boost]) * len(self.ids)
+    def add(self, docnum: int, terms) -> int:
+        """Add a document's postings: ``terms`` maps each term to its positions
+        (positioned) or holds each term once. Returns the count of postings."""
+        # setdefault with a counter numbers a new term (and skips a number for a known one):
+        # one C loop, no Python code per term.
+        self.term_numbers.extend(map(self.numbers.setdefault, terms, self._numbering))
+        if self.positioned:
+            self.frequencies.extend(map(len, terms.values()))
+            self.positions.extend(chain.from_iterable(terms.values()))
+        self.docnums.append(docnum)
+        self.counts.append(len(terms))
+        return len(terms)
+
+    def sorted_lists(self):
+        """``(terms, ends, ids, weights, value lengths, values)``: the terms in order
+        (str, as UTF-8 byte order is code point order), where each one's postings end,
+        and every posting in term order, then document order, as arrays; each
+        value is a position list as :meth:`indexer.codec.CompactPositions.encode` writes it,
+        all of them in one byte string."""
+        import numpy as np
+
+        terms = sorted(self.numbers)
+        numbers = np.frombuffer(self.term_numbers, dtype=np.uint32)
+        rank_of = np.zeros(next(self._numbering), dtype=np.uint32)
+        rank_of[np.fromiter(map(self.numbers.__getitem__, terms), dtype=np.int64, count=len(terms))] = np.arange(
+            len(terms), dtype=np.uint32)
+        ranks = rank_of[numbers]
+        order = np.argsort(ranks, kind="stable")  # stable: each term's postings stay in document order
+        ends = np.cumsum(np.bincount(ranks, minlength=len(terms)))
+        docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))
+        ids = _as_array("I", docs[order])
+        if not self.positioned:
+            return terms, ends, ids, array("f", [self.boost]) * len(ids), None, b""
+        frequencies = np.frombuffer(self.frequencies, dtype=np.uint32)
+        weights = _as_array("f", (frequencies[order] * self.boost).astype(np.float32))
+        value_lengths, values = _encoded_positions(frequencies, np.frombuffer(self.positions, dtype=np.uint32), order)
+        return terms, ends, ids, weights, value_lengths, values
+
+
+def _as_array(typecode: str, values) -> array:
+    """A numpy array as an ``array`` (sliced per term at flush: a C slice, where numpy's costs a microsecond)."""
+    out = array(typecode)
+    out.frombytes(values.astype(typecode, copy=False).tobytes())  # numpy's type codes are C's, as array's
+    return out
+
+
+def _encoded_positions(frequencies, positions, order) -> tuple[array, bytes]:
+    """Every posting's positions encoded as :meth:`indexer.codec.CompactPositions.encode`
+    does (a type code, then the deltas in the narrowest type holding them),
+    the postings in ``order``: their lengths, and the values one after the other."""
+    import numpy as np
+
+    postings = len(frequencies)
+    starts = np.zeros(postings, dtype=np.int64)
+    np.cumsum(frequencies[:-1], out=starts[1:])
+    deltas = positions.astype(np.int64)
+    deltas[1:] -= deltas[:-1].copy()
+    deltas[starts] = positions[starts]  # a posting's first position is its own
+    largest = np.maximum.reduceat(deltas, starts) if postings else deltas
+    codes = (largest >= 0x100).astype(np.uint8) + (largest >= 0x10000)
+    widths = np.left_shift(1, codes, dtype=np.int64)
+    lengths = 1 + frequencies * widths
+    sorted_lengths = lengths[order]
+    at = np.empty(postings, dtype=np.int64)  # where each posting's value starts, in ``order``
+    at[order] = np.concatenate(([0], np.cumsum(sorted_lengths)[:-1])) if postings else sorted_lengths
+    out = np.zeros(int(sorted_lengths.sum()), dtype=np.uint8)
+    out[at] = codes
+    owner = np.repeat(np.arange(postings), frequencies)
+    width = widths[owner]
+    place = at[owner] + 1 + (np.arange(len(positions)) - starts[owner]) * width
+    for byte in range(4):  # little-endian, as the codec writes its arrays
+        wide = np.flatnonzero(width > byte)
+        if not len(wide):
+            break
+        out[place[wide] + byte] = (deltas[wide] >> (8 * byte)) & 0xFF
+    return _as_array("I", sorted_lengths), out.tobytes()
 
 
 class InvertingSegmentWriter(SegmentWriter):
@@ -80,7 +171,8 @@ class InvertingSegmentWriter(SegmentWriter):
                        if field.vector or field.separate_spelling()]
         if unsupported:
             raise ValueError(f"fields with term vectors or spelling are not supported: {unsupported}")
-        self._terms: dict[str, dict] = {}  # field → term (str for analysed text, else bytes) → _Postings
+        self._terms: dict[str, dict] = {}  # field → term (bytes) → _Postings: keys, dates, numbers
+        self._bulk: dict[str, _BulkPostings] = {}  # analysed text and written forms
         self._lengths: dict[str, array] = {}  # scorable field → length per document
         self.posting_count = 0
 
@@ -89,7 +181,7 @@ class InvertingSegmentWriter(SegmentWriter):
         anything is written, so a document that fails leaves no trace."""
         prepared = []
         for name, value, field in given_fields(self, fields):
-            items = self.inverted(field, value) if field.indexed else []
+            items = self._analysed(field, value) if field.indexed else []
             stored = fields.get(f"_stored_{name}", value)
             column = field.to_column_value(stored) if field.column_type and stored is not None else _NO_COLUMN
             prepared.append((name, field, items, stored, column))
@@ -100,10 +192,10 @@ class InvertingSegmentWriter(SegmentWriter):
         for name, field, items, stored, column in prepared:
             length = 0
             if field.indexed:
-                if isinstance(field.format, WrittenWordSet):
-                    counted = self._add_documents(name, items, docnum, field.format.field_boost)
-                else:
+                if isinstance(items, list):
                     counted = self._add_postings(name, items, docnum)
+                else:
+                    counted = self._add_bulk(name, field, items, docnum)
                 if field.scorable:  # as Whoosh: lengths of scored fields only
                     length = counted
                     lengths = self._lengths.setdefault(name, array("I"))
@@ -122,6 +214,34 @@ class InvertingSegmentWriter(SegmentWriter):
         if isinstance(field.format, (CompactPositions, WrittenWordSet)):
             return list(field.format.word_values(value, field.analyzer, mode="index"))
         return list(field.index(value))
+
+    @staticmethod
+    def _analysed(field, value):
+        """What a field's value is indexed as: each term's positions (a dict) for
+        analysed text, the forms (a set) for written forms, else :meth:`inverted`'s list."""
+        fmt = field.format
+        if isinstance(fmt, CompactPositions):
+            found = fmt.term_positions(value, field.analyzer)
+            if found is not None:
+                return found
+        elif isinstance(fmt, WrittenWordSet):
+            return fmt.forms(value)
+        return InvertingSegmentWriter.inverted(field, value)
+
+    def _add_bulk(self, name: str, field, terms, docnum: int) -> int:
+        """Add one field's terms of a document (:meth:`_analysed`); its length (sum of frequencies)."""
+        bulk = self._bulk.get(name)
+        positioned = isinstance(terms, dict)
+        if bulk is None:
+            bulk = self._bulk[name] = _BulkPostings(positioned, field.format.field_boost)
+        before = len(bulk.positions)
+        postings = bulk.add(docnum, terms)
+        if not positioned:
+            return postings
+        # Only postings with positions count towards SEGMENT_POSTINGS: they hold the
+        # memory; the spelling field's (a document number each) must not add segments.
+        self.posting_count += postings
+        return len(bulk.positions) - before
 
     def _add_postings(self, name: str, items: list, docnum: int) -> int:
         """Add one field's postings of a document; its length (sum of frequencies)."""
@@ -145,36 +265,31 @@ class InvertingSegmentWriter(SegmentWriter):
         self.posting_count += positioned
         return length
 
-    def _add_documents(self, name: str, items: list, docnum: int, boost: float) -> int:
-        """:meth:`_add_postings` for a field without frequencies or positions (every
-        weight ``boost``): half the work a posting, as the spelling field has as many as the text."""
-        table = self._terms.get(name)
-        if table is None:
-            table = self._terms[name] = {}
-        for term, _freq, _weight, _value in items:
-            try:
-                table[term].ids.append(docnum)
-            except KeyError:
-                postings = table[term] = _Documents(boost)
-                postings.ids.append(docnum)
-        return len(items)
-
     def _flush_segment(self):
         self.perdocwriter.close()
         writer = self.fieldwriter
-        for name in sorted(self._terms):
+        for name in sorted(self._terms.keys() | self._bulk.keys()):
             field = self.schema[name]
             lengths = self._lengths.get(name) if field.scorable else None
             writer.start_field(name, field)
-            # UTF-8 byte order is code point order, so text terms sort as str.
-            for term in sorted(self._terms[name]):
-                postings = self._terms[name][term]
-                writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
-                writer.add_list(postings.ids, postings.weights, postings.values, lengths)
-                writer.finish_term()
+            if name in self._bulk:
+                _write_bulk(writer, self._bulk[name], lengths)
+            else:
+                for term in sorted(self._terms[name]):
+                    postings = self._terms[name][term]
+                    writer.start_term(term.encode("utf-8") if isinstance(term, str) else term)
+                    writer.add_list(postings.ids, postings.weights, postings.values, lengths)
+                    writer.finish_term()
             writer.finish_field()
         self._terms.clear()
+        self._bulk.clear()
         writer.close()
+
+
+def _write_bulk(writer, bulk: _BulkPostings, lengths) -> None:
+    """Write a field's postings held in bulk, every term at once (KhabarFieldWriter.add_terms)."""
+    terms, ends, ids, weights, value_lengths, values = bulk.sorted_lists()
+    writer.add_terms([term.encode("utf-8") for term in terms], ends, ids, weights, value_lengths, values, lengths)
 
 
 def _store(perdoc, name: str, field, stored, length: int, column) -> None:

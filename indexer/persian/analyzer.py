@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import chain
+
 from whoosh.analysis.analyzers import CompositeAnalyzer
 
 from .pieces import TERMS, piece_words
@@ -30,15 +32,15 @@ class PersianAnalyzer(CompositeAnalyzer):
         if text is _LAST_ANALYSED[0]:
             return _LAST_ANALYSED[1]
         found: dict[str, list[int]] = {}
-        position = 0
-        for terms in piece_words(text, TERMS):  # each piece's terms made once per process
-            for term in terms:
-                if term:
-                    if term in found:
-                        found[term].append(position)
-                    else:
-                        found[term] = [position]
-                position += 1
+        known = found.get
+        # Each piece's terms are made once per process; positions count stopwords ("").
+        for position, term in enumerate(chain.from_iterable(piece_words(text, TERMS))):
+            if term:
+                positions = known(term)
+                if positions is None:
+                    found[term] = [position]
+                else:
+                    positions.append(position)
         _LAST_ANALYSED[:] = [text, found]
         return found
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from operator import itemgetter
 
 from .folding import fold, written_form
 from .terms import index_term
@@ -51,6 +52,7 @@ def _codes(piece: str) -> tuple[int, ...]:
 # asked for (a search's feedback reads only terms; indexing reads all three).
 TERMS, FORMS, CODES = 0, 1, 2
 _MAKERS = (_terms, _forms, _codes)
+_READERS = tuple(map(itemgetter, (TERMS, FORMS, CODES)))
 
 _CACHED_MAX = 300_000  # distinct pieces kept per process; cleared when full
 _pieces: dict[str, list] = {}  # piece → [terms, forms, codes], None where not yet made
@@ -60,7 +62,7 @@ _recent: dict[str, tuple[list[str], list[list]]] = {}
 
 def _entries(text: str) -> tuple[list[str], list[list]]:
     """``text``'s white-space pieces and their cache entries."""
-    known = _recent.get(text)
+    known = _recent.get(text) or _end_of_recent(text)
     if known is not None:
         return known
     cache = _pieces
@@ -81,12 +83,24 @@ def _entries(text: str) -> tuple[list[str], list[list]]:
     return pieces, entries
 
 
+def _end_of_recent(text: str) -> tuple[list[str], list[list]] | None:
+    """``text``'s pieces and entries when it ends a text read just before, at white space
+    (an article's body ends its combined text, read first): taken from that text's, not split again."""
+    for whole, (pieces, entries) in _recent.items():
+        if len(whole) > len(text) > 0 and whole.endswith(text):
+            head = whole[: len(whole) - len(text)]
+            if head[-1].isspace() or text[0].isspace():  # no piece crosses the join
+                skip = len(head.split())
+                return pieces[skip:], entries[skip:]
+    return None
+
+
 def piece_words(text: str, reading: int) -> list[tuple]:
     """One reading (:data:`TERMS`, :data:`FORMS` or :data:`CODES`) of each
     white-space piece of ``text``, in order: a tuple of its words' terms ("" for a
     stopword, which keeps its position), written forms (empty ones left out) or codes."""
     pieces, entries = _entries(text)
-    found = [entry[reading] for entry in entries]
+    found = list(map(_READERS[reading], entries))  # no Python code per piece
     if None in found:
         make = _MAKERS[reading]
         for i, made in enumerate(found):

@@ -15,6 +15,7 @@ Numbers are not spelling, and are left out.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.analysis.analyzers import CompositeAnalyzer
@@ -32,7 +33,7 @@ __all__ = ["WRITTEN_WORD", "ZWNJ", "WrittenWordSet", "written_analyzer", "writte
 
 def written_words(text: str) -> set[str]:
     """The distinct vocabulary forms of ``text`` (each piece's forms made once per process: :mod:`.pieces`)."""
-    return {form for forms in piece_words(text, FORMS) for form in forms}
+    return set(chain.from_iterable(piece_words(text, FORMS)))
 
 
 class WrittenTokenizer(Stateless, Tokenizer):
@@ -73,4 +74,8 @@ class WrittenWordSet(Existence):
 
     def word_values(self, value, analyzer, **kwargs):
         boost = self.field_boost
-        return ((word, 1, boost, b"") for word in written_words(value))
+        return ((word, 1, boost, b"") for word in self.forms(value))
+
+    def forms(self, value: str) -> set[str]:
+        """The distinct forms of ``value``: its terms in this field (what the segment writer inverts)."""
+        return written_words(value)
