@@ -68,6 +68,17 @@ def test_the_bundled_articles_make_the_same_segment(tmp_path):
     assert len(files["pst"]) > 100_000 and len(files["trm"]) > 100_000
 
 
+def test_positions_encoded_a_few_postings_at_a_time_make_the_same_segment(tmp_path, monkeypatch):
+    """The flush encodes positions a chunk of postings at a time (its memory stays
+    bounded): chunk edges that fall anywhere give the same bytes."""
+    from khabar.indexer import segment_writer
+
+    monkeypatch.setattr(segment_writer, "_ENCODE_CHUNK", 7)
+    docs = bundled_documents(60)
+    docs.append(_long_article(docs))
+    _assert_same_segment(tmp_path, docs)
+
+
 def test_real_news_makes_the_same_segment(tmp_path):
     corpus = shared_corpus("ir-news")
     docs = []
