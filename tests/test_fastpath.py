@@ -30,6 +30,8 @@ def scoring(request, monkeypatch):
     """Both of the fast path's scorers: per posting, and numpy arrays for long lists."""
     if request.param == "dense":
         monkeypatch.setattr(dense, "DENSE_MIN_POSTINGS", 0)
+    else:  # per posting, whether numpy is loaded or not
+        monkeypatch.setattr(dense, "DENSE_LOADED_MIN_POSTINGS", dense.DENSE_MIN_POSTINGS)
     return request.param
 
 
@@ -115,3 +117,41 @@ def test_undated_articles_amid_dated_ones_are_outside_an_open_range(tmp_path, mo
     slow = whoosh_path(monkeypatch, tmp_path / "ix", "بورس", date_from="1399")
     assert fast.total == slow.total == 3
     assert sorted(hit.id for hit in fast.hits) == ["b0", "b1", "b2"]
+
+
+@pytest.mark.parametrize("text, start", [("بورس", None), ("واکسن کرونا آمریکا", None), ('"ویروس کرونا"', None),
+                                         ("کرونا -ماسک", "1398/12"), ("مجلس شورای اسلامی", None)])
+def test_once_numpy_is_loaded_shorter_lists_take_it_and_rank_alike(bundled_index, monkeypatch, text, start):
+    """numpy from DENSE_LOADED_MIN_POSTINGS postings once a search has loaded it: the same
+    hits, scores and totals as per posting, with feedback and stories as a search makes them."""
+    import sys
+
+    import numpy  # noqa: F401  (loaded, as grouping stories loads it)
+
+    taken: list[int] = []
+    real = dense.ranked_dense
+    monkeypatch.setattr(dense, "ranked_dense", lambda *args, **kwargs: taken.append(1) or real(*args, **kwargs))
+    monkeypatch.setattr(dense, "DENSE_LOADED_MIN_POSTINGS", 1)
+    loaded = search(bundled_index, text, date_from=start, limit=50)
+    assert taken
+    taken.clear()
+    monkeypatch.setattr(dense, "DENSE_LOADED_MIN_POSTINGS", dense.DENSE_MIN_POSTINGS)
+    plain = search(bundled_index, text, date_from=start, limit=50)
+    assert not taken
+    assert loaded.total == plain.total > 0
+    assert [(hit.id, hit.score, hit.duplicates) for hit in loaded.hits] == [
+        (hit.id, hit.score, hit.duplicates) for hit in plain.hits]
+    # Without numpy loaded the threshold is the import's.
+    monkeypatch.setattr(dense, "DENSE_LOADED_MIN_POSTINGS", 1)
+    plan = fast_query_of(bundled_index, text)
+    assert dense.wanted_for(plan, 1)
+    monkeypatch.delitem(sys.modules, "numpy")
+    assert not dense.wanted_for(plan, 1)
+
+
+def fast_query_of(index_dir, text):
+    from khabar.search.query.parse import parse_query
+    from khabar.search.scoring.plan import fast_query
+    from khabar.search.searchers import shared_searcher
+
+    return fast_query(parse_query(text, shared_searcher(index_dir).schema), None)

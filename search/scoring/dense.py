@@ -14,12 +14,14 @@ costs ~0.15 s to import, more than a short query takes.
 
 from __future__ import annotations
 
+import sys
+
 from khabar.search.query.dates import day_bounds
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.plan import FastQuery, term_key
 from khabar.search.scoring.postings import postings_of
 from khabar.search.scoring.segments import jalali_days, kept, live_mask
-from khabar.search.scoring.weighting import length_norms
+from khabar.search.scoring.weighting import average_length, length_norms
 
 # Below this many postings (all the query's terms together) the per-posting
 # path is faster than importing numpy.
@@ -29,12 +31,17 @@ DENSE_MIN_POSTINGS = 50_000
 # fifth of that, as the proximity bonus's pair counts do. On the 16x index
 # "رئیس جمهور" (40k postings, 40k articles checked) took 213 ms, now 88.
 DENSE_PHRASE_SHARE = 5
+# Once numpy is loaded its import is paid: grouping matches into stories
+# (search.collapse) and the proximity bonus load it on a process's first query.
+# From this many postings whole arrays are then the cheaper way.
+DENSE_LOADED_MIN_POSTINGS = 5_000
 
 
 def wanted_for(plan: FastQuery, postings: int) -> bool:
     """Whether a plan with ``postings`` postings (all its terms together) is scored here."""
     phrase = any(len(clause) > 1 for clause in [*plan.clauses, *plan.excluded])
-    return postings >= (DENSE_MIN_POSTINGS // DENSE_PHRASE_SHARE if phrase else DENSE_MIN_POSTINGS)
+    least = min(DENSE_MIN_POSTINGS, DENSE_LOADED_MIN_POSTINGS) if "numpy" in sys.modules else DENSE_MIN_POSTINGS
+    return postings >= (least // DENSE_PHRASE_SHARE if phrase else least)
 
 
 def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: list,
@@ -129,7 +136,7 @@ def _clause_docs(np, postings, clause, keep) -> tuple[list, object]:
 
 
 def _array_norms(np, searcher, reader, fieldname: str):
-    average = searcher.avg_field_length(fieldname)
+    average = average_length(searcher, fieldname)
     return kept(reader, ("array norms", fieldname, average),
                 lambda: np.asarray(length_norms(searcher, reader, fieldname)))
 

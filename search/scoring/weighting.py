@@ -49,20 +49,27 @@ def term_stats(searcher, fieldname: str, text: str) -> tuple[int, int]:
     return cache[key]
 
 
+def average_length(searcher, fieldname: str) -> float | None:
+    """``searcher.avg_field_length(fieldname)``, kept on the searcher: Whoosh sums every
+    segment's total each time, and a search asks for it per segment and per clause
+    (~60 times a query on an 18-segment index)."""
+    return kept(searcher, ("average length", fieldname), lambda: searcher.avg_field_length(fieldname))
+
+
 def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
     """Per document of a segment, its :func:`length_norm` (kept on the reader);
     None when the segment's lengths cannot be read whole."""
     lengths = field_lengths(reader, fieldname)
     if lengths is None:
         return None
-    average = searcher.avg_field_length(fieldname) or 1  # the collection's, not the segment's
+    average = average_length(searcher, fieldname) or 1  # the collection's, not the segment's
     return kept(reader, ("norms", fieldname, average), lambda: [length_norm(length, average) for length in lengths])
 
 
 class InExpB2Scorer(WeightLengthScorer):
     def __init__(self, searcher, fieldname: str, text: str) -> None:
         self.gain = term_gain(searcher, fieldname, text)
-        self.average = searcher.get_parent().avg_field_length(fieldname) or 1  # the collection's, not the segment's
+        self.average = average_length(searcher.get_parent(), fieldname) or 1  # the collection's, not the segment's
         self.setup(searcher, fieldname, text)  # also the block-skipping bound, from _score
         lengths = field_lengths(searcher.reader(), fieldname)
         if lengths is not None:  # else Whoosh's lookup per document
