@@ -273,11 +273,18 @@ def _copy_postings(fieldwriter, readers: list, bases: list[int]) -> None:
         if text != key:
             if holders:
                 terms.append((key, lists.copy(holders)))
+                if len(terms) >= TERMS_WRITTEN_AT_ONCE:
+                    _add_terms(fieldwriter._tindex, terms)
+                    terms = []
             key, holders = text, []
         holders.append((at, value))
     if holders:
         terms.append((key, lists.copy(holders)))
     _add_terms(fieldwriter._tindex, terms)
+
+
+# Terms written to the term table at once: their bytes are held until then (~10 MB).
+TERMS_WRITTEN_AT_ONCE = 50_000
 
 
 def _add_terms(tindex, terms: list[tuple[bytes, bytes]]) -> None:
