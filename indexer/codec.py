@@ -901,3 +901,198 @@ class ArrayLeafMatcher(W3LeafMatcher):
         lengths, blob = stored
         ends = list(accumulate(lengths))
         self._values = tuple(blob[end - length : end] for end, length in zip(ends, lengths))
+
+
+# Copying posting lists between segments without decoding them (indexer/merge.py).
+# A merged list is its sources' lists one after the other, document numbers
+# shifted: a block's document numbers are deltas from the one before, the
+# first from 0, so shifting a block changes its first delta and its header's
+# last id alone (and recompresses it, as its first bytes change).
+
+
+class StoredBlock:
+    """One block of a posting list as written: its header's figures and its data
+    (``compression``: the zlib level its data is compressed with, 0 for none;
+    lengths as bytes, as headers hold them)."""
+
+    __slots__ = ("count", "last_id", "max_weight", "compression", "min_length", "max_length", "data")
+
+    def __init__(self, count: int, last_id: int, max_weight: float, compression: int,
+                 min_length: int, max_length: int, data: bytes) -> None:
+        self.count, self.last_id, self.max_weight, self.compression = count, last_id, max_weight, compression
+        self.min_length, self.max_length, self.data = min_length, max_length, data
+
+
+def stored_blocks(postfile, info: KhabarTermInfo, level: int) -> list[StoredBlock]:
+    """The blocks of a list that is not in its term info, read from ``postfile``
+    without decoding (``level``: the compression level to note for a list of one
+    block, whose term info says only whether it is compressed)."""
+    offset, length = info.extent()
+    data = postfile.get(offset, length)
+    if info.one_block:
+        return [StoredBlock(info.doc_frequency(), info.max_id(), info.max_weight(), level if info.compressed else 0,
+                            length_to_byte(info.min_length()), length_to_byte(info.max_length()), data)]
+    if data[:4] != BLOCK_MAGIC:
+        from whoosh.codec.whoosh3 import CorruptIndexError
+
+        raise CorruptIndexError(f"bad postings block tag {data[:4]!r} at offset {offset}: "
+                                "the index is damaged; rebuild it")
+    blocks, at, unpack = [], 4, _BLOCK_INFO.unpack_from
+    while at < len(data):
+        blocklength, count, last_id, max_weight, compression, min_length, max_length = unpack(data, at)
+        end = at + _INT_SIZE + abs(blocklength)
+        blocks.append(StoredBlock(count, last_id, max_weight, compression, min_length, max_length,
+                                  data[at + _BLOCK_INFO.size : end]))
+        at = end
+    return blocks
+
+
+def shifted_block(block: StoredBlock, base: int) -> StoredBlock:
+    """``block`` with every document number ``base`` higher."""
+    if not base:
+        return block
+    raw = zlib.decompress(block.data) if block.compression else block.data
+    count, flags = _BLOCK_HEAD.unpack_from(raw)
+    at = _BLOCK_HEAD.size
+    typecode = _NARROW[(flags >> _IDS_SHIFT) & 3]
+    size = _ITEM_SIZE[typecode]
+    first = int.from_bytes(raw[at : at + size], "little") + base
+    if first < 1 << (8 * size):
+        raw = b"".join((raw[:at], first.to_bytes(size, "little"), raw[at + size :]))
+    else:  # the first delta no longer fits the type: every delta in the next that does
+        deltas = array("I", _from_bytes(typecode, raw[at : at + count * size]))
+        deltas[0] = first
+        code = _narrowest(deltas)
+        flags = (flags & ~(3 << _IDS_SHIFT)) | (code << _IDS_SHIFT)
+        raw = b"".join((_BLOCK_HEAD.pack(count, flags), _narrowed(deltas, code), raw[at + count * size :]))
+    data = zlib.compress(raw, block.compression) if block.compression else raw
+    return StoredBlock(count, block.last_id + base, block.max_weight, block.compression,
+                       block.min_length, block.max_length, data)
+
+
+def block_postings(block: StoredBlock) -> tuple[array, array | None, array | None, bytes]:
+    """A block decoded: document numbers, weights (None: every one 1.0), value
+    lengths (None: no values) and the values' bytes one after the other."""
+    raw = zlib.decompress(block.data) if block.compression else block.data
+    count, flags = _BLOCK_HEAD.unpack_from(raw)
+    at = _BLOCK_HEAD.size
+    typecode = _NARROW[(flags >> _IDS_SHIFT) & 3]
+    end = at + count * _ITEM_SIZE[typecode]
+    ids = array("I", accumulate(_from_bytes(typecode, raw[at:end])))
+    at = end
+    weights = None
+    if flags & _HAS_WEIGHTS:
+        code = (flags >> _WEIGHTS_SHIFT) & 3
+        typecode = "f" if code == _FLOAT_WEIGHTS else _NARROW[code]
+        end = at + count * _ITEM_SIZE[typecode]
+        weights = array("f", _from_bytes(typecode, raw[at:end]))
+        at = end
+    lengths, blob = None, b""
+    if flags & _HAS_VALUES:
+        typecode = _NARROW[(flags >> _LENGTHS_SHIFT) & 3]
+        end = at + count * _ITEM_SIZE[typecode]
+        lengths, blob = array("I", _from_bytes(typecode, raw[at:end])), raw[end:]
+    return ids, weights, lengths, blob
+
+
+def encoded_block(ids: array, weights: array | None, lengths: array | None, blob: bytes, level: int,
+                  min_length: int, max_length: int) -> StoredBlock:
+    """A block of these postings (as :func:`block_postings` gives them), laid out
+    as :meth:`ArrayPostingsWriter._write_block` lays them out."""
+    deltas = _deltas(ids)
+    code = _narrowest(deltas)
+    flags = code << _IDS_SHIFT
+    parts = [b"", _narrowed(deltas, code)]
+    max_weight = 1.0
+    if weights is not None and any(weight != 1.0 for weight in weights):
+        max_weight = max(weights)
+        flags |= _HAS_WEIGHTS
+        if min(weights) >= 0 and all(map(float.is_integer, weights)):
+            whole = array("I", map(int, weights))
+            code = _narrowest(whole)
+            parts.append(_narrowed(whole, code))
+        else:
+            code = _FLOAT_WEIGHTS
+            parts.append(_to_bytes(weights))
+        flags |= code << _WEIGHTS_SHIFT
+    if lengths is not None and len(lengths):
+        flags |= _HAS_VALUES
+        code = _narrowest(lengths)
+        flags |= code << _LENGTHS_SHIFT
+        parts.append(_narrowed(lengths, code))
+        parts.append(blob)
+    parts[0] = _BLOCK_HEAD.pack(len(ids), flags)
+    data = b"".join(parts)
+    comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
+    if comp:
+        data = zlib.compress(data, comp)
+    return StoredBlock(len(ids), ids[-1], max_weight, comp, min_length, max_length, data)
+
+
+def write_blocks(postfile, blocks: list[StoredBlock], info: KhabarTermInfo) -> None:
+    """Write ``blocks`` as a term's whole list (one block: without its header, as
+    the writer does) and note where in ``info``."""
+    start = postfile.tell()
+    if len(blocks) == 1:
+        postfile.write(blocks[0].data)
+        info.one_block, info.compressed = True, bool(blocks[0].compression)
+    else:
+        parts = [BLOCK_MAGIC]
+        pack, last = _BLOCK_INFO.pack, blocks[-1]
+        for block in blocks:
+            blocklength = _BLOCK_INFO.size - _INT_SIZE + len(block.data)
+            parts.append(pack(-blocklength if block is last else blocklength, block.count, block.last_id,
+                              block.max_weight, block.compression, block.min_length, block.max_length))
+            parts.append(block.data)
+        postfile.write(b"".join(parts))
+    info.set_extent(start, postfile.tell() - start)
+
+
+def _after_varint(data: bytes, at: int) -> int:
+    while data[at] >= 0x80:
+        at += 1
+    return at + 1
+
+
+def relocated_info(data: bytes, base: int, extent: tuple[int, int] | None) -> bytes:
+    """A term info's bytes with its document numbers ``base`` higher and, for a
+    list not in the term info, its postings at ``extent`` (offset, length): the
+    figures before them copied as they are, not decoded."""
+    flags = data[0]
+    at = _after_varint(data, 1)  # document frequency
+    at = at + _FLOAT.size if flags & _TI_FLOAT_WEIGHT else _after_varint(data, at)
+    at += 2 if flags & _TI_LENGTHS else 0
+    at = at + _FLOAT.size if flags & _TI_FLOAT_MAXWEIGHT else _after_varint(data, at)
+    out = bytearray(data[:at])
+    if not flags & _TI_NO_IDS:
+        first, after = _get_varint(data, at)
+        _put_varint(out, first + base)
+        at = _after_varint(data, after)  # the last number's distance from the first: unchanged
+        out += data[after:at]
+    if flags & _TI_INLINE:
+        out += data[at:]  # the gaps between the numbers: unchanged
+    else:
+        _put_varint(out, extent[0])
+        _put_varint(out, extent[1])
+    return bytes(out)
+
+
+def list_extent(data: bytes) -> tuple[int, int]:
+    """Where a term info's postings are (offset, length in the postings file), from
+    its bytes; a list in the term info has none."""
+    flags = data[0]
+    if flags & _TI_INLINE:
+        raise ValueError("the postings are in the term info")
+    at = _after_varint(data, 1)
+    at = at + _FLOAT.size if flags & _TI_FLOAT_WEIGHT else _after_varint(data, at)
+    at += 2 if flags & _TI_LENGTHS else 0
+    at = at + _FLOAT.size if flags & _TI_FLOAT_MAXWEIGHT else _after_varint(data, at)
+    if not flags & _TI_NO_IDS:
+        at = _after_varint(data, _after_varint(data, at))
+    offset, at = _get_varint(data, at)
+    return offset, _get_varint(data, at)[0]
+
+
+def is_inlined_info(data: bytes) -> bool:
+    """Whether a term info's bytes hold its postings (document numbers only)."""
+    return bool(data[0] & _TI_INLINE)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import shutil
 from pathlib import Path
 
+import pytest
 from whoosh.formats import Positions
-from whoosh.index import create_in
+from whoosh.index import TOC, create_in, open_dir
+from whoosh.reading import SegmentReader
 
-from khabar.indexer.codec import KhabarCodec
-from khabar.indexer.merge import Leveled, merge_full_levels
+from khabar.indexer import merge
+from khabar.indexer.codec import KhabarCodec, stored_blocks
+from khabar.indexer.merge import Leveled, merge_full_levels, merge_segments
 from khabar.indexer.schema import build_schema
-from khabar.indexer.segment_writer import ParallelWriter
+from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
 
 from conftest import bundled_documents
 
@@ -73,3 +78,109 @@ def test_segments_of_one_level_become_one_of_the_next_and_their_files_go(tmp_pat
     names = ix.storage.list()
     assert not any(name.startswith(segment.segment_id()) for segment in segments for name in names)
     assert any(name.startswith(stack[0].segment.segment_id()) for name in names)
+
+
+def _segments_in_process(folder: Path, chunks: list[list[dict]], codec: KhabarCodec):
+    """An index of one segment per chunk, written by the fresh build's inverter in this process."""
+    folder.mkdir()
+    ix = create_in(str(folder), build_schema())
+    segments = []
+    for docs in chunks:
+        writer = InvertingSegmentWriter(ix, _lk=False, codec=codec)
+        for doc in docs:
+            writer.add_document(**doc)
+        segments.append(writer._finalize_segment())
+    TOC(ix.schema, segments, 1).write(ix.storage, ix.indexname)
+    return open_dir(str(folder))
+
+
+def _everything(ix) -> dict:
+    """Every term's postings (document number, weight, value), every stored field,
+    length and column value of an index, by document number."""
+    reader = ix.reader()
+    held: dict = {"terms": list(reader.all_terms())}
+    for fieldname, text in held["terms"]:
+        matcher = reader.postings(fieldname, text)
+        postings = []
+        while matcher.is_active():
+            # No value is None or b"" by how the list is stored (a block, the term info): the same
+            postings.append((matcher.id(), matcher.weight(), matcher.value() or b""))
+            matcher.next()
+        held[fieldname, text] = (postings, reader.doc_frequency(fieldname, text), reader.frequency(fieldname, text))
+    held["stored"] = [reader.stored_fields(docnum) for docnum in range(reader.doc_count_all())]
+    # Columns segment by segment: Whoosh's reader of several segments skips a segment without the column.
+    for name, field in reader.schema.items():
+        if field.scorable:
+            # Whoosh answers None for a length of 0 in a segment with the length column, 0 in one without.
+            held["length", name] = (reader.field_length(name),
+                                    [reader.doc_field_length(docnum, name) or 0 for docnum in range(reader.doc_count_all())])
+        if field.column_type:
+            held["column", name] = values = []
+            for segment in ix._segments():
+                part = SegmentReader(ix.storage, ix.schema, segment)
+                if part.has_column(name):
+                    values += part.column_reader(name, translate=False)
+                else:
+                    values += [field.column_type.default_value()] * part.doc_count_all()
+                part.close()
+    return held
+
+
+def _short_everywhere(segments_readers: list) -> tuple[dict, int]:
+    """Terms whose list is short (in the term info or one block) in every segment
+    that holds it; how many terms more than one segment holds."""
+    short: dict = {}
+    holders: dict = {}
+    for reader in segments_readers:
+        for (fieldname, text), info in reader._terms.items():
+            short[fieldname, text] = short.get((fieldname, text), True) and (info.is_inlined() or info.one_block)
+            holders[fieldname, text] = holders.get((fieldname, text), 0) + 1
+    return short, sum(count > 1 for count in holders.values())
+
+
+def test_a_merge_copying_blocks_answers_exactly_as_its_sources(tmp_path, monkeypatch):
+    monkeypatch.setattr(merge, "TERMS_WRITTEN_AT_ONCE", 997)  # the term table written in several goes
+    docs = bundled_documents(301)
+    assert len(docs) > 300
+    # The middle segment's articles lack fields (keywords, a column): their columns are absent there.
+    middle = [{name: value for name, value in doc.items() if name not in ("keywords", "tags", "file_stamp")}
+              for doc in docs[200:240]]
+    # Past 255 articles a block's first document number needs a wider type once shifted.
+    chunks = [docs[:200], middle, docs[240:]]
+    # Blocks of 5: lists of many blocks, and short lists from several sources, in 301 articles.
+    blocklimit = 5
+    codec = KhabarCodec(blocklimit=blocklimit)
+    unmerged = _segments_in_process(tmp_path / "unmerged", chunks, codec)
+    shutil.copytree(tmp_path / "unmerged", tmp_path / "merged")
+    ix = open_dir(str(tmp_path / "merged"))
+    segments = ix._segments()
+    sources = [SegmentReader(ix.storage, ix.schema, segment) for segment in segments]
+    short, held_by_several = _short_everywhere(sources)
+    for reader in sources:
+        reader.close()
+    merged_segment = merge_segments(ix, segments, {"codec": codec})
+    TOC(ix.schema, [merged_segment], 2).write(ix.storage, ix.indexname)
+
+    merged = open_dir(str(tmp_path / "merged")).reader()
+    assert merged.is_atomic() and merged.doc_count_all() == len(docs)
+    expected = _everything(unmerged)
+    assert expected["terms"] and held_by_several
+    assert expected["column", "file_stamp"][200] == b"" != expected["column", "file_stamp"][0]
+    assert _everything(open_dir(str(tmp_path / "merged"))) == expected
+    # A word short in every source is gathered into full blocks, not left in one small block per source.
+    terms, postfile = merged._terms, merged._terms._postfile
+    for (fieldname, text), info in terms.items():
+        if short[fieldname, text] and not info.is_inlined():
+            blocks = stored_blocks(postfile, info, 3)
+            assert len(blocks) == math.ceil(info.doc_frequency() / blocklimit), (fieldname, text)
+
+
+def test_segments_with_deleted_articles_are_left_to_whoosh(tmp_path):
+    docs = bundled_documents(40)
+    ix = _segments_in_process(tmp_path / "ix", [docs[:20], docs[20:]], KhabarCodec())
+    writer = ix.writer()
+    writer.delete_document(3)
+    writer.commit(merge=False)
+    ix = open_dir(str(tmp_path / "ix"))
+    with pytest.raises(ValueError, match="deleted"):
+        merge_segments(ix, ix._segments(), {"codec": KhabarCodec()})
