@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, shared_corpus, write_articles
+from render_checks import first_strong
 from khabar import cli
 from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, is_jalali_day
 from khabar.indexer.store import open_for_search
@@ -20,8 +22,8 @@ from khabar.search.batch import coverage_lines
 from khabar.search.coverage import Coverage, CoverageError, coverage, month_key, year_key
 from khabar.search.engine import search
 from khabar.search.query.dates import jalali_range
-from khabar.search.render.coverage import FULL, PARTS, coverage_table, display_width
-from khabar.search.render.terminal import Style
+from khabar.search.render.coverage import FULL, PARTS, coverage_chunks, display_width, key_label
+from khabar.search.render.terminal import Style, to_visual
 
 KEY_OF_HIT = {
     "month": lambda hit: hit.jalali_date[:7] or None,
@@ -283,9 +285,26 @@ def test_stdin_table_shows_each_chart_under_its_query(bundled_index):
     assert out.index("» کرونا") < out.index("اسفند") < out.index(" found") < out.index("» title:") < out.index("error:")
 
 
-def test_bidi_keeps_the_columns_in_line():
-    counted = Coverage("کرونا", 81, "month", [("1398/11", 8), ("1398/12", 39), ("1399/01", 21), ("1399/02", 0)])
-    visual = Style(bidi=True).finish(coverage_table(counted, Style(), columns=50)).splitlines()[:-1]
-    # Each row turned right to left as a whole: the counts stand in one column.
-    assert {row.index(str(count)) for row, (_, count) in zip(visual, counted.counts)} == {visual[1].index("39")}
-    assert len({display_width(row) for row in visual}) == 1
+# Source names as the corpora have them: Persian (the bundled sample), Latin (FarsNews and
+# Varzesh3's exports name the site), and an article without one.
+SOURCES = [("عصر ایران", 106), ("varzesh3.com", 500), ("تابناک", 98), ("farsnews.ir", 300), (None, 3)]
+VISUAL_ROW = re.compile(f"( *[{FULL}{''.join(PARTS)}]*)  ([0-9]+) +(.+)")
+
+
+@pytest.mark.parametrize("by, counts", [
+    ("month", [("1398/11", 8), ("1398/12", 39), ("1399/01", 21), ("1399/02", 0)]),
+    ("source", SOURCES)])
+def test_bidi_keeps_the_columns_in_line(by, counts):
+    counted = Coverage("کرونا", sum(count for _, count in counts), by, counts)
+    visual = "".join(coverage_chunks(counted, "table", Style(bidi=True), columns=50)).splitlines()
+    assert visual[-1] == f"{counted.total} found"
+    rows = [VISUAL_ROW.fullmatch(row) for row in visual[:-1]]
+    assert all(rows), visual
+    # Every row right to left, Latin labels too: the bar from the left, the counts in one
+    # column, each label whole at the right edge, in its own order.
+    assert len({display_width(row) for row in visual[:-1]}) == 1
+    assert len({row.start(2) for row in rows}) == 1
+    for row, (key, count) in zip(rows, counts):
+        label = key_label(key, by)
+        assert int(row.group(2)) == count
+        assert to_visual(row.group(3), first_strong(label)) == label

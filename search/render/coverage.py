@@ -18,7 +18,7 @@ from khabar.indexer.dates import MONTH_NAMES_FA
 from khabar.indexer.safe_text import clean_text
 from khabar.search.coverage import Coverage
 from khabar.search.render.formats import delimited, json_document
-from khabar.search.render.terminal import Style
+from khabar.search.render.terminal import Style, base_direction
 from khabar.search.render.wrap import display_width
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ NO_KEY = {"month": "(no date)", "year": "(no date)", "source": "(no source)"}
 def coverage_chunks(counted: Coverage, fmt: str, style: Style, *, columns: int | None = None) -> Iterator[str]:
     """One query's counts: a chart (table), its record (json, jsonl), or ``key, count`` rows."""
     if fmt == "table":
-        yield style.finish(coverage_table(counted, style, columns=columns))
+        yield coverage_table(counted, style, columns=columns)
     elif fmt in ("json", "jsonl"):
         yield json_document(counted.as_dict())
     else:
@@ -61,7 +61,7 @@ def coverage_answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *,
         elif fmt == "table":
             yield style.finish(style.bold(f"» {clean_text(answer.query)}"))
             yield (f"error: {clean_text(answer.error or '')}\n" if counted is None
-                   else style.finish(coverage_table(counted, style, columns=columns)) + "\n")
+                   else coverage_table(counted, style, columns=columns) + "\n")
         else:
             lines = delimited(_batch_rows(answer), BATCH_COVERAGE_FIELDS, fmt)
             head = next(lines)
@@ -80,7 +80,14 @@ def _batch_rows(answer: Answer) -> list[dict]:
 
 
 def coverage_table(counted: Coverage, style: Style, *, columns: int | None = None) -> str:
-    """The bar chart: label, count and bar per key, then the total."""
+    """The bar chart as the terminal shows it (:meth:`Style.finish`): label, count and bar per
+    key, then the total.
+
+    With bidi, a chart with a right-to-left label is drawn right to left, every row alike:
+    bar, count, then the label reordered by itself. Reordering each row as a whole would
+    leave a row with a Latin label ("varzesh3.com", "(no source)") left to right, its
+    label and count run together, out of line with the Persian rows.
+    """
     labels = [key_label(key, counted.by) for key, _ in counted.counts]
     label_width = max(map(display_width, labels), default=0)
     count_width = len(str(max((count for _, count in counted.counts), default=0)))
@@ -88,9 +95,16 @@ def coverage_table(counted: Coverage, style: Style, *, columns: int | None = Non
     # The last column is left free: a full line would wrap on some terminals.
     bar_width = max(MIN_BAR_WIDTH, columns - 1 - label_width - count_width - 4)
     top = max((count for _, count in counted.counts), default=0)
-    lines = [f"{pad(label, label_width)}  {count:>{count_width}}  {bar(count, top, bar_width)}"
-             for label, (_, count) in zip(labels, counted.counts)]
-    lines.append(style.dim(f"{counted.total} found"))
+    right_to_left = style.bidi and any(base_direction(label) == "R" for label in labels)
+    lines = []
+    for label, (_, count) in zip(labels, counted.counts):
+        drawn = bar(count, top, bar_width)
+        if right_to_left:
+            margin = " " * (label_width - display_width(label))
+            lines.append(style.row(f"{drawn[::-1]}  {count:<{count_width}}  {margin}", label))
+        else:
+            lines.append(style.finish(f"{pad(label, label_width)}  {count:>{count_width}}  {drawn}"))
+    lines.append(style.finish(style.dim(f"{counted.total} found")))
     return "\n".join(lines)
 
 
