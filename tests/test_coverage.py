@@ -22,7 +22,7 @@ from khabar.search.batch import coverage_lines
 from khabar.search.coverage import Coverage, CoverageError, coverage, month_key, year_key
 from khabar.search.engine import search
 from khabar.search.query.dates import jalali_range
-from khabar.search.render.coverage import FULL, PARTS, coverage_chunks, display_width, key_label
+from khabar.search.render.coverage import FULL, MIN_BAR_WIDTH, PARTS, coverage_chunks, display_width, key_label
 from khabar.search.render.terminal import Style, to_visual
 
 KEY_OF_HIT = {
@@ -198,6 +198,24 @@ def test_table_is_a_bar_chart_with_month_names_and_the_total(bundled_index):
         cells = bars[key].count(FULL) + next((i / 8 for i, part in enumerate(PARTS) if part and part in bars[key]), 0)
         assert abs(cells - count * widest / top) <= 1 / 16 + 1e-9 or (count and cells == 1 / 8)
         assert (count == 0) == (bars[key] == "")
+
+
+@pytest.mark.parametrize("columns", [20, 24, 30, 40])
+@pytest.mark.parametrize("bidi", [[], ["--bidi"]])
+def test_a_narrow_chart_keeps_each_row_on_one_line(bundled_index, monkeypatch, columns, bidi):
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)  # --bidi is for a terminal only
+    dates = {"date_from": "1398/10", "date_to": "1399/04"}
+    result = run(bundled_index, "کرونا", "--by", "month", "--from", dates["date_from"], "--to", dates["date_to"],
+                 "--color", "never", *bidi, columns=columns)
+    counted = coverage(bundled_index, "کرونا", by="month", **dates)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(counted.counts) + 1 and lines[-1] == f"{counted.total} found"
+    assert {display_width(row) for row in lines[:-1]} == {columns - 1}
+    # Labels are shortened only where the bar would not fit beside them.
+    widest = max(display_width(key_label(key, "month")) for key, _ in counted.counts)
+    shortened = sum("…" in row for row in lines)
+    assert (shortened > 0) == (widest + len(str(max(count for _, count in counted.counts))) + 4 + MIN_BAR_WIDTH
+                               > columns - 1)
 
 
 def test_table_of_undated_and_hostile_sources(tmp_path, mixed_index):

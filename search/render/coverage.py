@@ -19,7 +19,7 @@ from khabar.indexer.safe_text import clean_text
 from khabar.search.coverage import Coverage
 from khabar.search.render.formats import delimited, json_document
 from khabar.search.render.terminal import Style, base_direction
-from khabar.search.render.wrap import display_width
+from khabar.search.render.wrap import display_width, shorten
 
 if TYPE_CHECKING:
     from khabar.search.batch import Answer
@@ -88,12 +88,16 @@ def coverage_table(counted: Coverage, style: Style, *, columns: int | None = Non
     leave a row with a Latin label ("varzesh3.com", "(no source)") left to right, its
     label and count run together, out of line with the Persian rows.
     """
-    labels = [key_label(key, counted.by) for key, _ in counted.counts]
-    label_width = max(map(display_width, labels), default=0)
     count_width = len(str(max((count for _, count in counted.counts), default=0)))
     columns = columns or style.width or shutil.get_terminal_size().columns
-    # The last column is left free: a full line would wrap on some terminals.
-    bar_width = max(MIN_BAR_WIDTH, columns - 1 - label_width - count_width - 4)
+    # The last column is left free: a full line would wrap on some terminals. Where a bar
+    # of MIN_BAR_WIDTH does not fit beside the labels, they are shortened: a row wrapped
+    # would break the chart.
+    room = columns - 1 - count_width - 4
+    labels = [key_label(key, counted.by) for key, _ in counted.counts]
+    label_width = min(max(map(display_width, labels), default=0), max(room - MIN_BAR_WIDTH, 1))
+    labels = [shorten(label, label_width) for label in labels]
+    bar_width = max(MIN_BAR_WIDTH, room - label_width)
     top = max((count for _, count in counted.counts), default=0)
     right_to_left = style.bidi and any(base_direction(label) == "R" for label in labels)
     lines = []
