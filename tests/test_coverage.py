@@ -11,17 +11,23 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh.query import Term
 
 from conftest import REPO, shared_corpus, write_articles
 from render_checks import first_strong
 from khabar import cli
-from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, is_jalali_day
+from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
 from khabar.search.batch import coverage_lines
-from khabar.search.coverage import Coverage, CoverageError, coverage, month_key, year_key
+from khabar.search.coverage import Coverage, CoverageError, coverage, matching, month_key, year_key
 from khabar.search.engine import search
 from khabar.search.query.dates import jalali_range
+from khabar.search.query.parse import parse_query
+from khabar.search.scoring import dense
+from khabar.search.scoring.plan import fast_query
+from khabar.search.scoring.sparse import matched, ranked
+from khabar.search.searchers import shared_searcher
 from khabar.search.render.coverage import FULL, MIN_BAR_WIDTH, PARTS, coverage_chunks, display_width, key_label
 from khabar.search.render.terminal import Style, to_visual
 
@@ -126,6 +132,25 @@ def test_phrases_fields_and_boolean_queries_count_the_engines_matches(bundled_in
     expected = hit_counts(bundled_index, query, by, date_from="1398/11", date_to="1399/03")
     assert expected and nonzero(counted) == expected
     assert counted.total == sum(expected.values())
+
+
+@pytest.mark.parametrize("dense_from", [None, 1])  # as many postings as it takes: the sparse path, the numpy one
+def test_counting_takes_the_path_ranking_takes(bundled_index, monkeypatch, dense_from):
+    """Where ranking leaves the fast path for Whoosh (a field that is not scored), counting
+    does too, and where it takes the numpy path, so does counting: one choice for both."""
+    if dense_from:
+        monkeypatch.setattr(dense, "DENSE_MIN_POSTINGS", dense_from)
+    searcher = shared_searcher(bundled_index)
+    tag = max(searcher.lexicon(TAGS), key=lambda term: searcher.doc_frequency(TAGS, term)).decode()
+    unscored = Term(TAGS, tag)
+    plan = fast_query(unscored, None)
+    assert plan is not None and not searcher.schema[TAGS].scorable
+    assert ranked(searcher, plan, 10) is None and matched(searcher, plan) is None
+    assert sum(len(docs) for _, docs in matching(searcher, unscored, None)) == len(list(searcher.docs_for_query(unscored)))
+    for query in ["کرونا", '"سهام عدالت" -بورس']:
+        plan = fast_query(parse_query(query, searcher.schema), None)
+        total, _ = ranked(searcher, plan, 10)
+        assert total == sum(len(docs) for _, docs in matched(searcher, plan)) == coverage(bundled_index, query).total
 
 
 def test_months_in_a_range_are_all_listed_with_zeros_in_order(bundled_index):
