@@ -5,7 +5,8 @@ a year, a source — with its count and a bar of block characters in eighths, sc
 so the largest count fills the terminal's width. Every row has the same columns,
 each padded to its width (the bar too), so that the chart lines up whether a
 terminal lays a row out left to right or, seeing Persian in it, right to left
-(and with ``--bidi``, which reorders each row the same way).
+(and with ``--bidi``, which draws every row of a chart with Persian labels right to
+left, a row with a Latin label too: :func:`coverage_table`).
 """
 
 from __future__ import annotations
