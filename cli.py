@@ -287,6 +287,11 @@ def table_width() -> int | None:
         import shutil  # 4 ms of imports (bz2, lzma) that --help and completion do without
 
         return shutil.get_terminal_size().columns
+    return columns_asked()
+
+
+def columns_asked() -> int | None:
+    """The width set in ``COLUMNS``; None when it is unset or not a positive number."""
     try:
         columns = int(os.environ.get("COLUMNS", ""))
     except ValueError:  # unset, or not a number: no width asked for
@@ -701,7 +706,7 @@ def run_update(index_dir: Path, roots: list[Path] | None, *, rebuild: bool = Fal
         nonlocal bar
         terminal = stderr_terminal()
         if terminal is not None and not quiet and total >= PROGRESS_MIN_FILES:
-            bar = progress_bar(total, terminal, terminal_columns())
+            bar = progress_bar(total, terminal, terminal_columns(terminal))
         if bar is None:
             return lambda n: None
         bar.__enter__()
@@ -770,10 +775,15 @@ def eta_text(bar) -> str | None:
     return f"{seconds // 3600:02}:{seconds // 60 % 60:02}:{seconds % 60:02}"
 
 
-def terminal_columns() -> int:
-    import shutil
-
-    return shutil.get_terminal_size().columns
+def terminal_columns(terminal: TextIO) -> int:
+    """The columns of ``terminal`` (the progress bar's, stderr), ``COLUMNS`` first as
+    ``shutil.get_terminal_size`` has it; that asks stdout, which may be a file or a pipe, or
+    another terminal, while the bar is drawn on stderr."""
+    try:
+        measured = os.get_terminal_size(terminal.fileno()).columns
+    except (AttributeError, ValueError, OSError):  # no descriptor, or not a terminal after all
+        measured = 0
+    return columns_asked() or measured or 80  # shutil's fallback
 
 
 def stderr_terminal() -> TextIO | None:

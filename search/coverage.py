@@ -95,9 +95,9 @@ def matching(searcher, asked: Query, day_range: NumericRange | None) -> list[tup
     """Each segment's reader with its documents that match (ascending), found by the path
     :func:`search.engine.search` takes for the query, so that the set is the one it counts."""
     plan = fast_query(asked, day_range)
-    if (plan is not None and searchable_whole(searcher)
-            and all(searcher.schema[name].scorable for name in plan.fieldnames())):
-        return matched(searcher, plan)
+    found = matched(searcher, plan) if plan is not None and searchable_whole(searcher) else None
+    if found is not None:
+        return found
     # The range is read from the day column, as the fast path reads it: the same
     # documents as Whoosh's range query, which walks a dozen trie terms' postings.
     docs = sorted(searcher.docs_for_query(asked))  # ascending already: a segment after another

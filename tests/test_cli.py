@@ -105,13 +105,6 @@ def test_colour_only_when_asked(runner, indexed):
     assert "\x1b[" not in monkey
 
 
-@pytest.mark.parametrize("command", ["search", "index"])
-def test_every_command_has_help(runner, command):
-    result = runner.invoke(cli.main, [command, "--help"])
-    assert result.exit_code == 0
-    assert len(result.stdout.splitlines()) > 3
-
-
 def test_index_without_folders_or_history_exits_2(runner, tmp_path):
     result = runner.invoke(cli.main, ["index", "--index", str(tmp_path / "ix")])
     assert result.exit_code == 2

@@ -5,23 +5,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from whoosh.query import Term
 
 from conftest import REPO, shared_corpus, write_articles
+from render_checks import first_strong
 from khabar import cli
-from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, is_jalali_day
+from khabar.indexer.schema import ALL, JALALI_DAY, KEYWORD_LIST, SOURCE, TAGS, is_jalali_day
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
 from khabar.search.batch import coverage_lines
-from khabar.search.coverage import Coverage, CoverageError, coverage, month_key, year_key
+from khabar.search.coverage import Coverage, CoverageError, coverage, matching, month_key, year_key
 from khabar.search.engine import search
 from khabar.search.query.dates import jalali_range
-from khabar.search.render.coverage import FULL, PARTS, coverage_table, display_width
-from khabar.search.render.terminal import Style
+from khabar.search.query.parse import parse_query
+from khabar.search.scoring import dense
+from khabar.search.scoring.plan import fast_query
+from khabar.search.scoring.sparse import matched, ranked
+from khabar.search.searchers import shared_searcher
+from khabar.search.render.coverage import FULL, MIN_BAR_WIDTH, PARTS, coverage_chunks, display_width, key_label
+from khabar.search.render.terminal import Style, to_visual
 
 KEY_OF_HIT = {
     "month": lambda hit: hit.jalali_date[:7] or None,
@@ -126,6 +134,25 @@ def test_phrases_fields_and_boolean_queries_count_the_engines_matches(bundled_in
     assert counted.total == sum(expected.values())
 
 
+@pytest.mark.parametrize("dense_from", [None, 1])  # as many postings as it takes: the sparse path, the numpy one
+def test_counting_takes_the_path_ranking_takes(bundled_index, monkeypatch, dense_from):
+    """Where ranking leaves the fast path for Whoosh (a field that is not scored), counting
+    does too, and where it takes the numpy path, so does counting: one choice for both."""
+    if dense_from:
+        monkeypatch.setattr(dense, "DENSE_MIN_POSTINGS", dense_from)
+    searcher = shared_searcher(bundled_index)
+    tag = max(searcher.lexicon(TAGS), key=lambda term: searcher.doc_frequency(TAGS, term)).decode()
+    unscored = Term(TAGS, tag)
+    plan = fast_query(unscored, None)
+    assert plan is not None and not searcher.schema[TAGS].scorable
+    assert ranked(searcher, plan, 10) is None and matched(searcher, plan) is None
+    assert sum(len(docs) for _, docs in matching(searcher, unscored, None)) == len(list(searcher.docs_for_query(unscored)))
+    for query in ["کرونا", '"سهام عدالت" -بورس']:
+        plan = fast_query(parse_query(query, searcher.schema), None)
+        total, _ = ranked(searcher, plan, 10)
+        assert total == sum(len(docs) for _, docs in matched(searcher, plan)) == coverage(bundled_index, query).total
+
+
 def test_months_in_a_range_are_all_listed_with_zeros_in_order(bundled_index):
     counted = coverage(bundled_index, "کرونا", by="month", date_from="1398/06/15", date_to="1399/06")
     keys = [key for key, _ in counted.counts]
@@ -196,6 +223,24 @@ def test_table_is_a_bar_chart_with_month_names_and_the_total(bundled_index):
         cells = bars[key].count(FULL) + next((i / 8 for i, part in enumerate(PARTS) if part and part in bars[key]), 0)
         assert abs(cells - count * widest / top) <= 1 / 16 + 1e-9 or (count and cells == 1 / 8)
         assert (count == 0) == (bars[key] == "")
+
+
+@pytest.mark.parametrize("columns", [20, 24, 30, 40])
+@pytest.mark.parametrize("bidi", [[], ["--bidi"]])
+def test_a_narrow_chart_keeps_each_row_on_one_line(bundled_index, monkeypatch, columns, bidi):
+    monkeypatch.setattr(cli, "stdout_is_terminal", lambda: True)  # --bidi is for a terminal only
+    dates = {"date_from": "1398/10", "date_to": "1399/04"}
+    result = run(bundled_index, "کرونا", "--by", "month", "--from", dates["date_from"], "--to", dates["date_to"],
+                 "--color", "never", *bidi, columns=columns)
+    counted = coverage(bundled_index, "کرونا", by="month", **dates)
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(counted.counts) + 1 and lines[-1] == f"{counted.total} found"
+    assert {display_width(row) for row in lines[:-1]} == {columns - 1}
+    # Labels are shortened only where the bar would not fit beside them.
+    widest = max(display_width(key_label(key, "month")) for key, _ in counted.counts)
+    shortened = sum("…" in row for row in lines)
+    assert (shortened > 0) == (widest + len(str(max(count for _, count in counted.counts))) + 4 + MIN_BAR_WIDTH
+                               > columns - 1)
 
 
 def test_table_of_undated_and_hostile_sources(tmp_path, mixed_index):
@@ -283,9 +328,26 @@ def test_stdin_table_shows_each_chart_under_its_query(bundled_index):
     assert out.index("» کرونا") < out.index("اسفند") < out.index(" found") < out.index("» title:") < out.index("error:")
 
 
-def test_bidi_keeps_the_columns_in_line():
-    counted = Coverage("کرونا", 81, "month", [("1398/11", 8), ("1398/12", 39), ("1399/01", 21), ("1399/02", 0)])
-    visual = Style(bidi=True).finish(coverage_table(counted, Style(), columns=50)).splitlines()[:-1]
-    # Each row turned right to left as a whole: the counts stand in one column.
-    assert {row.index(str(count)) for row, (_, count) in zip(visual, counted.counts)} == {visual[1].index("39")}
-    assert len({display_width(row) for row in visual}) == 1
+# Source names as the corpora have them: Persian (the bundled sample), Latin (FarsNews and
+# Varzesh3's exports name the site), and an article without one.
+SOURCES = [("عصر ایران", 106), ("varzesh3.com", 500), ("تابناک", 98), ("farsnews.ir", 300), (None, 3)]
+VISUAL_ROW = re.compile(f"( *[{FULL}{''.join(PARTS)}]*)  ([0-9]+) +(.+)")
+
+
+@pytest.mark.parametrize("by, counts", [
+    ("month", [("1398/11", 8), ("1398/12", 39), ("1399/01", 21), ("1399/02", 0)]),
+    ("source", SOURCES)])
+def test_bidi_keeps_the_columns_in_line(by, counts):
+    counted = Coverage("کرونا", sum(count for _, count in counts), by, counts)
+    visual = "".join(coverage_chunks(counted, "table", Style(bidi=True), columns=50)).splitlines()
+    assert visual[-1] == f"{counted.total} found"
+    rows = [VISUAL_ROW.fullmatch(row) for row in visual[:-1]]
+    assert all(rows), visual
+    # Every row right to left, Latin labels too: the bar from the left, the counts in one
+    # column, each label whole at the right edge, in its own order.
+    assert len({display_width(row) for row in visual[:-1]}) == 1
+    assert len({row.start(2) for row in rows}) == 1
+    for row, (key, count) in zip(rows, counts):
+        label = key_label(key, by)
+        assert int(row.group(2)) == count
+        assert to_visual(row.group(3), first_strong(label)) == label

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 
 from khabar import cli
 from khabar.search.engine import StreamedHits, search
+from khabar.search.render.formats import Aside, results_chunks
+from khabar.search.render.terminal import Style
 from khabar.search.scoring.feedback import FEEDBACK_DOCS
 from khabar.search.searchers import shared_searcher
 
@@ -71,12 +73,18 @@ def test_all_in_line_formats_is_a_line_per_match(runner, bundled_index, fmt, ext
     assert len(out.splitlines()) == total + extra
 
 
-def test_all_reads_each_article_only_when_its_result_is_written(bundled_index, monkeypatch):
-    reads = []
+@pytest.fixture
+def reads(bundled_index, monkeypatch) -> list[int]:
+    """The docnums whose stored fields are read, in order, by searches of the bundled index."""
+    read: list[int] = []
     searcher = shared_searcher(bundled_index)  # the one the search uses
     stored_fields = searcher.stored_fields
-    monkeypatch.setattr(searcher, "stored_fields", lambda docnum: reads.append(docnum) or stored_fields(docnum),
+    monkeypatch.setattr(searcher, "stored_fields", lambda docnum: read.append(docnum) or stored_fields(docnum),
                         raising=False)
+    return read
+
+
+def test_all_reads_each_article_only_when_its_result_is_written(bundled_index, reads):
     results = search(bundled_index, QUERY, limit=0)
     assert isinstance(results.hits, StreamedHits) and len(results.hits) == results.total > 10
     ranking = len(reads)  # blind feedback reads the best few, not every match
@@ -85,6 +93,18 @@ def test_all_reads_each_article_only_when_its_result_is_written(bundled_index, m
     first, second = next(hits), next(hits)
     assert len(reads) == ranking + 2 and first.id != second.id
     assert len(list(hits)) == results.total - 2 and len(reads) == ranking + results.total
+
+
+def test_all_in_the_table_view_writes_each_result_as_it_is_made(bundled_index, reads):
+    results = search(bundled_index, QUERY, limit=0)
+    ranking = len(reads)
+    chunks = results_chunks(results, "table", Style())
+    first = next(chunks)
+    assert len(reads) == ranking + 1 and first.startswith("1. ")  # one result read, one written
+    rest = list(chunks)
+    assert len(reads) == ranking + results.total
+    assert isinstance(rest[-1], Aside)  # the footer, last
+    assert [chunk.split(". ", 1)[0] for chunk in [first, *rest[:-1]]] == [str(n) for n in range(1, results.total + 1)]
 
 
 def test_all_with_a_page_is_one_line(runner, bundled_index):

@@ -72,10 +72,30 @@ def test_index_help_says_what_is_skipped_and_every_exit_status():
     assert statuses == ["0", "1", "2", "3", "4", "130"]
 
 
-def test_main_help_names_every_command_and_the_exit_statuses():
+def overview(text: str) -> list[str]:
+    """The main help's own lines of examples, one a command ("khabar index ~/news  index a
+    folder"), not click's list of commands under them, which names every command anyway."""
+    head = text.split("'khabar COMMAND --help'", 1)[0]
+    return [line.strip() for line in head.splitlines() if line.strip().startswith("khabar ")]
+
+
+def test_main_help_shows_every_command_and_no_other():
+    lines = overview(help_text())
+    named = [line.split()[1] for line in lines]
+    # The default command's line starts with a query (khabar QUERY), and says so.
+    unnamed = [(word, line) for word, line in zip(named, lines) if word not in cli.main.commands]
+    assert [(word.isascii(), "(the default command)" in line) for word, line in unnamed] == [(False, True)], unnamed
+    assert {*named, cli.main.default_command} - {unnamed[0][0]} == set(cli.main.commands)
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in sorted(cli.main.commands))])
+def test_help_command_gives_each_commands_help(command):
+    result = CliRunner().invoke(cli.main, ["help", *command], terminal_width=80)
+    assert result.exit_code == 0 and result.stdout == help_text(*command)
+
+
+def test_main_help_gives_the_exit_statuses():
     text = help_text()
-    for name in cli.main.commands:
-        assert f"khabar {name}" in text or f"  {name} " in text
     for status in ("0 found", "1 nothing found", "2 usage", "3 no", "4 the system", "130"):
         assert status in text
 

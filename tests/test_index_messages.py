@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
 import re
 import shlex
 import shutil
+import struct
+import termios
 from pathlib import Path
 
 import click
@@ -142,13 +146,14 @@ def drawn_lines(written: str) -> list[str]:
     return [line for part in plain.split("\n") for line in part.split("\r")]
 
 
-@pytest.mark.parametrize("columns", [20, 24, 30, 40, 60, 100, 200])
+@pytest.mark.parametrize("columns", [12, 18, 19, 20, 24, 30, 40, 60, 100, 200])
 @pytest.mark.parametrize("seconds_per_file", [0.01, 3.0, 400.0])  # ETAs of seconds, hours, weeks
 def test_the_bar_fits_the_terminal_in_every_state(columns, seconds_per_file):
     terminal = Terminal()
     bar = cli.progress_bar(5000, terminal, columns)
+    # No bar only where not even the barest, "[" ten cells "]  100%", fits beside the free column.
+    assert (bar is None) == (columns - 1 < len("[]  100%") + 10)
     if bar is None:
-        assert columns < 30  # too narrow for a bar of ten
         return
     with bar:
         for _ in range(20):
@@ -173,12 +178,19 @@ def test_the_bar_keeps_its_label_and_eta_where_they_fit(columns):
     assert re.fullmatch(r"indexing  \[#*-*\]  +2%  01:21:40", last), last
 
 
-@pytest.mark.parametrize("columns", [40, 60, 100])
-def test_an_index_run_draws_a_bar_that_fits_then_says_it_writes(tmp_path, monkeypatch, columns):
+@pytest.fixture
+def enough_for_a_bar(tmp_path) -> Path:
+    """A folder of real articles (IR-News), enough of them for the progress bar to show."""
     folder = tmp_path / "news"
     folder.mkdir()
     for path in sorted((REPO / "corpus" / "ir-news").glob("*.txt"))[:cli.PROGRESS_MIN_FILES + 10]:
         shutil.copyfile(path, folder / path.name)
+    return folder
+
+
+@pytest.mark.parametrize("columns", [40, 60, 100])
+def test_an_index_run_draws_a_bar_that_fits_then_says_it_writes(tmp_path, monkeypatch, columns, enough_for_a_bar):
+    folder = enough_for_a_bar
     terminal = Terminal()
     monkeypatch.setattr(cli, "stderr_terminal", lambda: terminal)
     monkeypatch.setenv("COLUMNS", str(columns))
@@ -190,6 +202,40 @@ def test_an_index_run_draws_a_bar_that_fits_then_says_it_writes(tmp_path, monkey
     assert result.stderr.splitlines()[0] == "khabar: writing the index…"
     quiet = index(tmp_path, "--rebuild", "-q", str(folder))
     assert quiet.exit_code == 0 and "writing the index" not in quiet.stderr
+
+
+class SizedTerminal(Terminal):
+    """A terminal of ``columns`` (a pseudo-terminal's size) that keeps what is written to it."""
+
+    def __init__(self, columns: int) -> None:
+        super().__init__()
+        self.master, self.slave = os.openpty()
+        fcntl.ioctl(self.slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+
+    def fileno(self) -> int:
+        return self.slave
+
+    def close(self) -> None:
+        os.close(self.master)
+        os.close(self.slave)
+        super().close()
+
+
+def test_the_bar_fits_stderrs_terminal_whatever_stdout_is(tmp_path, monkeypatch, enough_for_a_bar):
+    columns = 40
+    # stdout is a file (``khabar index … > log``) or a terminal of another size: shutil
+    # measures stdout, which says nothing of where the bar is drawn.
+    for stdout_columns in (None, 200):
+        terminal = SizedTerminal(columns)
+        monkeypatch.setattr(cli, "stderr_terminal", lambda: terminal)
+        monkeypatch.setattr(shutil, "get_terminal_size",
+                            lambda fallback=(80, 24): os.terminal_size((stdout_columns or fallback[0], 24)))
+        result = index(tmp_path, "--rebuild", str(enough_for_a_bar))
+        lines = drawn_lines(terminal.getvalue())
+        terminal.close()
+        assert result.exit_code == 0 and result.stdout == "", result.stderr
+        assert any(line.startswith("indexing  [") and "100%" in line for line in lines), lines
+        assert max(map(len, lines)) <= columns - 1, max(lines, key=len)
 
 
 def test_the_writing_phase_comes_after_the_last_file_is_read(tmp_path, news_folder):

@@ -5,7 +5,8 @@ a year, a source — with its count and a bar of block characters in eighths, sc
 so the largest count fills the terminal's width. Every row has the same columns,
 each padded to its width (the bar too), so that the chart lines up whether a
 terminal lays a row out left to right or, seeing Persian in it, right to left
-(and with ``--bidi``, which reorders each row the same way).
+(and with ``--bidi``, which draws every row of a chart with Persian labels right to
+left, a row with a Latin label too: :func:`coverage_table`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from khabar.indexer.dates import MONTH_NAMES_FA
 from khabar.indexer.safe_text import clean_text
 from khabar.search.coverage import Coverage
 from khabar.search.render.formats import delimited, json_document
-from khabar.search.render.terminal import Style
-from khabar.search.render.wrap import display_width
+from khabar.search.render.terminal import Style, base_direction
+from khabar.search.render.wrap import display_width, shorten
 
 if TYPE_CHECKING:
     from khabar.search.batch import Answer
@@ -38,7 +39,7 @@ NO_KEY = {"month": "(no date)", "year": "(no date)", "source": "(no source)"}
 def coverage_chunks(counted: Coverage, fmt: str, style: Style, *, columns: int | None = None) -> Iterator[str]:
     """One query's counts: a chart (table), its record (json, jsonl), or ``key, count`` rows."""
     if fmt == "table":
-        yield style.finish(coverage_table(counted, style, columns=columns))
+        yield coverage_table(counted, style, columns=columns)
     elif fmt in ("json", "jsonl"):
         yield json_document(counted.as_dict())
     else:
@@ -61,7 +62,7 @@ def coverage_answer_chunks(answers: Iterable[Answer], fmt: str, style: Style, *,
         elif fmt == "table":
             yield style.finish(style.bold(f"» {clean_text(answer.query)}"))
             yield (f"error: {clean_text(answer.error or '')}\n" if counted is None
-                   else style.finish(coverage_table(counted, style, columns=columns)) + "\n")
+                   else coverage_table(counted, style, columns=columns) + "\n")
         else:
             lines = delimited(_batch_rows(answer), BATCH_COVERAGE_FIELDS, fmt)
             head = next(lines)
@@ -80,17 +81,35 @@ def _batch_rows(answer: Answer) -> list[dict]:
 
 
 def coverage_table(counted: Coverage, style: Style, *, columns: int | None = None) -> str:
-    """The bar chart: label, count and bar per key, then the total."""
-    labels = [key_label(key, counted.by) for key, _ in counted.counts]
-    label_width = max(map(display_width, labels), default=0)
+    """The bar chart as the terminal shows it (:meth:`Style.finish`): label, count and bar per
+    key, then the total.
+
+    With bidi, a chart with a right-to-left label is drawn right to left, every row alike:
+    bar, count, then the label reordered by itself. Reordering each row as a whole would
+    leave a row with a Latin label ("varzesh3.com", "(no source)") left to right, its
+    label and count run together, out of line with the Persian rows.
+    """
     count_width = len(str(max((count for _, count in counted.counts), default=0)))
     columns = columns or style.width or shutil.get_terminal_size().columns
-    # The last column is left free: a full line would wrap on some terminals.
-    bar_width = max(MIN_BAR_WIDTH, columns - 1 - label_width - count_width - 4)
+    # The last column is left free: a full line would wrap on some terminals. Where a bar
+    # of MIN_BAR_WIDTH does not fit beside the labels, they are shortened: a row wrapped
+    # would break the chart.
+    room = columns - 1 - count_width - 4
+    labels = [key_label(key, counted.by) for key, _ in counted.counts]
+    label_width = min(max(map(display_width, labels), default=0), max(room - MIN_BAR_WIDTH, 1))
+    labels = [shorten(label, label_width) for label in labels]
+    bar_width = max(MIN_BAR_WIDTH, room - label_width)
     top = max((count for _, count in counted.counts), default=0)
-    lines = [f"{pad(label, label_width)}  {count:>{count_width}}  {bar(count, top, bar_width)}"
-             for label, (_, count) in zip(labels, counted.counts)]
-    lines.append(style.dim(f"{counted.total} found"))
+    right_to_left = style.bidi and any(base_direction(label) == "R" for label in labels)
+    lines = []
+    for label, (_, count) in zip(labels, counted.counts):
+        drawn = bar(count, top, bar_width)
+        if right_to_left:
+            margin = " " * (label_width - display_width(label))
+            lines.append(style.row(f"{drawn[::-1]}  {count:<{count_width}}  {margin}", label))
+        else:
+            lines.append(style.finish(f"{pad(label, label_width)}  {count:>{count_width}}  {drawn}"))
+    lines.append(style.finish(style.dim(f"{counted.total} found")))
     return "\n".join(lines)
 
 

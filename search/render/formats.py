@@ -162,8 +162,7 @@ def results_chunks(results: SearchResults, fmt: str, style: Style, first_rank: i
     elif fmt == "json":
         yield results_json(results)
     elif fmt == "table":
-        if results.hits:
-            yield results_table(results, style, first_rank=first_rank)
+        yield from results_table(results, style, first_rank=first_rank)
         # Its did-you-mean line is Persian: wrapped and reordered as the table is.
         yield Aside(style.finish(results_footer(results, first_rank=first_rank)))
     else:
@@ -177,20 +176,19 @@ def also_in(hit: Hit) -> list[str]:
     return [f"also in: {'، '.join(sources)}"] if sources else []
 
 
-def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) -> str:
+def results_table(results: SearchResults, style: Style, *, first_rank: int = 1) -> Iterator[str]:
     """Numbered hits: title, then date · source · URL (and the id when it is not the URL), then
-    the snippet, each wrapped to the style's width under the title's indent."""
-    lines: list[str] = []
+    the snippet, each wrapped to the style's width under the title's indent. A chunk a hit,
+    made as it comes, so that ``--all`` (:class:`StreamedHits`) writes as it goes."""
     for rank, hit in enumerate(results.hits, start=first_rank):
         marker = f"{rank}. "
         indent = " " * len(marker)
-        lines.append(style.row(style.bold(marker), style.bold(clean_text(hit.title) or "(untitled)")))
+        lines = [style.row(style.bold(marker), style.bold(clean_text(hit.title) or "(untitled)"))]
         lines += hit_details(hit, style, indent)
         lines += [style.row(indent, style.dim(line)) for line in also_in(hit)]
         if hit.snippet:
             lines.append(style.row(indent, hit.snippet))
-        lines.append("")
-    return "\n".join(lines)
+        yield "\n".join(lines) + "\n"  # the blank line between hits
 
 
 def results_footer(results: SearchResults, *, first_rank: int = 1) -> str:

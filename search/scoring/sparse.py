@@ -40,13 +40,12 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     None when a field of the plan is not scored: the caller then searches
     through Whoosh.
     """
-    fieldnames = plan.fieldnames()
-    if not all(searcher.schema[fieldname].scorable for fieldname in fieldnames):
+    path = counting_path(searcher, plan)
+    if path is None:
         return None
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
     gains = {term_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
-    if dense.wanted_for(plan, _postings_count(searcher, plan)) and all(
-            isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
+    if path == "dense":
         return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
@@ -63,14 +62,16 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     return len(scores), [(score, -negated) for score, negated in best]
 
 
-def matched(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
+def matched(searcher, plan: FastQuery) -> list[tuple[object, list[int]]] | None:
     """Each segment's reader with its documents matching ``plan`` (ascending), not
     scored: the set :func:`ranked` counts as its total, found by the same path (long
-    lists with numpy). For counts per month or source (:mod:`search.coverage`); the
-    caller has made sure, as for :func:`ranked`, that the plan's fields are scored and
-    every segment can be read whole."""
-    if dense.wanted_for(plan, _postings_count(searcher, plan)) and all(
-            isinstance(searcher.schema[name].format, CompactPositions) for name in plan.fieldnames()):
+    lists with numpy), or None where :func:`ranked` is None. For counts per month or
+    source (:mod:`search.coverage`); the caller has made sure, as for :func:`ranked`,
+    that every segment can be read whole."""
+    path = counting_path(searcher, plan)
+    if path is None:
+        return None
+    if path == "dense":
         return dense.matched_dense(searcher, plan)
     found = []
     for subsearcher, _offset in searcher.leaf_searchers():
@@ -83,6 +84,19 @@ def matched(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
         found.append((subsearcher.reader(), sorted(docnum for docnum in docs if docnum not in dropped
                                                    and (inside is None or inside(docnum)))))
     return found
+
+
+def counting_path(searcher, plan: FastQuery) -> str | None:
+    """Which path finds (and scores) ``plan``'s matches, the one choice :func:`ranked` and
+    :func:`matched` share: "dense" (numpy, for long lists), "sparse" (per posting), or None
+    when a field of the plan is not scored (the caller then goes through Whoosh)."""
+    fieldnames = plan.fieldnames()
+    if not all(searcher.schema[name].scorable for name in fieldnames):
+        return None
+    if dense.wanted_for(plan, _postings_count(searcher, plan)) and all(
+            isinstance(searcher.schema[name].format, CompactPositions) for name in fieldnames):
+        return "dense"
+    return "sparse"
 
 
 def _postings_count(searcher, plan: FastQuery) -> int:
