@@ -643,38 +643,6 @@ class _PreloadedLengths:
         return lengths.__getitem__
 
 
-def field_lengths(reader, fieldname: str) -> list[int]:
-    """Every document's length of a scored field in one segment (a Whoosh segment reader)."""
-    length = _PreloadedLengths(reader._perdoc).doc_field_length_reader(fieldname)
-    return [length(docnum) for docnum in range(reader.doc_count_all())]
-
-
-def posting_arrays(reader, fieldname: str, info: KhabarTermInfo):
-    """A term's postings in one segment written by this codec (``info``: its term
-    info there), a block at a time: ids, weights and each posting's value
-    (deleted documents included)."""
-    terms = reader._terms
-    matcher = terms._codec.postings_reader(terms._postfile, info, reader.schema[fieldname].format)
-    if not isinstance(matcher, ArrayLeafMatcher):  # inlined: document numbers alone
-        ids = array("I", info.inlined_postings()[0])
-        yield ids, array("f", [1.0]) * len(ids), []
-        return
-    while matcher.is_active():
-        matcher._read_data()
-        ids, weights, values = matcher._data
-        if weights is None:
-            weights = array("f", [1.0]) * len(ids)
-        split = []
-        if values is not None:
-            lengths, blob = values
-            ends = list(accumulate(lengths))
-            split = [blob[end - length : end] for end, length in zip(ends, lengths)]
-        yield ids, weights, split
-        if matcher._lastblock:
-            return
-        matcher._next_block()
-
-
 class _Values:
     """A block's posting values as their lengths and their bytes one after the other."""
 

@@ -28,7 +28,7 @@ import queue
 import sys
 from array import array
 from dataclasses import dataclass
-from itertools import chain, count, repeat
+from itertools import chain, count
 
 from whoosh.multiproc import MpWriter
 from whoosh.util import random_name
