@@ -822,30 +822,8 @@ class ArrayLeafMatcher(W3LeafMatcher):
 
     def _read_data(self):
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        if self._compression:
-            data = zlib.decompress(data)
-        count, flags = _BLOCK_HEAD.unpack_from(data)
-        at = _BLOCK_HEAD.size
-        typecode = _NARROW[(flags >> _IDS_SHIFT) & 3]
-        end = at + count * _ITEM_SIZE[typecode]
-        ids = array("I", accumulate(_from_bytes(typecode, data[at:end])))
-        at = end
-        weights = None
-        if flags & _HAS_WEIGHTS:
-            code = (flags >> _WEIGHTS_SHIFT) & 3
-            typecode = "f" if code == _FLOAT_WEIGHTS else _NARROW[code]
-            end = at + count * _ITEM_SIZE[typecode]
-            weights = _from_bytes(typecode, data[at:end])
-            if typecode != "f":
-                weights = array("f", weights)
-            at = end
-        values = None
-        if flags & _HAS_VALUES:
-            typecode = _NARROW[(flags >> _LENGTHS_SHIFT) & 3]
-            end = at + count * _ITEM_SIZE[typecode]
-            lengths = _from_bytes(typecode, data[at:end])
-            values = (lengths if typecode == "I" else array("I", lengths), data[end:])
-        self._data = (ids, weights, values)
+        ids, weights, lengths, blob = block_arrays(zlib.decompress(data) if self._compression else data)
+        self._data = (ids, weights, None if lengths is None else (lengths, blob))
 
     def _read_ids(self):
         if self._data is None:
@@ -939,9 +917,13 @@ def shifted_block(block: StoredBlock, base: int) -> StoredBlock:
 
 
 def block_postings(block: StoredBlock) -> tuple[array, array | None, array | None, bytes]:
-    """A block decoded: document numbers, weights (None: every one 1.0), value
-    lengths (None: no values) and the values' bytes one after the other."""
-    raw = zlib.decompress(block.data) if block.compression else block.data
+    """A stored block decoded, as :func:`block_arrays` gives it."""
+    return block_arrays(zlib.decompress(block.data) if block.compression else block.data)
+
+
+def block_arrays(raw: bytes) -> tuple[array, array | None, array | None, bytes]:
+    """A block's bytes (decompressed) decoded: document numbers, weights (None: every
+    one 1.0), value lengths (None: no values) and the values' bytes one after the other."""
     count, flags = _BLOCK_HEAD.unpack_from(raw)
     at = _BLOCK_HEAD.size
     typecode = _NARROW[(flags >> _IDS_SHIFT) & 3]
@@ -953,13 +935,17 @@ def block_postings(block: StoredBlock) -> tuple[array, array | None, array | Non
         code = (flags >> _WEIGHTS_SHIFT) & 3
         typecode = "f" if code == _FLOAT_WEIGHTS else _NARROW[code]
         end = at + count * _ITEM_SIZE[typecode]
-        weights = array("f", _from_bytes(typecode, raw[at:end]))
+        weights = _from_bytes(typecode, raw[at:end])
+        if typecode != "f":
+            weights = array("f", weights)
         at = end
     lengths, blob = None, b""
     if flags & _HAS_VALUES:
         typecode = _NARROW[(flags >> _LENGTHS_SHIFT) & 3]
         end = at + count * _ITEM_SIZE[typecode]
-        lengths, blob = array("I", _from_bytes(typecode, raw[at:end])), raw[end:]
+        lengths, blob = _from_bytes(typecode, raw[at:end]), raw[end:]
+        if typecode != "I":
+            lengths = array("I", lengths)
     return ids, weights, lengths, blob
 
 
