@@ -105,7 +105,3 @@ class ArticleIds:
                 at = self._slot(high, lows[slot])
                 self._high[at], self._low[at], self._files[at] = high, lows[slot], files[slot]
                 self._count += 1
-
-    def __len__(self) -> int:
-        """Slots in use (an upper bound on the live ids: dropped files' ids count until a growth)."""
-        return self._count
