@@ -229,6 +229,57 @@ def test_removed_counts_articles_not_files(tmp_path, news_folder):
     assert doc_count(index_dir) == 5
 
 
+def _ids_by_path(index_dir: Path) -> dict[str, set[str]]:
+    ix = open_for_search(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            found: dict[str, set[str]] = {}
+            for fields in searcher.all_stored_fields():
+                found.setdefault(Path(fields["path"]).name, set()).add(fields["id"])
+            return found
+    finally:
+        ix.close()
+
+
+@pytest.mark.parametrize("writers", [False, True], ids=["this-process", "writer-processes"])
+def test_changed_and_deleted_files_drop_exactly_their_articles_in_any_segment(tmp_path, news_folder, monkeypatch,
+                                                                               writers):
+    """A changed or deleted file's articles are dropped by the numbers the index holds
+    them under: in the first segment or a later one, files of one article or of several,
+    and nothing of the files beside them; written here or by writer processes (what an
+    incremental run with much to read starts)."""
+    from khabar.indexer import update
+
+    if writers:
+        monkeypatch.setattr(update, "PARALLEL_MIN_BYTES", 0)
+    index_dir = tmp_path / "ix"
+    update_index(index_dir, [news_folder])
+    for run in range(2):  # a later segment each, with a file of three articles
+        _jsonl(news_folder, f"run-{run}.jsonl", [
+            {"id": f"r{run}-{n}", "title": f"خبر {n} از دور {run}", "body": f"متن خبر {n} درباره بورس تهران"}
+            for n in range(3)])
+        update_index(index_dir, None)
+    before = _ids_by_path(index_dir)
+    assert len(before) == 7 and sum(map(len, before.values())) == 11
+    # Changed: one file of the first segment, the middle article of a later file; deleted:
+    # another file of the first segment and the other later file.
+    seed = news_folder / "seed.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("رومشکان با تشکیل", "رومشکان با ایجاد", 1), encoding="utf-8")
+    _jsonl(news_folder, "run-0.jsonl", [
+        {"id": "r0-0", "title": "خبر 0 از دور 0", "body": "متن خبر 0 درباره بورس تهران"},
+        {"id": "r0-new", "title": "خبر تازه", "body": "متنی تازه درباره بورس"},
+        {"id": "r0-2", "title": "خبر 2 از دور 0", "body": "متن خبر 2 درباره بورس تهران"}])
+    (news_folder / "mashregh_1.txt").unlink()
+    (news_folder / "run-1.jsonl").unlink()
+    summary = update_index(index_dir, None)
+    assert (summary.updated, summary.removed) == (4, 4)
+    after = _ids_by_path(index_dir)
+    expected = {name: ids for name, ids in before.items() if name not in ("mashregh_1.txt", "run-1.jsonl")}
+    expected["run-0.jsonl"] = {"r0-0", "r0-new", "r0-2"}
+    assert after == expected
+    assert doc_count(index_dir) == 7  # 11 less the 4 deleted
+
+
 def test_small_segments_of_updates_are_merged_and_the_large_one_kept(tmp_path, news_folder):
     from whoosh.index import open_dir
 
