@@ -540,7 +540,7 @@ def main() -> None:
     parser.add_argument("--keep-raw", action="store_true", help="keep every query timing in the JSON")
     parser.add_argument("--reuse-index", action="store_true",
                         help="keep an index this benchmark built before (with its build figures) instead of "
-                             "building it again; a 1M build takes ~20 min")
+                             "building it again; a 1M build took 47 min on 2 cores (docs/benchmarks.md, session 8)")
     args = parser.parse_args()
 
     import corpora
