@@ -36,7 +36,7 @@ from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_s
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_command, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
-from .walk import article_files, is_under, name_problem
+from .walk import article_files, is_under, name_problem, stated_article_files
 
 # Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
@@ -539,13 +539,13 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
         summary.ignored[kind] += 1
         run.on_ignored(f"{path}: {kind}, not an article file")
 
-    for path, problem in article_files(roots.walk, on_ignored=ignore):
+    for path, problem, stated in stated_article_files(roots.walk, on_ignored=ignore):
         key = str(path)
         if problem:
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
             continue
-        stamp = _stamp(path)
+        stamp = _stamp(stated)  # the walk's stat: a second one of every file was a tenth of a walk
         known = indexed.get(key)
         if known is not None:
             known.on_disk = True
@@ -672,12 +672,9 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
             summary.unread.append(str(root))
 
 
-def _stamp(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return ""
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+def _stamp(stated: os.stat_result) -> str:
+    """A file's size and mtime as the index holds them (FILE_STAMP)."""
+    return f"{stated.st_size}:{stated.st_mtime_ns}"
 
 
 # Files up to this size are read whole (in a worker when there are many); larger
