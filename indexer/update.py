@@ -27,6 +27,7 @@ from pathlib import Path
 from .article import Article, Note, NotAnArticle, UnreadableArticle
 from .article_ids import ArticleIds
 from .children import WorkerPool, ctrl_c_ignored
+from .column_values import text_values
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .readers import READS, iter_file, read_file
 from .safe_text import clean_text
@@ -35,7 +36,7 @@ from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_s
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_command, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
-from .walk import article_files, is_under, name_problem
+from .walk import article_files, is_under, name_problem, stated_article_files
 
 # Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
@@ -461,28 +462,29 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], ArticleIds]:
     """What the index holds: file path → state, and its article ids.
 
     Read from columns only: loading stored fields (whole bodies) took 16 s
-    of every incremental run on 140k articles, the columns under 3 s. The
-    columns are read a document at a time, not listed whole: at a million
-    articles the four lists held ~350 MB at once.
+    of every incremental run on 140k articles, the columns under 3 s. Each
+    segment's columns are read a chunk of documents at a time
+    (indexer/column_values.py), not a value at a time (5.9 M seeks and reads
+    at a million articles), nor listed whole (four lists of a million values
+    held ~350 MB at once).
     """
     files: dict[str, _FileState] = {}
     ids = ArticleIds(reader.doc_count())
     if reader.doc_count_all() == 0:  # an index of no article (a folder nothing could be read in) has no columns
         return files, ids
-    columns = [reader.column_reader(name) for name in (PATH, FILE_STAMP, FILE_HASH, "id")]
-    live = iter(reader.all_doc_ids())  # ascending, deleted documents left out
-    wanted = next(live, -1)
-    for docnum, (path, stamp, digest, doc_id) in enumerate(zip(*columns)):
-        if docnum != wanted:
-            continue
-        wanted = next(live, -1)
-        state = files.get(path)
-        if state is None:
-            state = files[path] = _FileState(stamp, digest, ids.new_file(path), first=docnum)
-        elif docnum != state.first + state.articles:
-            state.first = -1  # spread over the index (a big file's batches): found by its path
-        state.articles += 1
-        ids.add(doc_id, state.number)
+    for segment, base in reader.leaf_readers():
+        deleted = segment.deleted_docs_set if segment.has_deletions() else ()
+        columns = [text_values(segment, name) for name in (PATH, FILE_STAMP, FILE_HASH, "id")]
+        for docnum, (path, stamp, digest, doc_id) in enumerate(zip(*columns), base):
+            if docnum - base in deleted:
+                continue
+            state = files.get(path)
+            if state is None:
+                state = files[path] = _FileState(stamp, digest, ids.new_file(path), first=docnum)
+            elif docnum != state.first + state.articles:
+                state.first = -1  # spread over the index (a big file's batches): found by its path
+            state.articles += 1
+            ids.add(doc_id, state.number)
     return files, ids
 
 
@@ -537,13 +539,13 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
         summary.ignored[kind] += 1
         run.on_ignored(f"{path}: {kind}, not an article file")
 
-    for path, problem in article_files(roots.walk, on_ignored=ignore):
+    for path, problem, stated in stated_article_files(roots.walk, on_ignored=ignore):
         key = str(path)
         if problem:
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
             continue
-        stamp = _stamp(path)
+        stamp = _stamp(stated)  # the walk's stat: a second one of every file was a tenth of a walk
         known = indexed.get(key)
         if known is not None:
             known.on_disk = True
@@ -670,12 +672,9 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
             summary.unread.append(str(root))
 
 
-def _stamp(path: Path) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return ""
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
+def _stamp(stated: os.stat_result) -> str:
+    """A file's size and mtime as the index holds them (FILE_STAMP)."""
+    return f"{stated.st_size}:{stated.st_mtime_ns}"
 
 
 # Files up to this size are read whole (in a worker when there are many); larger

@@ -21,9 +21,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from .readers import ignored_kind, is_supported, not_regular  # noqa: F401 - is_supported: part of the walk's API
+from .readers import ignored_kind, is_supported, name_kind, not_regular  # noqa: F401 - is_supported: the walk's API
 
 Found = tuple[Path, str | None]
+Stated = tuple[Path, str | None, os.stat_result | None]  # with the file's os.stat when it has no problem
 IgnoredSink = Callable[[Path, str], None]
 
 
@@ -36,23 +37,30 @@ def article_files(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) 
     saying why the path is not indexed. ``on_ignored(path, kind)`` is told of
     each file in a folder that is no article file (see the module doc).
     """
+    for path, problem, _ in stated_article_files(roots, on_ignored):
+        yield path, problem
+
+
+def stated_article_files(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) -> Iterator[Stated]:
+    """:func:`article_files`, each file with the ``os.stat`` that found it regular (None
+    with a problem): an incremental run compares sizes and mtimes, and stat'ed every file again."""
     # Paths as strings (each Path's own cached string, which callers key by too): a set of
     # the Path objects held ~600 bytes a file, 359 MB for a million-article folder.
     seen: set[str] = set()
     for root in roots:
         root = root.absolute()
         if root.is_dir():
-            found: Iterable[Found] = _walk(root, on_ignored)
+            found: Iterable[Stated] = _walk(root, on_ignored)
         else:
-            found = [(root, _file_problem(root))]
-        for path, problem in found:
+            found = [(root, *_file_problem(root))]
+        for path, problem, stated in found:
             key = str(path)
             if key not in seen:
                 seen.add(key)
-                yield path, problem
+                yield path, problem, stated
 
 
-def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[Found]:
+def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[Stated]:
     errors: list[OSError] = []
     # os.walk passes over a folder it cannot list unless told: onerror collects it.
     for folder, subfolders, names in os.walk(root, onerror=errors.append):
@@ -62,39 +70,44 @@ def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[Found]:
             if name.startswith("."):
                 continue
             path = Path(folder, name)
-            kind = ignored_kind(path)
+            kind = name_kind(name)  # the name as listed: no path parsed for it
             if kind is None:
-                yield path, name_problem(path) or _kind_problem(path)
+                problem = name_problem(path)
+                yield (path, problem, None) if problem else (path, *_kind_problem(path))
             elif on_ignored is not None and os.path.isfile(path):
                 on_ignored(path, kind)
     yield from _folder_problems(errors)
 
 
-def _folder_problems(errors: list[OSError]) -> Iterator[Found]:
+def _folder_problems(errors: list[OSError]) -> Iterator[Stated]:
     for error in errors:
         folder = error.filename if isinstance(error.filename, str) else os.fsdecode(error.filename or "")
-        yield Path(folder), "folder not read: " + _os_reason(error, folder) + "; its files are not indexed"
+        yield Path(folder), "folder not read: " + _os_reason(error, folder) + "; its files are not indexed", None
     errors.clear()
 
 
-def _file_problem(path: Path) -> str | None:
+def _file_problem(path: Path) -> tuple[str | None, os.stat_result | None]:
+    """A file named directly: why it is not read (and None), or None and its ``os.stat``."""
     if not path.exists() and not path.is_symlink():
-        return "no such file or folder"
+        return "no such file or folder", None
     kind = ignored_kind(path)
     if kind == "notes":
-        return "notes beside the articles (like SOURCE.txt, README, LICENSE), not an article"
+        return "notes beside the articles (like SOURCE.txt, README, LICENSE), not an article", None
     if kind is not None:
-        return f"not an article file type ({path.suffix or 'no extension'})"
-    return name_problem(path) or _kind_problem(path)
+        return f"not an article file type ({path.suffix or 'no extension'})", None
+    if problem := name_problem(path):
+        return problem, None
+    return _kind_problem(path)
 
 
-def _kind_problem(path: Path) -> str | None:
-    """None for a regular file (or a link to one), else why it is not read."""
+def _kind_problem(path: Path) -> tuple[str | None, os.stat_result | None]:
+    """``(None, its os.stat)`` for a regular file (or a link to one), else why it is not read."""
     try:
-        mode = os.stat(path).st_mode
+        stated = os.stat(path)
     except OSError as error:
-        return _os_reason(error, str(path))
-    return not_regular(mode)
+        return _os_reason(error, str(path)), None
+    problem = not_regular(stated.st_mode)
+    return problem, None if problem else stated
 
 
 def name_problem(path: Path) -> str | None:
@@ -103,6 +116,11 @@ def name_problem(path: Path) -> str | None:
     Python hands such bytes over as lone surrogates; the part is shown with
     its bytes escaped (``caf\\xe9.txt``) so that the user can find and rename it.
     """
+    try:  # the whole path at once (its parts are in it): no parts parsed for a valid one
+        os.fspath(path).encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
     for part in reversed(path.parts):
         try:
             part.encode("utf-8")

@@ -59,7 +59,7 @@ from khabar.indexer.safe_text import without_surrogates
 
 __all__ = [
     "COMPRESSED_SUFFIXES", "NOTES", "READS", "SUPPORTED_SUFFIXES", "ReadResult", "ignored_kind", "is_supported",
-    "iter_file", "not_regular", "open_regular", "read_bytes", "read_file", "read_stream",
+    "iter_file", "name_kind", "not_regular", "open_regular", "read_bytes", "read_file", "read_stream",
 ]
 
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -119,7 +119,11 @@ def ignored_kind(path: Path) -> str | None:
     """None when ``path`` is read as an article file; else what kind of file it is, as
     the summary counts it: its suffix (``".pdf"``, ``"no extension"``) or ``"notes"``
     (SOURCE.txt, README, LICENSE…: what sits beside articles and is none)."""
-    name = Path(path).name
+    return name_kind(Path(path).name)
+
+
+def name_kind(name: str) -> str | None:
+    """:func:`ignored_kind` of a file's name (what a walk has, without a path parsed)."""
     kind = _suffix_kind(name)
     if kind is not None and kind != "no extension":
         return kind  # README.md is counted as the .md it is
