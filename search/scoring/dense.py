@@ -66,11 +66,15 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         found_docs.append(docnums + offset)
     all_scores, all_docs = np.concatenate(found_scores), np.concatenate(found_docs)  # docs ascending
     if bonus:
-        bonus_docs = np.fromiter(bonus.keys(), dtype=np.int64, count=len(bonus))
+        if hasattr(bonus, "amounts"):  # proximity.ArrayBonus: arrays already
+            bonus_docs, amounts = bonus.docnums, bonus.amounts
+        else:
+            bonus_docs = np.fromiter(bonus.keys(), dtype=np.int64, count=len(bonus))
+            amounts = np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))
         at = np.searchsorted(all_docs, bonus_docs)
         inside = at < len(all_docs)
         inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
-        all_scores[at[inside]] += np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))[inside]
+        all_scores[at[inside]] += amounts[inside]
     best = best_first(np, all_scores, all_docs, wanted)
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
 
@@ -141,6 +145,13 @@ def _array_norms(np, searcher, reader, fieldname: str):
                 lambda: np.asarray(length_norms(searcher, reader, fieldname)))
 
 
+def index_norms(np, searcher, fieldname: str):
+    """Every document's length norm in the whole index, by index-wide docnum (kept on the searcher)."""
+    average = average_length(searcher, fieldname)
+    return kept(searcher, ("index norms", fieldname, average), lambda: np.concatenate(
+        [_array_norms(np, searcher, subsearcher.reader(), fieldname) for subsearcher, _ in searcher.leaf_searchers()]))
+
+
 def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
     """The segment's kept documents where the words stand at their offsets (one word: its documents)."""
     docs = np.frombuffer(lists[0].ids, dtype=np.uint32).astype(np.int64)
@@ -158,12 +169,11 @@ def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
 
 def position_codes(np, found, docs, offset: int):
     """``article << 32 | (position - offset)`` for every position of the word
-    (a :class:`search.scoring.postings.PostingList`) in ``docs``, ascending."""
+    (a :class:`search.scoring.postings.PostingList` or ``JoinedList``) in ``docs``, ascending."""
     ids = np.frombuffer(found.ids, dtype=np.uint32)
     at = np.searchsorted(ids, docs)
-    every_length = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)
-    lengths = every_length[at]
-    starts = np.cumsum(every_length)[at] - lengths
+    lengths = np.frombuffer(found.lengths, dtype=np.uint32)[at].astype(np.int64)
+    starts = found.array_ends[at] - lengths
     # Each value (indexer/codec.py CompactPositions): a type code byte, then the
     # position deltas in the narrowest of 1, 2 or 4 bytes that holds them.
     data = np.frombuffer(found.blob, dtype=np.uint8)

@@ -12,11 +12,12 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from itertools import accumulate
 
 from whoosh.query import Term
 
-from khabar.search.scoring.segments import cache_of, posting_blocks, posting_blocks_holding
+from khabar.search.scoring.segments import cache_of, posting_arrays, posting_blocks, posting_blocks_holding
 
 _SHARED = "postings"
 
@@ -83,14 +84,32 @@ class PostingList:
 
     def __init__(self, reader, key: tuple[str, str]) -> None:
         self.format = reader.schema[key[0]].format
-        self.ids, self.tfs, self.lengths, blobs = array("I"), array("f"), array("I"), []
+        self.ids, self.tfs, self.lengths = array("I"), array("f"), array("I")
+        whole = posting_arrays(reader, *key)
+        if whole is not None:  # a long list, decoded at once
+            for kept, found in zip((self.ids, self.tfs, self.lengths), whole):
+                kept.frombytes(found.tobytes())
+            self.blob = whole[3]
+            return
+        blobs = []
         for ids, tfs, lengths, blob in posting_blocks(reader, *key):
             self.ids.extend(ids)
             self.tfs.extend(tfs)
             self.lengths.extend(lengths)
             blobs.append(blob)
-        self.ends = list(accumulate(self.lengths))
         self.blob = b"".join(blobs)
+
+    @cached_property
+    def ends(self) -> list[int]:
+        """Where each posting's encoded positions end in :attr:`blob` (for the per-posting path)."""
+        return list(accumulate(self.lengths))
+
+    @cached_property
+    def array_ends(self):
+        """:attr:`ends` as a numpy array (int64), for the numpy paths."""
+        import numpy as np
+
+        return np.cumsum(np.frombuffer(self.lengths, dtype=np.uint32), dtype=np.int64)
 
     def tf(self, docnum: int) -> float:
         """The document's term frequency; 0 when it does not hold the term."""
@@ -100,3 +119,17 @@ class PostingList:
     def positions(self, docnum: int) -> list[int]:
         i = bisect_left(self.ids, docnum)
         return self.format.decode_positions(self.blob[self.ends[i - 1] if i else 0 : self.ends[i]])
+
+
+class JoinedList:
+    """A term's :class:`PostingList` of every segment one after the other, as one list of
+    index-wide document numbers (each segment's ``offsets`` added): ``ids`` (uint32),
+    ``lengths``, ``blob`` and ``array_ends`` as a PostingList holds them, for numpy
+    over the whole index at once instead of a few calls per segment."""
+
+    def __init__(self, np, lists: list[PostingList], offsets: list[int]) -> None:
+        self.ids = np.concatenate([np.frombuffer(found.ids, dtype=np.uint32) + np.uint32(offset)
+                                   for found, offset in zip(lists, offsets)])
+        self.lengths = np.concatenate([np.frombuffer(found.lengths, dtype=np.uint32) for found in lists])
+        self.blob = b"".join(found.blob for found in lists)
+        self.array_ends = np.cumsum(self.lengths, dtype=np.int64)

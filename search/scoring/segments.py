@@ -20,6 +20,7 @@ such a search goes through Whoosh alone (:mod:`search.engine`).
 from __future__ import annotations
 
 import sys
+import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
@@ -28,7 +29,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from khabar.indexer.codec import ArrayLeafMatcher
+from khabar.indexer.codec import ArrayLeafMatcher, KhabarTermInfo, blocks_arrays, stored_blocks
 from khabar.indexer.schema import JALALI_DAY
 
 _CACHE = "_khabar"  # the one attribute khabar adds to Whoosh's objects
@@ -202,6 +203,29 @@ def posting_blocks(reader, fieldname: str, text: str) -> Iterator[Block]:
             matcher._next_block()
         return
     yield from _one_at_a_time(matcher)
+
+
+# From this many postings (four blocks) a list is decoded whole with numpy, once
+# numpy is loaded: the matcher costs Python calls per block and per posting.
+ARRAY_MIN_POSTINGS = 512
+
+
+def posting_arrays(reader, fieldname: str, text: str):
+    """:func:`posting_blocks`' postings of a list of many blocks, all at once as numpy
+    arrays (ids, frequencies, value lengths) and the values' bytes: the same postings,
+    read without a matcher. None for another list (short, inline, another codec, no
+    values, or numpy not loaded): read those with :func:`posting_blocks`."""
+    numpy = sys.modules.get("numpy")
+    terms = getattr(reader, "_terms", None)
+    if numpy is None or terms is None or not readable_whole(reader):
+        return None
+    info = term_info(reader, fieldname, text)
+    if (not isinstance(info, KhabarTermInfo) or info.is_inlined() or info.one_block
+            or info.doc_frequency() < ARRAY_MIN_POSTINGS):
+        return None
+    raws = [zlib.decompress(block.data) if block.compression else block.data
+            for block in stored_blocks(terms._postfile, info, 0)]
+    return blocks_arrays(numpy, raws)
 
 
 def posting_blocks_holding(reader, fieldname: str, text: str, docnums: Sequence[int]) -> Iterator[Block]:
