@@ -19,7 +19,7 @@ import sys
 from khabar.search.query.dates import day_bounds
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.plan import FastQuery, term_key
-from khabar.search.scoring.postings import postings_of
+from khabar.search.scoring.postings import postings_of, read_everywhere
 from khabar.search.scoring.segments import jalali_days, kept, live_mask
 from khabar.search.scoring.weighting import average_length, length_norms
 
@@ -49,6 +49,9 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
     """:func:`search.scoring.sparse.ranked` for a plan of long lists; ``gains`` by :func:`term_key`."""
     import numpy as np
 
+    for clause in [*plan.clauses, *plan.excluded]:
+        for term, _ in clause:
+            read_everywhere(searcher, term)  # every segment's list at once, if long
     total = 0
     found_scores, found_docs = [], []
     for subsearcher, offset in segments:

@@ -26,7 +26,7 @@ from whoosh.query.spans import SpanQuery
 from khabar.indexer.codec import CompactPositions
 from khabar.search.scoring.dense import index_norms, position_codes
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2
-from khabar.search.scoring.postings import JoinedList, PostingList, SegmentPostings, postings_of
+from khabar.search.scoring.postings import JoinedList, PostingList, SegmentPostings, joined_list, postings_of, search_memo
 from khabar.search.scoring.segments import live_mask
 from khabar.search.scoring.weighting import length_norms, term_stats
 
@@ -80,12 +80,23 @@ def pair_bonus(searcher, pairs: list[Pair]) -> Mapping[int, float]:
     """
     if not pairs:
         return {}
+    memo = search_memo(searcher)  # a search that ranks again for more matches: the same bonus
+    key = ("pair bonus", tuple(pairs), PAIR_WEIGHT, PAIR_WINDOW)
+    if memo is not None and key in memo:
+        return memo[key]
+    bonus = _pair_bonus(searcher, pairs)
+    if memo is not None:
+        memo[key] = bonus
+    return bonus
+
+
+def _pair_bonus(searcher, pairs: list[Pair]) -> Mapping[int, float]:
     segments = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
     postings = [postings_of(reader) for reader, _ in segments]
     documents = searcher.get_parent().doc_count_all()
     if any(term_stats(searcher, fieldname, first)[0] + term_stats(searcher, fieldname, second)[0]
            >= PAIR_DENSE_MIN_POSTINGS for fieldname, first, second in pairs):
-        return _array_bonus(searcher, segments, postings, pairs, documents)
+        return _array_bonus(searcher, segments, pairs, documents)
     bonus: dict[int, float] = {}
     norms = {(fieldname, offset): length_norms(searcher, reader, fieldname)
              for reader, offset in segments for fieldname, _, _ in pairs}
@@ -126,8 +137,7 @@ class ArrayBonus(Mapping):
         return len(self.docnums)
 
 
-def _array_bonus(searcher, segments: list, postings: list[SegmentPostings], pairs: list[Pair],
-                 documents: int) -> ArrayBonus:
+def _array_bonus(searcher, segments: list, pairs: list[Pair], documents: int) -> ArrayBonus:
     """:func:`pair_bonus` with numpy over the whole index at once: each word's lists of
     every segment joined (docnums made index-wide), each pair counted in one go. The
     same counts, and the same arithmetic in the same order (a pair's score per
@@ -138,8 +148,7 @@ def _array_bonus(searcher, segments: list, postings: list[SegmentPostings], pair
 
     def whole(fieldname: str, word: str) -> JoinedList:
         if (fieldname, word) not in joined:
-            joined[fieldname, word] = JoinedList(np, [segment.whole(Term(fieldname, word)) for segment in postings],
-                                                 [offset for _, offset in segments])
+            joined[fieldname, word] = joined_list(np, searcher, Term(fieldname, word))
         return joined[fieldname, word]
 
     live = _live_docs(np, searcher, segments)
