@@ -131,7 +131,9 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
     lists, docs = _clause_docs(np, postings, clause, keep)
     for (term, _), found in zip(clause, lists):
         ids = np.frombuffer(found.ids, dtype=np.uint32)
-        tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
+        tfs = np.frombuffer(found.tfs, dtype=np.float32)
+        # Every document of the list kept (a word, no deletions or range): its frequencies as they are.
+        tfs = (tfs if len(docs) == len(ids) else tfs[np.searchsorted(ids, docs)]).astype(np.float64)
         scores[docs] += in_exp_b2(gains[term_key(term)], tfs, norms[docs])
     return docs
 
