@@ -181,7 +181,9 @@ def search(
 
     order = dated if sort == "date" else relevant
     if collapse:
-        return with_suggestion(_collapsed(searcher, text, order, first, limit, hit, page))
+        with shared_postings(searcher):  # a ranking again for more stories reads no list twice
+            collapsed = _collapsed(searcher, text, order, first, limit, hit, page)
+        return with_suggestion(collapsed)
     found = order(searcher.doc_count_all() if every else first + limit)
     shown = found.best if every else found.best[first : first + limit]
     return with_suggestion(SearchResults(text, found.total, _hits(shown, hit, every), page, limit,

@@ -19,7 +19,7 @@ import sys
 from khabar.search.query.dates import day_bounds
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.plan import FastQuery, term_key
-from khabar.search.scoring.postings import postings_of
+from khabar.search.scoring.postings import postings_of, read_everywhere
 from khabar.search.scoring.segments import jalali_days, kept, live_mask
 from khabar.search.scoring.weighting import average_length, length_norms
 
@@ -49,6 +49,9 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
     """:func:`search.scoring.sparse.ranked` for a plan of long lists; ``gains`` by :func:`term_key`."""
     import numpy as np
 
+    for clause in [*plan.clauses, *plan.excluded]:
+        for term, _ in clause:
+            read_everywhere(searcher, term)  # every segment's list at once, if long
     total = 0
     found_scores, found_docs = [], []
     for subsearcher, offset in segments:
@@ -66,11 +69,15 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         found_docs.append(docnums + offset)
     all_scores, all_docs = np.concatenate(found_scores), np.concatenate(found_docs)  # docs ascending
     if bonus:
-        bonus_docs = np.fromiter(bonus.keys(), dtype=np.int64, count=len(bonus))
+        if hasattr(bonus, "amounts"):  # proximity.ArrayBonus: arrays already
+            bonus_docs, amounts = bonus.docnums, bonus.amounts
+        else:
+            bonus_docs = np.fromiter(bonus.keys(), dtype=np.int64, count=len(bonus))
+            amounts = np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))
         at = np.searchsorted(all_docs, bonus_docs)
         inside = at < len(all_docs)
         inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
-        all_scores[at[inside]] += np.fromiter(bonus.values(), dtype=np.float64, count=len(bonus))[inside]
+        all_scores[at[inside]] += amounts[inside]
     best = best_first(np, all_scores, all_docs, wanted)
     return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
 
@@ -124,7 +131,9 @@ def _add_clause(np, scores, searcher, reader, postings, clause, gains: dict, kee
     lists, docs = _clause_docs(np, postings, clause, keep)
     for (term, _), found in zip(clause, lists):
         ids = np.frombuffer(found.ids, dtype=np.uint32)
-        tfs = np.frombuffer(found.tfs, dtype=np.float32)[np.searchsorted(ids, docs)].astype(np.float64)
+        tfs = np.frombuffer(found.tfs, dtype=np.float32)
+        # Every document of the list kept (a word, no deletions or range): its frequencies as they are.
+        tfs = (tfs if len(docs) == len(ids) else tfs[np.searchsorted(ids, docs)]).astype(np.float64)
         scores[docs] += in_exp_b2(gains[term_key(term)], tfs, norms[docs])
     return docs
 
@@ -139,6 +148,13 @@ def _array_norms(np, searcher, reader, fieldname: str):
     average = average_length(searcher, fieldname)
     return kept(reader, ("array norms", fieldname, average),
                 lambda: np.asarray(length_norms(searcher, reader, fieldname)))
+
+
+def index_norms(np, searcher, fieldname: str):
+    """Every document's length norm in the whole index, by index-wide docnum (kept on the searcher)."""
+    average = average_length(searcher, fieldname)
+    return kept(searcher, ("index norms", fieldname, average), lambda: np.concatenate(
+        [_array_norms(np, searcher, subsearcher.reader(), fieldname) for subsearcher, _ in searcher.leaf_searchers()]))
 
 
 def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
@@ -158,12 +174,11 @@ def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
 
 def position_codes(np, found, docs, offset: int):
     """``article << 32 | (position - offset)`` for every position of the word
-    (a :class:`search.scoring.postings.PostingList`) in ``docs``, ascending."""
+    (a :class:`search.scoring.postings.PostingList` or ``JoinedList``) in ``docs``, ascending."""
     ids = np.frombuffer(found.ids, dtype=np.uint32)
     at = np.searchsorted(ids, docs)
-    every_length = np.frombuffer(found.lengths, dtype=np.uint32).astype(np.int64)
-    lengths = every_length[at]
-    starts = np.cumsum(every_length)[at] - lengths
+    lengths = np.frombuffer(found.lengths, dtype=np.uint32)[at].astype(np.int64)
+    starts = found.array_ends[at] - lengths
     # Each value (indexer/codec.py CompactPositions): a type code byte, then the
     # position deltas in the narrowest of 1, 2 or 4 bytes that holds them.
     data = np.frombuffer(found.blob, dtype=np.uint8)

@@ -19,16 +19,20 @@ such a search goes through Whoosh alone (:mod:`search.engine`).
 
 from __future__ import annotations
 
+import os
+import struct
 import sys
+import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3PerDocReader, _lenfield
+from whoosh.filedb.compound import SubFile
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from khabar.indexer.codec import ArrayLeafMatcher
+from khabar.indexer.codec import ArrayLeafMatcher, KhabarTermInfo, KhabarTermsReader, blocks_arrays, stored_blocks
 from khabar.indexer.schema import JALALI_DAY
 
 _CACHE = "_khabar"  # the one attribute khabar adds to Whoosh's objects
@@ -156,11 +160,63 @@ def term_info(reader, fieldname: str, text: str):
     if key not in infos:
         if len(infos) >= _INFOS_KEPT:
             infos.clear()
-        try:
-            infos[key] = reader.term_info(fieldname, text)
-        except TermNotFound:
-            infos[key] = None
+        terms = getattr(reader, "_terms", None)
+        if isinstance(terms, KhabarTermsReader) and fieldname in reader.schema:
+            get = kept(reader, "term table reads", lambda: _reads(terms._tindex.dbfile))
+            value = _hashed_value(terms._tindex, get,
+                                  terms._keycoder(fieldname, reader.schema[fieldname].to_bytes(text)))
+            infos[key] = None if value is None else KhabarTermInfo.from_bytes(value)
+        else:
+            try:
+                infos[key] = reader.term_info(fieldname, text)
+            except TermNotFound:
+                infos[key] = None
     return infos[key]
+
+
+# whoosh.filedb.filetables' hash file: a slot is (key hash, item position), an item
+# (key length, value length) then the key and the value.
+_SLOT = struct.Struct("!Iq")
+_ITEM_LENGTHS = struct.Struct("!ii")
+_ITEM_READ = 64  # value bytes read with the item's key: most term infos are shorter
+
+
+def _reads(dbfile) -> Callable[[int, int], bytes]:
+    """``dbfile.get`` (a Whoosh StructFile): bytes at a position of the file. For a file
+    inside a compound segment file, one ``os.pread`` where Whoosh makes five Python calls."""
+    inner = dbfile.file
+    if isinstance(inner, SubFile) and hasattr(inner._file, "fileno"):
+        fd, base, size = inner._file.fileno(), inner._offset, inner._length
+        return lambda position, length: os.pread(fd, max(0, min(length, size - position)), base + position)
+    return dbfile.get
+
+
+def _hashed_value(table, get: Callable[[int, int], bytes], key: bytes) -> bytes | None:
+    """``table[key]`` (a ``whoosh.filedb.filetables.HashReader`` whose file ``get``
+    reads), None when absent: its lookup with two reads where it makes four (the slot, then an item's lengths, key and
+    value at once). At a million articles a search looks ~3,000 terms up in ~120
+    segments' tables (feedback's candidate words), ~100 µs each through Whoosh."""
+    keyhash = table.hashfn(key)
+    start, slots = table.tables[keyhash & 255]
+    if not slots:
+        return None
+    end = start + slots * _SLOT.size
+    slot = start + ((keyhash >> 8) % slots) * _SLOT.size
+    for _ in range(slots):
+        found, item = _SLOT.unpack(get(slot, _SLOT.size))
+        if not item:
+            return None
+        if found == keyhash:
+            head = get(item, _ITEM_LENGTHS.size + len(key) + _ITEM_READ)
+            key_length, value_length = _ITEM_LENGTHS.unpack_from(head)
+            at = _ITEM_LENGTHS.size
+            if key_length == len(key) and head[at : at + key_length] == key:
+                at += key_length
+                return head[at : at + value_length] if at + value_length <= len(head) else get(item + at, value_length)
+        slot += _SLOT.size
+        if slot == end:  # the table wraps around
+            slot = start
+    return None
 
 
 def _matcher(reader, fieldname: str, text: str):
@@ -202,6 +258,44 @@ def posting_blocks(reader, fieldname: str, text: str) -> Iterator[Block]:
             matcher._next_block()
         return
     yield from _one_at_a_time(matcher)
+
+
+# From this many postings (four blocks) a term's lists are decoded at once with
+# numpy, once numpy is loaded: the matcher costs Python calls per block and posting.
+ARRAY_MIN_POSTINGS = 512
+
+
+def posting_arrays(readers: Sequence, fieldname: str, text: str):
+    """:func:`posting_blocks`' postings of a term in every segment of ``readers``, all
+    decoded at once with numpy: ``(postings per segment, (ids, frequencies, value
+    lengths, values' bytes))``, the segments' postings one after the other (ids are each
+    segment's own). The same postings, read without a matcher, and a few numpy calls for
+    the whole index instead of a few per segment. None when numpy is not loaded, the
+    term has fewer than :data:`ARRAY_MIN_POSTINGS`, or a segment's list is another kind
+    (inline, another codec, no values): read those with :func:`posting_blocks`."""
+    numpy = sys.modules.get("numpy")
+    if numpy is None:
+        return None
+    infos = []
+    for reader in readers:
+        terms = getattr(reader, "_terms", None)
+        if terms is None or not readable_whole(reader):
+            return None
+        info = term_info(reader, fieldname, text)
+        if info is not None and (not isinstance(info, KhabarTermInfo) or info.is_inlined()):
+            return None
+        infos.append((terms, info))
+    if sum(info.doc_frequency() for _, info in infos if info is not None) < ARRAY_MIN_POSTINGS:
+        return None
+    raws = []
+    for terms, info in infos:
+        if info is not None:  # level 1: a list of one block notes only whether it is compressed
+            raws += [zlib.decompress(block.data) if block.compression else block.data
+                     for block in stored_blocks(terms._postfile, info, 1)]
+    arrays = blocks_arrays(numpy, raws)
+    if arrays is None:
+        return None
+    return [0 if info is None else info.doc_frequency() for _, info in infos], arrays
 
 
 def posting_blocks_holding(reader, fieldname: str, text: str, docnums: Sequence[int]) -> Iterator[Block]:
