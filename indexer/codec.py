@@ -14,7 +14,8 @@ header, its term info holds the same figures.
 The term table is W3's hash file, with term infos as varints
 (:class:`KhabarTermInfo`: W3's 35 fixed bytes were more than most terms'
 postings) and a short list of document numbers alone (the ``spelling`` and
-id fields') kept in its term info. Columns, stored fields and segments are W3's.
+id fields') kept in its term info. Columns, stored fields and segments are W3's
+(variable-length columns are opened faster: :mod:`indexer.var_columns`).
 
 The codec and format classes are pickled into the index's table of
 contents; renaming or moving them makes existing indexes unreadable
@@ -37,6 +38,7 @@ from whoosh.codec.whoosh3 import (
     W3FieldCursor,
     W3FieldWriter,
     W3LeafMatcher,
+    W3PerDocReader,
     W3PostingsWriter,
     W3TermInfo,
     W3TermsReader,
@@ -47,6 +49,8 @@ from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from khabar.indexer.var_columns import summed_reader
 
 BLOCK_MAGIC = b"KhB3"
 # Block length (negative for a term's last block), postings, last id, highest
@@ -346,6 +350,9 @@ class KhabarCodec(W3Codec):
         return ArrayPostingsWriter(dbfile, blocklimit=self._blocklimit,
                                    compression=self._compression, inlinelimit=self._inlinelimit)
 
+    def per_document_reader(self, storage, segment):
+        return KhabarPerDocReader(storage, segment)
+
     def postings_reader(self, dbfile, terminfo, format_, term=None, scorer=None):
         if terminfo.is_inlined():
             ids, weights, values = terminfo.inlined_postings()
@@ -353,6 +360,18 @@ class KhabarCodec(W3Codec):
         offset, length = terminfo.extent()
         return ArrayLeafMatcher(dbfile, offset, length, format_, term=term, scorer=scorer,
                                 one_block=terminfo if getattr(terminfo, "one_block", False) else None)
+
+
+class KhabarPerDocReader(W3PerDocReader):
+    """W3's, with variable-length columns (stored fields, the forward index) opened
+    by :func:`indexer.var_columns.summed_reader`."""
+
+    def column_reader(self, fieldname, column):
+        if fieldname not in self._colfiles:
+            self._colfiles[fieldname] = self._get_column_file(fieldname)
+        colfile, offset, length = self._colfiles[fieldname]
+        summed = summed_reader(column, colfile, offset, length, self._doccount)
+        return summed if summed is not None else super().column_reader(fieldname, column)
 
 
 class KhabarFieldWriter(W3FieldWriter):

@@ -27,7 +27,7 @@ from pathlib import Path
 from .article import Article, Note, NotAnArticle, UnreadableArticle
 from .article_ids import ArticleIds
 from .children import WorkerPool, ctrl_c_ignored
-from .column_values import text_values
+from .var_columns import text_values
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
 from .readers import READS, iter_file, read_file
 from .safe_text import clean_text
@@ -464,7 +464,7 @@ def _snapshot(reader) -> tuple[dict[str, _FileState], ArticleIds]:
     Read from columns only: loading stored fields (whole bodies) took 16 s
     of every incremental run on 140k articles, the columns under 3 s. Each
     segment's columns are read a chunk of documents at a time
-    (indexer/column_values.py), not a value at a time (5.9 M seeks and reads
+    (indexer/var_columns.py), not a value at a time (5.9 M seeks and reads
     at a million articles), nor listed whole (four lists of a million values
     held ~350 MB at once).
     """

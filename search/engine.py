@@ -23,7 +23,7 @@ from khabar.search.scoring.segments import searchable_whole
 from khabar.search.scoring.sparse import ranked
 from khabar.search.searchers import shared_searcher
 from khabar.search.snippets import SnippetMarks, has_phrase, query_terms, snippet
-from khabar.search.suggest.corrector import suggested
+from khabar.search.suggest import FEW_RESULTS
 
 
 T = TypeVar("T")
@@ -163,8 +163,12 @@ def search(
         return Hit.from_stored(stored, score=score, snippet=snippet(stored.get(BODY) or "", terms, marks, together))
 
     def with_suggestion(results: SearchResults) -> SearchResults:
-        # Only a query that found little is corrected (search.suggest decides).
-        results.suggestion = suggested(searcher, text, results.total, day_range)
+        # Only a query that found little is corrected (search.suggest decides); one that
+        # found plenty does not load the corrector.
+        if results.total < FEW_RESULTS:
+            from khabar.search.suggest.corrector import suggested
+
+            results.suggestion = suggested(searcher, text, results.total, day_range)
         return results
 
     def dated(wanted: int) -> Ranking:

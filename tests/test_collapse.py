@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES, doc_count
 from khabar import cli
 from khabar.indexer.update import update_index
+from khabar.search import collapse
 from khabar.search.engine import search
 
 NEWS = FIXTURES / "duplicates" / "news"
@@ -160,7 +161,22 @@ def story_of(index_dir: Path, query: str = OIL) -> list[tuple[str, list[str]]]:
     return [(hit.id, [copy["id"] for copy in hit.duplicates]) for hit in results.hits]
 
 
-def test_incremental_runs_keep_the_stories_right(tmp_path):
+# Signatures read a row at a time (a few matches in a big segment) or a segment's whole column.
+ROWS_OR_WHOLE = pytest.mark.parametrize("row_read_cost", [0, 10**9], ids=["rows", "whole-column"])
+
+
+@ROWS_OR_WHOLE
+def test_stories_are_the_same_from_rows_or_whole_columns(index_dir, row_read_cost, monkeypatch):
+    queries = [OIL, "زلزله آلبانی", "قیمت دلار یورو امروز", "طرز تهیه ترشی", f"{OIL} OR زلزله"]
+    expected = [run(index_dir, query, "--json").stdout for query in queries]
+    monkeypatch.setattr(collapse, "ROW_READ_COST", row_read_cost)
+    assert [run(index_dir, query, "--json").stdout for query in queries] == expected
+    assert json.loads(expected[0])["stories"] == 1
+
+
+@ROWS_OR_WHOLE
+def test_incremental_runs_keep_the_stories_right(tmp_path, row_read_cost, monkeypatch):
+    monkeypatch.setattr(collapse, "ROW_READ_COST", row_read_cost)
     index = tmp_path / "ix"
     news = copy_news(tmp_path, "oil-asriran", "quake-slug1")
     update_index(index, [news])

@@ -8,7 +8,7 @@ import pytest
 
 from khabar.indexer.schema import ALL
 from khabar.search.scoring.formula import DFR_C, dfr_gain, in_exp_b2, length_norm
-from khabar.search.scoring.weighting import term_gain, term_stats
+from khabar.search.scoring.weighting import average_length, length_norms, term_gain, term_stats
 
 
 def test_more_occurrences_score_higher_with_diminishing_returns():
@@ -50,6 +50,20 @@ def test_a_terms_gain_comes_from_the_whole_index(bundled_index):
         assert term_gain(searcher, ALL, word) == pytest.approx(
             dfr_gain(searcher.doc_count_all(), holding or 1, total or 1))
     assert term_stats(searcher, ALL, "کرونا")[0] > 50
+
+
+def test_each_articles_length_norm_is_the_formulas(bundled_index):
+    """The norms kept per segment (worked out once per distinct length) are length_norm's, article by article."""
+    from khabar.search.scoring.segments import field_lengths
+    from khabar.search.searchers import shared_searcher
+
+    searcher = shared_searcher(bundled_index)
+    average = average_length(searcher, ALL)
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        lengths = field_lengths(reader, ALL)
+        assert len(set(lengths)) > 10
+        assert length_norms(searcher, reader, ALL) == [length_norm(length, average) for length in lengths]
 
 
 def test_the_bundled_corpus_ranks_a_rare_word_above_a_common_one(bundled_index):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,20 @@ def test_a_misspelling_from_the_corpus_gets_its_correction(bundled_index, typed,
 @pytest.mark.parametrize("query", CORRECT_QUERIES)
 def test_a_correct_query_gets_no_suggestion(bundled_index, query):
     assert search(bundled_index, query).suggestion is None
+
+
+@pytest.mark.parametrize(("query", "loaded"), [("کرونا", False), ("کرمنا", True)])
+def test_the_corrector_is_loaded_only_for_a_query_that_found_little(bundled_index, query, loaded):
+    """In a fresh process: a search that found plenty answers without importing the corrector."""
+    program = ("import sys; from pathlib import Path; from khabar.search.engine import search; "
+               "found = search(Path(sys.argv[1]), sys.argv[2]); "
+               "print(found.total, found.suggestion, 'khabar.search.suggest.corrector' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", program, str(bundled_index), query],
+                          capture_output=True, text=True, encoding="utf-8", check=True)
+    total, suggestion, corrector = done.stdout.split()
+    assert corrector == str(loaded)
+    assert (int(total) < FEW_RESULTS) == loaded
+    assert suggestion == (BUNDLED_MISSPELLINGS[query] if loaded else "None")
 
 
 def test_frequent_words_are_not_corrected_even_when_the_query_finds_nothing(bundled_index):

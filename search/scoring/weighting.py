@@ -63,7 +63,13 @@ def length_norms(searcher, reader, fieldname: str) -> list[float] | None:
     if lengths is None:
         return None
     average = average_length(searcher, fieldname) or 1  # the collection's, not the segment's
-    return kept(reader, ("norms", fieldname, average), lambda: [length_norm(length, average) for length in lengths])
+
+    def norms() -> list[float]:
+        # A length is stored as one byte: each of its few hundred values is worked out once.
+        norm_of = {length: length_norm(length, average) for length in set(lengths)}
+        return [norm_of[length] for length in lengths]
+
+    return kept(reader, ("norms", fieldname, average), norms)
 
 
 class InExpB2Scorer(WeightLengthScorer):

@@ -7,3 +7,8 @@ and ZWNJ), ``edits.py`` (candidate spellings of a word, each with its cost),
 ``spans.py`` (which words of a query string may be corrected), and
 ``corrector.py`` (a Whoosh Corrector, and the query-level decision).
 """
+
+# Fewer results than this is "little": the query may be misspelled. A word
+# that alone is in this many articles is not corrected. Here, not in corrector.py,
+# so that a search that found plenty need not import the corrector (~20 ms).
+FEW_RESULTS = 20

@@ -20,14 +20,12 @@ from whoosh.spelling import Corrector
 from khabar.indexer.persian.written import ZWNJ, written_form
 from khabar.search.coverage import matching
 from khabar.search.query.parse import QueryError, parse_query
+from khabar.search.suggest import FEW_RESULTS
 from khabar.search.suggest.edits import one_edit, two_edits
 from khabar.search.suggest.keyboard import JOINER
 from khabar.search.suggest.spans import Place, correctable, replaced
 from khabar.search.suggest.vocabulary import Vocabulary
 
-# Fewer results than this is "little": the query may be misspelled. A word
-# that alone is in this many articles is not corrected.
-FEW_RESULTS = 20
 # How much likelier than the typed word a correction must be, beyond its edit cost.
 ADVANTAGE = 1.5
 # A correction is a form of at least this many articles.

@@ -1,4 +1,4 @@
-"""indexer/column_values.py: a segment's column values read in bulk equal Whoosh's own
+"""indexer/var_columns.py: a segment's column values read in bulk equal Whoosh's own
 column reader's, value for value, in every segment; and the incremental run's snapshot
 built from them equals one built from Whoosh's readers."""
 
@@ -12,7 +12,7 @@ from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, STORED, Schema
 from whoosh.filedb.filestore import RamStorage
 
-from khabar.indexer.column_values import raw_values, text_values
+from khabar.indexer.var_columns import raw_values, text_values
 from khabar.indexer.schema import FILE_HASH, FILE_STAMP, PATH
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
