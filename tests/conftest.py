@@ -60,6 +60,21 @@ def write_articles(path: Path, articles: list[dict]) -> Path:
     return path
 
 
+def ids_by_path(index_dir: Path) -> dict[str, set[str]]:
+    """The live articles' ids by the path of their file, from their stored fields (not from columns)."""
+    from khabar.indexer.store import open_for_search
+
+    ix = open_for_search(index_dir)
+    try:
+        with ix.searcher() as searcher:
+            held: dict[str, set[str]] = {}
+            for fields in searcher.all_stored_fields():
+                held.setdefault(fields["path"], set()).add(fields["id"])
+            return held
+    finally:
+        ix.close()
+
+
 def doc_count(index_dir: Path) -> int:
     """How many live articles the index at ``index_dir`` holds."""
     from khabar.indexer.store import open_for_search

@@ -17,7 +17,7 @@ from khabar.indexer.schema import FILE_HASH, FILE_STAMP, PATH
 from khabar.indexer.store import open_for_search
 from khabar.indexer.update import update_index
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ids_by_path
 
 SNAPSHOT_COLUMNS = (PATH, FILE_STAMP, FILE_HASH, "id")
 
@@ -125,25 +125,12 @@ def test_both_var_bytes_layouts_and_a_segment_without_the_column(cutoff):
             [[value.encode("utf-8") for value in part] for part in values]
 
 
-def _held(index_dir: Path) -> dict[str, set[str]]:
-    """The live articles' ids by file, from their stored fields (not from columns)."""
-    ix = open_for_search(index_dir)
-    try:
-        with ix.searcher() as searcher:
-            held: dict[str, set[str]] = {}
-            for fields in searcher.all_stored_fields():
-                held.setdefault(fields["path"], set()).add(fields["id"])
-            return held
-    finally:
-        ix.close()
-
-
 def test_the_snapshot_of_a_segmented_index_drives_an_incremental_run_exactly(segmented_index, news_folder):
     """What the run's snapshot reads from the columns: every held file unchanged, by its
     stamp; a changed file's and a deleted file's articles dropped by their numbers, in a
     later segment and in a segment with deletions; an article held in another file known
     by its id."""
-    held = _held(segmented_index)
+    held = ids_by_path(segmented_index)
     summary = update_index(segmented_index, None, procs=1)
     assert (summary.added, summary.updated, summary.removed, summary.duplicates) == (0, 0, 0, 0)
     assert summary.unchanged == len(held)
@@ -155,7 +142,7 @@ def test_the_snapshot_of_a_segmented_index_drives_an_incremental_run_exactly(seg
     json_file.unlink()
     shutil.copyfile(FIXTURES / "text" / "tabnak_data_1347.txt", news_folder / "جی‌سان" / "again.txt")
     summary = update_index(segmented_index, None, procs=1)
-    after = _held(segmented_index)
+    after = ids_by_path(segmented_index)
     assert summary.duplicates >= 1 and str(news_folder / "جی‌سان" / "again.txt") not in after
     assert summary.removed == len(held[str(json_file)])
     assert summary.updated == len(after[str(csv)]) == len(held[str(csv)])

@@ -12,7 +12,7 @@ import pytest
 from khabar.indexer.store import IndexMeta, open_for_search
 from khabar.indexer.update import IndexBusy, NothingToIndex, update_index
 
-from conftest import FIXTURES, doc_count
+from conftest import FIXTURES, doc_count, ids_by_path
 
 
 def titles(index_dir: Path) -> set[str]:
@@ -229,16 +229,8 @@ def test_removed_counts_articles_not_files(tmp_path, news_folder):
     assert doc_count(index_dir) == 5
 
 
-def _ids_by_path(index_dir: Path) -> dict[str, set[str]]:
-    ix = open_for_search(index_dir)
-    try:
-        with ix.searcher() as searcher:
-            found: dict[str, set[str]] = {}
-            for fields in searcher.all_stored_fields():
-                found.setdefault(Path(fields["path"]).name, set()).add(fields["id"])
-            return found
-    finally:
-        ix.close()
+def _ids_by_name(index_dir: Path) -> dict[str, set[str]]:
+    return {Path(path).name: ids for path, ids in ids_by_path(index_dir).items()}
 
 
 @pytest.mark.parametrize("writers", [False, True], ids=["this-process", "writer-processes"])
@@ -259,7 +251,7 @@ def test_changed_and_deleted_files_drop_exactly_their_articles_in_any_segment(tm
             {"id": f"r{run}-{n}", "title": f"خبر {n} از دور {run}", "body": f"متن خبر {n} درباره بورس تهران"}
             for n in range(3)])
         update_index(index_dir, None)
-    before = _ids_by_path(index_dir)
+    before = _ids_by_name(index_dir)
     assert len(before) == 7 and sum(map(len, before.values())) == 11
     # Changed: one file of the first segment, the middle article of a later file; deleted:
     # another file of the first segment and the other later file.
@@ -273,7 +265,7 @@ def test_changed_and_deleted_files_drop_exactly_their_articles_in_any_segment(tm
     (news_folder / "run-1.jsonl").unlink()
     summary = update_index(index_dir, None)
     assert (summary.updated, summary.removed) == (4, 4)
-    after = _ids_by_path(index_dir)
+    after = _ids_by_name(index_dir)
     expected = {name: ids for name, ids in before.items() if name not in ("mashregh_1.txt", "run-1.jsonl")}
     expected["run-0.jsonl"] = {"r0-0", "r0-new", "r0-2"}
     assert after == expected
