@@ -102,7 +102,7 @@ def raw_values(segment, fieldname: str, chunk: int = CHUNK_DOCUMENTS) -> Iterato
     """
     column = segment.column_reader(fieldname, translate=False)
     count = segment.doc_count_all()
-    if not isinstance(column, VarBytesColumn.Reader):  # another layout, or no column here: Whoosh's values
+    if not _plain_var_bytes(column):  # another layout, or no column here: Whoosh's values
         return map(column.__getitem__, range(count))
     return chain.from_iterable(map(blob.__getitem__, cuts) for blob, cuts in _chunks(column, count, chunk))
 
@@ -111,9 +111,15 @@ def text_values(segment, fieldname: str, chunk: int = CHUNK_DOCUMENTS) -> Iterat
     """:func:`raw_values` decoded as the field decodes them (an ``ID`` field: UTF-8)."""
     field = segment.schema[fieldname]
     column = segment.column_reader(fieldname, translate=False)
-    if not (isinstance(column, VarBytesColumn.Reader) and _decodes_utf8(field)):
+    if not (_plain_var_bytes(column) and _decodes_utf8(field)):
         return map(field.from_column_value, raw_values(segment, fieldname, chunk))
     return chain.from_iterable(_decoded(blob, cuts) for blob, cuts in _chunks(column, segment.doc_count_all(), chunk))
+
+
+def _plain_var_bytes(column) -> bool:
+    """Whether the column's values are its bytes as they are (a compressed column's
+    reader is a var-bytes reader too, but its bytes must be decompressed)."""
+    return isinstance(column, VarBytesColumn.Reader) and not isinstance(column, CompressedBytesColumn.Reader)
 
 
 def _decodes_utf8(field) -> bool:

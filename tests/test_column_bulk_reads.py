@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from whoosh.columns import VarBytesColumn
+from whoosh.columns import CompressedBytesColumn, VarBytesColumn
 from whoosh.fields import ID, STORED, Schema
 from whoosh.filedb.filestore import RamStorage
 
@@ -123,6 +123,19 @@ def test_both_var_bytes_layouts_and_a_segment_without_the_column(cutoff):
         assert values == [titles[: len(titles) // 2], ["", "", ""], titles[len(titles) // 2:]]
         assert [list(raw_values(segment, "key")) for segment in segments] == \
             [[value.encode("utf-8") for value in part] for part in values]
+
+
+def test_a_compressed_column_reads_its_values_not_its_compressed_bytes():
+    schema = Schema(key=ID(stored=True, sortable=CompressedBytesColumn()))
+    ix = RamStorage().create_index(schema)
+    titles = _titles()
+    with ix.writer() as writer:
+        for title in titles:
+            writer.add_document(key=title)
+    with ix.searcher() as searcher:
+        segment = searcher.reader()
+        assert list(text_values(segment, "key")) == titles
+        assert list(raw_values(segment, "key")) == [title.encode("utf-8") for title in titles]
 
 
 def test_the_snapshot_of_a_segmented_index_drives_an_incremental_run_exactly(segmented_index, news_folder):
