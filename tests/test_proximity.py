@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+from whoosh.query import Term
 
 from conftest import write_articles
 from khabar.indexer.schema import ALL
@@ -11,7 +13,8 @@ from khabar.search.engine import search
 from khabar.search.query.parse import parse_query
 from khabar.search.scoring import proximity, segments
 from khabar.search.scoring.postings import SegmentPostings
-from khabar.search.scoring.proximity import pair_bonus, pair_counts, word_pairs
+from khabar.search.scoring.proximity import pair_bonus, pair_count_arrays, pair_counts, word_pairs
+from khabar.search.scoring.segments import live_mask
 from khabar.search.searchers import shared_searcher
 
 # A sentence of the bundled ir-news corpus, and the same words in another order:
@@ -69,7 +72,10 @@ def test_numpy_and_per_posting_pair_counts_agree(bundled_index, first, second):
         reader = subsearcher.reader()
         postings = SegmentPostings(reader)
         counts = pair_counts(postings, reader, ALL, first, second)
-        assert counts == pair_counts(postings, reader, ALL, first, second, dense=True)
+        lead, follow = postings.whole(Term(ALL, first)), postings.whole(Term(ALL, second))
+        live = live_mask(reader) if reader.has_deletions() else None
+        docs, dense = pair_count_arrays(np, lead, follow, live) if len(lead.ids) and len(follow.ids) else ([], [])
+        assert counts == dict(zip(list(map(int, docs)), list(map(int, dense))))
     assert pair_bonus(searcher, [(ALL, first, second)])
 
 

@@ -33,7 +33,7 @@ from whoosh.query.spans import SpanQuery
 from khabar.indexer.codec import CompactPositions
 from khabar.search.scoring.dense import index_norms, position_codes
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2
-from khabar.search.scoring.postings import JoinedList, PostingList, SegmentPostings, joined_list, postings_of, search_memo
+from khabar.search.scoring.postings import JoinedList, SegmentPostings, joined_list, postings_of, search_memo
 from khabar.search.scoring.segments import live_mask
 from khabar.search.scoring.weighting import length_norms, term_stats
 
@@ -207,15 +207,12 @@ def pair_count_arrays(np, lead, follow, live=None):
     return owners[firsts][held], totals[held]
 
 
-def pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, second: str,
-                dense: bool = False) -> dict[int, int]:
+def pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, second: str) -> dict[int, int]:
     """``{docnum: times second follows first within the window}`` for the segment's live
-    articles; ``dense``: counted with numpy, for long lists (the same counts)."""
+    articles, a posting at a time (short lists; :func:`pair_count_arrays` for long ones)."""
     lead, follow = postings.whole(Term(fieldname, first)), postings.whole(Term(fieldname, second))
     if not len(lead.ids) or not len(follow.ids):
         return {}
-    if dense:
-        return _pair_counts_dense(reader, lead, follow)
     both = set(lead.ids).intersection(follow.ids)
     if reader.has_deletions():
         both -= set(reader.deleted_docs_set)
@@ -228,10 +225,3 @@ def pair_counts(postings: SegmentPostings, reader, fieldname: str, first: str, s
             counts[docnum] = count
     return counts
 
-
-def _pair_counts_dense(reader, lead: PostingList, follow: PostingList) -> dict[int, int]:
-    """:func:`pair_counts` with numpy, on (article << 32 | position) codes."""
-    import numpy as np
-
-    docs, counts = pair_count_arrays(np, lead, follow, live_mask(reader) if reader.has_deletions() else None)
-    return dict(zip(docs.tolist(), counts.tolist()))
