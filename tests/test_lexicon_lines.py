@@ -1,4 +1,4 @@
-"""The stemmer's lexicon looked up in its cached text, unsplit, for the few hundred words a
+"""The stemmer's lexicon looked up in its cached file's bytes, undecoded and unsplit, for the few hundred words a
 search asks about; split into lists only once it is asked often (an indexing run)."""
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ def test_lines_answer_as_the_list_does():
     rng = random.Random(14)
     for words in (lex.known, lex.noun, lex.nominal, lex.adjectival):
         listed = list(words)
-        lines = SortedWords.from_lines("\n".join(listed))
-        probes = rng.sample(listed, 500) + [listed[0], listed[-1], "", "\n", listed[0][:-1], listed[-1] + "ی"]
+        lines = SortedWords.from_lines("\n".join(listed).encode("utf-8"))
+        probes = rng.sample(listed, 500) + [listed[0], listed[-1], "", "\n", "\ud800", listed[0][:-1], listed[-1] + "ی"]
         probes += [word + "ها" for word in rng.sample(listed, 200)] + [word[1:] for word in rng.sample(listed, 200)]
         assert [word in lines for word in probes] == [word in set(listed) for word in probes]
         assert list(lines) == listed and len(lines) == len(listed)
 
 
 def test_a_few_lookups_split_nothing_and_many_split_once():
-    lines = SortedWords.from_lines("\n".join(sorted(["کتاب", "ایران", "تهران", "خبر"])))
+    lines = SortedWords.from_lines("\n".join(sorted(["کتاب", "ایران", "تهران", "خبر"])).encode("utf-8"))
     assert "ایران" in lines and "ایرا" not in lines
     assert lines._words is None  # still the text: a search's lookups
     for _ in range(SortedWords.LOOKUPS_BEFORE_SPLIT):
