@@ -467,7 +467,8 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
         sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
     one_query_process()
     results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                         page=page, sort=sort, marks=marks, expand=expand, collapse=collapse)
+                         page=page, sort=sort, marks=marks, expand=expand, collapse=collapse,
+                         copy_records=out.format != "table")  # the table names the copies' sources only
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
     exit_now(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
 
