@@ -7,6 +7,7 @@ the commands, so ``khabar --help`` and shell completion stay instant.
 from __future__ import annotations
 
 import functools
+import gc
 import itertools
 import os
 import shlex
@@ -167,6 +168,31 @@ class QueryCommand(click.Command):
 
 def fail(message: str, status: int) -> NoReturn:
     say(message)
+    sys.exit(status)
+
+
+def one_query_process() -> None:
+    """This process answers one query and ends: Python's cyclic garbage collector is
+    turned off. Its passes over a search's young lists and arrays (~50 ms a search at
+    1M articles) free nothing the process's end would not. Only for the khabar command
+    itself: a program calling ``main`` (tests) keeps its collector."""
+    if main.is_the_command:
+        gc.disable()
+
+
+def exit_now(status: int) -> NoReturn:
+    """End with ``status`` once the output is written. The khabar command leaves without
+    the interpreter's teardown (freeing every module, cached segment and array one by
+    one: ~0.09 s after a search at 1M articles); a search process registers no exit
+    handlers and holds no file open for writing. A program calling ``main`` (tests) gets
+    ``SystemExit`` as from ``sys.exit``."""
+    if main.is_the_command:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # output that cannot be written: Python's own exit reports it
+            sys.exit(status)
+        os._exit(status)
     sys.exit(status)
 
 
@@ -439,10 +465,12 @@ def search(query: tuple[str, ...], from_stdin: bool, date_from: str | None, date
                           found=lambda answer: answer.found)
         emit(answer_chunks(answers, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
         sys.exit(EXIT_FOUND if answers.any else EXIT_NOTHING_FOUND)
+    one_query_process()
     results = run_search(index_dir, " ".join(query), date_from=date_from, date_to=date_to, limit=limit,
-                         page=page, sort=sort, marks=marks, expand=expand, collapse=collapse)
+                         page=page, sort=sort, marks=marks, expand=expand, collapse=collapse,
+                         copy_records=out.format != "table")  # the table names the copies' sources only
     emit(results_chunks(results, out.format, out.style, first_rank=(page - 1) * limit + 1), out)
-    sys.exit(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
+    exit_now(EXIT_FOUND if results.total else EXIT_NOTHING_FOUND)
 
 
 def search_by(query: str | None, by: str, *, date_from: str | None, date_to: str | None, out: Output,

@@ -6,18 +6,36 @@ Tehran local time, because that is the day a Persian reader sees on the page.
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
-
-import jdatetime
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .persian.folding import LINE_FOLD_TABLE, MARKS
 
-TEHRAN = ZoneInfo("Asia/Tehran")
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    import jdatetime
+
+# jdatetime, zoneinfo and calendar (~12 ms of a search process's imports) are imported
+# where a date is converted: a search shows the Jalali days the index stores.
+
+
+@cache
+def tehran() -> ZoneInfo:
+    """Tehran's time zone (also ``TEHRAN``, loaded when first asked for)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("Asia/Tehran")
+
+
+def __getattr__(name: str):
+    if name == "TEHRAN":
+        return tehran()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # A numeric year below this is Jalali (Jalali years are ~621 behind Gregorian).
 JALALI_YEAR_LIMIT = 1700
@@ -30,8 +48,8 @@ JALALI_YEAR_LIMIT = 1700
 # read in the wrong calendar, and every date in it converts to and from Jalali.
 NEWS_FIRST_JALALI_YEAR = 1200
 NEWS_LAST_JALALI_YEAR = 1499
-NEWS_START = jdatetime.date(NEWS_FIRST_JALALI_YEAR, 1, 1).togregorian()  # 1821-03-21
-NEWS_END = jdatetime.date(NEWS_LAST_JALALI_YEAR + 1, 1, 1).togregorian()  # 2121-03-21, not included
+NEWS_START = date(1821, 3, 21)  # Jalali 1200/01/01 (tests/test_dates_lazy.py converts it)
+NEWS_END = date(2121, 3, 21)  # Jalali 1500/01/01, not included
 NEWS_YEARS = (
     f"Jalali {NEWS_FIRST_JALALI_YEAR}-{NEWS_LAST_JALALI_YEAR}, "
     f"{NEWS_START.isoformat()} to {(NEWS_END - timedelta(days=1)).isoformat()}"
@@ -125,6 +143,8 @@ def _month_number(name: str) -> int:
 
 
 def _is_jalali_leap(year: int) -> bool:
+    import jdatetime
+
     return jdatetime.date(year, 1, 1).isleap()
 
 
@@ -152,6 +172,8 @@ def _check_jalali(text: str, year: int, month: int, day: int) -> date:
         else:
             reason = f"{name} has only {last} days, so day {day} does not exist"
         raise InvalidDate(text, reason)
+    import jdatetime
+
     try:
         return jdatetime.date(year, month, day).togregorian()
     except (ValueError, OverflowError) as exc:  # defensive: jdatetime has its own limits
@@ -201,7 +223,7 @@ def parse_date(text: str) -> datetime:
     if len(times) > 1:
         raise InvalidDate(text, "more than one time of day")
     hour = minute = second = micro = 0
-    tzinfo: timezone | ZoneInfo = TEHRAN  # no offset written: Tehran local time
+    tzinfo: timezone | ZoneInfo = tehran()  # no offset written: Tehran local time
     if times:
         t = times[0]
         hour, minute = int(t["h"]), int(t["mi"])
@@ -267,7 +289,9 @@ def _as_utc(moment_utc: datetime) -> datetime:
 
 
 def _tehran_jalali(moment_utc: datetime) -> jdatetime.date:
-    local = _as_utc(moment_utc).astimezone(TEHRAN)
+    import jdatetime
+
+    local = _as_utc(moment_utc).astimezone(tehran())
     return jdatetime.date.fromgregorian(date=local.date())
 
 
@@ -294,6 +318,8 @@ def format_iso_utc(moment_utc: datetime) -> str:
 
 
 def _day_number(d: date) -> int:
+    import jdatetime
+
     j = jdatetime.date.fromgregorian(date=d)
     return j.year * 10000 + j.month * 100 + j.day
 
@@ -331,6 +357,8 @@ def parse_jalali_bound(text: str, *, end: bool = False) -> int:
         if not end:
             day = 1
         elif gregorian:
+            import calendar
+
             day = calendar.monthrange(year, month)[1]
         else:
             if not 1 <= year:

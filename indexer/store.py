@@ -311,13 +311,13 @@ def is_current(index_dir: Path) -> bool:
 
 def open_for_search(index_dir: Path):
     """Open an existing index of this schema version, or raise :class:`IndexMissing`."""
-    if not index_exists(index_dir):
+    if not index_exists(index_dir):  # (asked again only after settling: each asking reads the TOC)
         settle_for_reading(index_dir)
-    if not index_exists(index_dir):
-        if _swap_pending(index_dir):
-            raise IndexMissing(f"no index at {index_dir}: a rebuild was cut short; "
-                               f"'{index_command(index_dir, '')}' finishes it")
-        raise IndexMissing(f"no index at {index_dir}: build one with '{index_command(index_dir)}'")
+        if not index_exists(index_dir):
+            if _swap_pending(index_dir):
+                raise IndexMissing(f"no index at {index_dir}: a rebuild was cut short; "
+                                   f"'{index_command(index_dir, '')}' finishes it")
+            raise IndexMissing(f"no index at {index_dir}: build one with '{index_command(index_dir)}'")
     meta = IndexMeta.load(index_dir)
     if meta is None or meta.schema_version != SCHEMA_VERSION:
         raise IndexMissing(

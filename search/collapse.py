@@ -20,13 +20,14 @@ without collapsing.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
-from khabar.indexer.schema import BODY, SIGNATURE, TITLE
+from khabar.indexer.schema import BODY, SIGNATURE, SOURCE, TITLE
 from khabar.search.scoring.segments import fixed_bytes_column, kept
 
 
@@ -56,6 +57,19 @@ class Stories:
         members = members[np.argsort(self.roots[members], kind="stable")]
         bounds = np.flatnonzero(np.diff(self.roots[members])) + 1
         return [group.tolist() for group in np.split(self.docnums[members], bounds)]
+
+
+def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
+    """The sources of ``docnums`` (global document numbers), from each segment's source
+    column: a story's copies named without reading their stored fields."""
+    leaves = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
+    starts = [offset for _, offset in leaves]
+    sources = []
+    for docnum in docnums:
+        reader, offset = leaves[bisect_right(starts, docnum) - 1]
+        column = kept(reader, "source column", lambda: reader.column_reader(SOURCE))
+        sources.append(column[docnum - offset])
+    return sources
 
 
 # Pair verdicts a searcher keeps before it starts again.

@@ -1,0 +1,61 @@
+"""The table view names where else a story ran from the copies' source column: it reads
+none of their stored fields (at 1M a story has ~114 copies), and says what it said."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES
+from khabar import cli
+from khabar.indexer.update import update_index
+from khabar.search import collapse
+from khabar.search.engine import Hit, search
+
+NEWS = FIXTURES / "duplicates" / "news"
+OIL = "وزیر نفت"  # matches the story republished by tabnak (oil-*) only
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("copies")
+    shutil.copytree(NEWS, folder / "news")
+    update_index(folder / "ix", [folder / "news"])
+    return folder / "ix"
+
+
+def test_sources_from_the_column_are_the_records_sources(index_dir):
+    full = search(index_dir, OIL)
+    named = search(index_dir, OIL, copy_records=False)
+    assert [hit.id for hit in named.hits] == [hit.id for hit in full.hits]
+    copies = [copy for hit in full.hits for copy in hit.duplicates]
+    assert copies  # the fixture's story has a copy
+    assert [hit.duplicates for hit in named.hits] == [[{"source": copy["source"]} for copy in hit.duplicates]
+                                                     for hit in full.hits]
+
+
+def test_the_table_reads_no_copy_records(index_dir, monkeypatch):
+    made: list[str] = []
+    record = Hit.copy_record
+    monkeypatch.setattr(Hit, "copy_record", lambda hit: made.append(hit.id) or record(hit))
+    table = CliRunner().invoke(cli.main, ["search", OIL, "--index", str(index_dir)])
+    assert table.exit_code == 0, table.output
+    [other] = {json.loads((NEWS / f"{name}.jsonl").read_text(encoding="utf-8"))["source"]
+               for name in ("oil-asriran", "oil-tabnak")} - {line.split(" · ")[1] for line in table.stdout.splitlines()
+                                                               if " · " in line}
+    assert f"also in: {other}" in table.stdout
+    assert made == []
+    as_json = CliRunner().invoke(cli.main, ["search", OIL, "--json", "--index", str(index_dir)])
+    assert as_json.exit_code == 0 and len(made) == 1  # the machine formats list each copy in full
+
+
+def test_each_articles_column_source_is_its_stored_source(index_dir):
+    from khabar.search.searchers import shared_searcher
+
+    searcher = shared_searcher(index_dir)
+    docnums = list(range(searcher.doc_count_all()))
+    assert collapse.copy_sources(searcher, docnums) == [searcher.stored_fields(d).get("source", "") for d in docnums]
