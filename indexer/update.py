@@ -37,7 +37,7 @@ from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_s
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_command, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
-from .walk import article_files, is_under, name_problem, stated_article_files
+from .walk import article_files, is_under, name_problem, stated_article_paths
 
 # Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
@@ -561,8 +561,7 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run,
         summary.ignored[kind] += 1
         run.on_ignored(f"{path}: {kind}, not an article file")
 
-    for path, problem, stated in stated_article_files(roots.walk, on_ignored=ignore):
-        key = str(path)
+    for key, problem, stated in stated_article_paths(roots.walk, on_ignored=ignore):
         if problem:
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
