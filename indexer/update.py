@@ -553,9 +553,10 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run,
     walked = _Walked(roots.walk)
     remembered = remembered or {}
     walked_roots = [str(root) for root in roots.walk]
-    # Those of folders not walked (missing, kept as they are): still remembered, checked at the end.
+    # Those of folders not walked this time (missing, or not named): still remembered, and
+    # checked at the end like the others; a forgotten folder's are not.
     walked.duplicate_only = {path: kept for path, kept in remembered.items()
-                             if is_under(path, roots.absent) and not is_under(path, walked_roots)}
+                             if not is_under(path, walked_roots) and not is_under(path, roots.forgotten)}
 
     def ignore(path: Path, kind: str) -> None:
         summary.ignored[kind] += 1

@@ -147,3 +147,17 @@ def test_a_file_with_a_problem_is_not_remembered(tmp_path, corpus, reads):
     problems: list[str] = []
     update_index(index_dir, None, on_problem=problems.append)
     assert reads == [str(copy)] and problems
+
+
+def test_a_folder_not_walked_keeps_its_files_remembered_until_forgotten(tmp_path, corpus, reads):
+    index_dir = tmp_path / "ix"
+    other = tmp_path / "other"
+    write_articles(other / "more.jsonl", [{"id": "more", "title": "خبر", "body": real_articles()[4]["body"]}])
+    update_index(index_dir, [corpus, other])
+    update_index(index_dir, [other])  # only the other folder named this time
+    reads.clear()
+    update_index(index_dir, None)
+    assert reads == []
+    update_index(index_dir, None, forget=[corpus])
+    listed = json.loads((index_dir / duplicate_files.FILE).read_text(encoding="utf-8"))
+    assert listed["files"] == {}
