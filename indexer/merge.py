@@ -84,9 +84,11 @@ def merge_full_levels(ix, stack: list[Leveled], writer_options: dict, factor: in
     return stack
 
 
-def merge_segments(ix, segments: list, writer_options: dict):
+def merge_segments(ix, segments: list, writer_options: dict, delete_sources: bool = True):
     """One new segment holding ``segments`` (none with deletions), in their order;
-    their files are deleted once it is written."""
+    their files are deleted once it is written (``delete_sources``: a commit's merge of
+    segments its index's table of contents names leaves that to Whoosh's clean-up
+    after the new table is written, so that a run killed before it loses nothing)."""
     # The sources are read through their files, never mapped: a mapping's pages count
     # in the process's memory, and a merge reads every byte of its sources (ten
     # segments of a million-article build: ~470 MB mapped in each writer at once).
@@ -101,7 +103,7 @@ def merge_segments(ix, segments: list, writer_options: dict):
     finally:
         for reader in readers:
             reader.close()
-    for segment in segments:  # never in a table of contents: only this worker knows them
+    for segment in segments if delete_sources else ():  # never in a table of contents: only this worker knows them
         for name in segment.list_files(ix.storage):
             ix.storage.delete_file(name)
     return merged

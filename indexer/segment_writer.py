@@ -36,7 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
-from .merge import MERGE_FACTOR, Leveled, merge_full_levels
+from .merge import MERGE_FACTOR, Leveled, merge_full_levels, merge_segments
 from .persian.written import WrittenWordSet
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
@@ -582,6 +582,10 @@ def merge_small_segments(writer, segments: list) -> list:
     once an index has ~23 segments (a 16x build writes ~20), rewrites all of
     them in one run: minutes for what should be a small update.
     """
+    # A segment whose every article was deleted holds nothing: dropped, not read (Whoosh
+    # deletes its file after the commit). Incremental runs leave such ones (files added,
+    # then deleted), and add_reader read each of them whole.
+    segments = [segment for segment in segments if segment.doc_count()]
     if not segments:
         return segments
     # Live articles: a segment mostly deleted by later updates counts as small.
@@ -589,10 +593,21 @@ def merge_small_segments(writer, segments: list) -> list:
     small = [segment for segment in segments if segment.doc_count() * 4 < largest]
     if len(small) < MERGE_SMALL_SEGMENTS:
         return segments
+    from whoosh.index import FileIndex
     from whoosh.reading import SegmentReader
 
+    # Those without deletions are copied block by block (indexer/merge.py), the others
+    # decoded and added again by Whoosh's add_reader, which drops their deleted articles.
+    whole = [segment for segment in small if not segment.has_deletions()]
+    merged = []
+    if len(whole) > 1:
+        ix = FileIndex(writer.storage, writer.schema, writer.indexname)
+        merged = [merge_segments(ix, whole, {"codec": writer.codec}, delete_sources=False)]
+    else:
+        whole = []
     for segment in small:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
-    return [segment for segment in segments if segment not in small]
+        if segment not in whole:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [segment for segment in segments if segment not in small] + merged

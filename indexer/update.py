@@ -26,6 +26,7 @@ from pathlib import Path
 
 from .article import Article, Note, NotAnArticle, UnreadableArticle
 from .article_ids import ArticleIds
+from . import duplicate_files
 from .children import WorkerPool, ctrl_c_ignored
 from .var_columns import text_values
 from .errors import EXIT_NOTHING_FOUND, InputError, KhabarError
@@ -36,7 +37,7 @@ from .segment_writer import IndexWriter, ParallelWriter, failure_reason, merge_s
 from .version import SCHEMA_VERSION
 from .store import (IndexBusy, IndexMeta, claim, finish_interrupted_swap, index_command, index_exists, make_folder,
                     building_dir, remove_folder, remove_leftovers, retired_dir, swap_in_rebuilt, write_lock)
-from .walk import article_files, is_under, name_problem, stated_article_files
+from .walk import article_files, is_under, name_problem, stated_article_paths
 
 # Below this many files, and this many bytes, a process pool costs more than it saves.
 _PARALLEL_MIN_FILES = 200
@@ -332,7 +333,7 @@ def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run)
             indexed, ids = _snapshot(searcher.reader())
         counts = _count_under(indexed, roots.absent)
         run.summary.kept, run.summary.empty = _kept(counts, roots.absent, index_dir), _empty(counts, roots.absent)
-        found = _walk(indexed, roots, run)
+        found = _walk(indexed, roots, run, duplicate_files.load(index_dir))
         # Much to read (a new dump, say): analysed in writer processes, as in a fresh build,
         # not on one core in one growing segment. Many small changed files are read in a pool
         # and written here, which costs less than starting writers.
@@ -340,6 +341,7 @@ def _update_existing(index_dir: Path, meta: IndexMeta, roots: _Roots, run: _Run)
         left_out = _write_once(ix, lambda writer: _apply(writer, indexed, ids, roots, run, found,
                                                          1 if writer_procs else None),
                                writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
+        _remember_duplicates(index_dir, found, left_out)
     finally:
         ix.close()
     meta.roots = roots.remembered
@@ -389,6 +391,7 @@ def _build_fresh(index_dir: Path, roots: _Roots, run: _Run) -> None:
         try:
             left_out = _write_once(ix, lambda writer: _apply(writer, {}, ArticleIds(), roots, run, found, read_procs),
                                    writer_procs=writer_procs, on_commit=run.finishing.begin, on_phase=run.on_phase)
+            _remember_duplicates(building, found, left_out)
         finally:
             ix.close()
         IndexMeta(SCHEMA_VERSION, remembered).save(building)  # complete: may be swapped in
@@ -406,6 +409,13 @@ def _discard(folder: Path) -> None:
         remove_folder(folder)
     except (OSError, KhabarError):
         pass
+
+
+def _remember_duplicates(index_dir: Path, found: _Walked, left_out: list[tuple[str, str]]) -> None:
+    """After the commit: the duplicate-only files, for the next run to skip while unchanged
+    (indexer/duplicate_files.py). None when a writer process left an article out: an
+    original counted as held may not be, so its copies are read again next run."""
+    duplicate_files.save(index_dir, {} if left_out else found.duplicate_only)
 
 
 def _write_once(ix, work: Callable[[object], None], writer_procs: int = 0,
@@ -505,6 +515,11 @@ class _Walked:
         self.size = 0  # bytes of the files to read
         self._roots = [str(root) for root in roots]
         self.readable_roots: set[str] = set()  # walked folders where an article is held or was read
+        # Duplicate-only files remembered by the last run, unchanged on disk: skipped unless
+        # an original of theirs is gone by the end of the reading (then read after the others).
+        self.remembered: duplicate_files.Remembered = {}
+        # What the run leaves remembered (indexer/duplicate_files.py): checked again once all is read.
+        self.duplicate_only: duplicate_files.Remembered = {}
 
     def add(self, path: str, stamp: str) -> None:
         size, _, mtime = stamp.partition(":")
@@ -529,18 +544,25 @@ class _Walked:
         return len(self.to_read) >= _PARALLEL_MIN_FILES or self.size >= PARALLEL_MIN_BYTES
 
 
-def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
+def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run,
+          remembered: duplicate_files.Remembered | None = None) -> _Walked:
     """Walk the folders once: files that cannot be read and files that are no articles
-    are reported; unchanged ones (by size and mtime) counted."""
+    are reported; unchanged ones (by size and mtime) counted. ``remembered``: the
+    duplicate-only files of the last run, whose unchanged ones wait in ``remembered``."""
     on_problem, summary = run.on_problem, run.summary
     walked = _Walked(roots.walk)
+    remembered = remembered or {}
+    walked_roots = [str(root) for root in roots.walk]
+    # Those of folders not walked this time (missing, or not named): still remembered, and
+    # checked at the end like the others; a forgotten folder's are not.
+    walked.duplicate_only = {path: kept for path, kept in remembered.items()
+                             if not is_under(path, walked_roots) and not is_under(path, roots.forgotten)}
 
     def ignore(path: Path, kind: str) -> None:
         summary.ignored[kind] += 1
         run.on_ignored(f"{path}: {kind}, not an article file")
 
-    for path, problem, stated in stated_article_files(roots.walk, on_ignored=ignore):
-        key = str(path)
+    for key, problem, stated in stated_article_paths(roots.walk, on_ignored=ignore):
         if problem:
             summary.skipped += 1
             on_problem(f"{key}: {problem}")
@@ -552,6 +574,8 @@ def _walk(indexed: dict[str, _FileState], roots: _Roots, run: _Run) -> _Walked:
         if known is not None and known.stamp == stamp:
             summary.unchanged += 1
             walked.readable(key)
+        elif known is None and (copy := remembered.get(key)) is not None and copy[0] == stamp:
+            walked.remembered[key] = copy
         else:
             walked.add(key, stamp)
     return walked
@@ -618,25 +642,31 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
         for problem in read.problems:
             report(read.path, problem)
         added = 0
+        copies: list[str] = []  # the ids of its articles held from other files
         try:
-            added = add_articles(read)
+            added = add_articles(read, copies)
         except UnreadableArticle as error:  # a streamed file: raised before its first article only
             read.error, read.ignored = str(error), error.kind if isinstance(error, NotAnArticle) else ""
             summary.removed += dropped  # what it held before it broke
             return failed(read, None)
         if added:
             found.readable(read.path)
+        elif copies and not read.problems and "" not in copies:
+            found.duplicate_only[read.path] = (read.stamp, copies)
         if known is not None:
             summary.updated += added
         else:
             summary.added += added
 
-    def add_articles(read: _ReadFile) -> int:
+    def add_articles(read: _ReadFile, copies: list[str]) -> int:
+        """Add the file's articles; ``copies`` gets the ids of those held from other
+        files, and "" for one left out for a problem (the file is not all copies)."""
         added = 0
         number = None  # the file's in ids, once it holds an article
         for key, article in read.articles:
             if isinstance(article, str):  # a streamed file's problems come among its articles
                 report(read.path, article)
+                copies.append("")
                 continue
             label = read.path + key
             # Everything that touches one article's data (its id, its dates, its
@@ -645,6 +675,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
                 doc_id = _doc_id(article, label)
                 if (held := ids.file_of(doc_id)) is not None:
                     summary.duplicates += 1
+                    copies.append(doc_id)
                     on_duplicate(f"{label}: same article as {ids.path(held)} ({doc_id}), not indexed twice")
                     continue
                 fields = article_fields(doc_id, article, path=read.path, digest=read.digest, stamp=read.stamp)
@@ -654,6 +685,7 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
             except Exception as error:  # noqa: BLE001 - the boundary around one article
                 summary.skipped += 1
                 on_problem(f"{label}: {failure_reason(error)}")
+                copies.append("")
                 continue
             if number is None:
                 number = ids.new_file(read.path)
@@ -661,11 +693,29 @@ def _apply(writer, indexed: dict[str, _FileState], ids: ArticleIds, roots: _Root
             added += 1
         return added
 
-    tick = run.progress(len(found.to_read)) if run.progress else (lambda n: None)
+    tick = run.progress(len(found.to_read) + len(found.remembered)) if run.progress else (lambda n: None)
     with closing(_read_all(found.files(), len(found.to_read), procs, run.fields)) as reads:
         for read in reads:
             tick(1)
             take(read)
+    # Remembered duplicate-only files, unchanged: skipped while every article of theirs is
+    # still held (after this run's changes); read now, and indexed, when one is not.
+    again: list[tuple[str, str, int]] = []
+    for path, (stamp, copies) in found.remembered.items():
+        if all(doc_id in ids for doc_id in copies):
+            summary.unchanged += 1
+            found.duplicate_only[path] = (stamp, copies)
+            tick(1)
+        else:
+            again.append((path, stamp, int(stamp.partition(":")[0])))
+    with closing(_read_all(iter(again), len(again), procs, run.fields)) as reads:
+        for read in reads:
+            tick(1)
+            take(read)
+    # A file remembered whose original went later in the run (read after it): read next run.
+    for path in [path for path, (_, copies) in found.duplicate_only.items()
+                 if not all(doc_id in ids for doc_id in copies)]:
+        del found.duplicate_only[path]
     # A folder walked where not one article could be read (and none is held): said, not passed over.
     for root in roots.walk:
         if root.is_dir() and str(root) not in found.readable_roots:

@@ -25,6 +25,7 @@ from .readers import ignored_kind, is_supported, name_kind, not_regular  # noqa:
 
 Found = tuple[Path, str | None]
 Stated = tuple[Path, str | None, os.stat_result | None]  # with the file's os.stat when it has no problem
+StatedPath = tuple[str, str | None, os.stat_result | None]  # the same with the path as a string
 IgnoredSink = Callable[[Path, str], None]
 
 
@@ -44,45 +45,63 @@ def article_files(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) 
 def stated_article_files(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) -> Iterator[Stated]:
     """:func:`article_files`, each file with the ``os.stat`` that found it regular (None
     with a problem): an incremental run compares sizes and mtimes, and stat'ed every file again."""
-    # Paths as strings (each Path's own cached string, which callers key by too): a set of
-    # the Path objects held ~600 bytes a file, 359 MB for a million-article folder.
+    for path, problem, stated in stated_article_paths(roots, on_ignored):
+        yield Path(path), problem, stated
+
+
+def stated_article_paths(roots: Iterable[Path], on_ignored: IgnoredSink | None = None) -> Iterator[StatedPath]:
+    """:func:`stated_article_files` with each path as the string it is keyed by: an
+    incremental run needs no Path of each file (making one and its string was a third of
+    the walk of an unchanged million-article folder)."""
+    # Paths as strings: a set of the Path objects held ~600 bytes a file, 359 MB for a
+    # million-article folder.
     seen: set[str] = set()
     for root in roots:
         root = root.absolute()
         if root.is_dir():
-            found: Iterable[Stated] = _walk(root, on_ignored)
+            found: Iterable[StatedPath] = _walk(root, on_ignored)
         else:
-            found = [(root, *_file_problem(root))]
-        for path, problem, stated in found:
-            key = str(path)
+            found = [(str(root), *_file_problem(root))]
+        for key, problem, stated in found:
             if key not in seen:
                 seen.add(key)
-                yield path, problem, stated
+                yield key, problem, stated
 
 
-def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[Stated]:
+def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[StatedPath]:
     errors: list[OSError] = []
     # os.walk passes over a folder it cannot list unless told: onerror collects it.
-    for folder, subfolders, names in os.walk(root, onerror=errors.append):
+    # Its folders are the absolute root joined with listed names: each file's path is
+    # os.path.join of them, the string str(Path(folder, name)) would be.
+    for folder, subfolders, names in os.walk(str(root), onerror=errors.append):
         yield from _folder_problems(errors)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        folder_valid = _valid_utf8(folder)
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            path = Path(folder, name)
+            path = os.path.join(folder, name)
             kind = name_kind(name)  # the name as listed: no path parsed for it
             if kind is None:
-                problem = name_problem(path)
+                problem = None if folder_valid and _valid_utf8(name) else name_problem(Path(path))
                 yield (path, problem, None) if problem else (path, *_kind_problem(path))
             elif on_ignored is not None and os.path.isfile(path):
-                on_ignored(path, kind)
+                on_ignored(Path(path), kind)
     yield from _folder_problems(errors)
 
 
-def _folder_problems(errors: list[OSError]) -> Iterator[Stated]:
+def _valid_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _folder_problems(errors: list[OSError]) -> Iterator[StatedPath]:
     for error in errors:
         folder = error.filename if isinstance(error.filename, str) else os.fsdecode(error.filename or "")
-        yield Path(folder), "folder not read: " + _os_reason(error, folder) + "; its files are not indexed", None
+        yield str(Path(folder)), "folder not read: " + _os_reason(error, folder) + "; its files are not indexed", None
     errors.clear()
 
 
@@ -100,7 +119,7 @@ def _file_problem(path: Path) -> tuple[str | None, os.stat_result | None]:
     return _kind_problem(path)
 
 
-def _kind_problem(path: Path) -> tuple[str | None, os.stat_result | None]:
+def _kind_problem(path: Path | str) -> tuple[str | None, os.stat_result | None]:
     """``(None, its os.stat)`` for a regular file (or a link to one), else why it is not read."""
     try:
         stated = os.stat(path)
