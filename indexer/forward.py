@@ -68,7 +68,10 @@ class ForwardField(COLUMN):
 def term_counts(analyzer, text: str) -> dict[str, int]:
     """How often each index term occurs in ``text``: what the text field's
     postings hold as term frequencies (indexer.codec.CompactPositions)."""
-    return {term: len(positions) for term, positions in analyzer.term_positions(text).items()} if text else {}
+    if not text:
+        return {}
+    found = analyzer.term_positions(text)
+    return dict(zip(found, map(len, found.values())))  # C loops: ~300 terms an article
 
 
 def encode(counts: dict[str, int], keyword_counts: dict[str, int]) -> bytes:
@@ -86,7 +89,7 @@ def encode(counts: dict[str, int], keyword_counts: dict[str, int]) -> bytes:
         flag, written = _UTF8, listed.encode("utf-8")
     largest = max(counts.values())
     width = 1 if largest < 1 << 8 else 2 if largest < 1 << 16 else 4
-    numbers = array(_WIDTHS[width], [counts[term] for term in terms])
+    numbers = array(_WIDTHS[width], map(counts.__getitem__, terms))
     if sys.byteorder == "big":
         numbers.byteswap()
     keywords = "\n".join(f"{term}\t{count}" for term, count in sorted(keyword_counts.items())).encode("utf-8")
