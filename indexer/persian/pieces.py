@@ -78,7 +78,10 @@ def _entries(text: str) -> tuple[list[str], list[list]]:
                     entry = cache[pieces[i]] = [None, None, None]
                 entries[i] = entry
     if len(_recent) >= _RECENT_MAX:
-        _recent.clear()
+        # The oldest text goes, not all of them: an article's fields read its combined text,
+        # title and keywords, then the combined text again (spelling) and its body (signature),
+        # and clearing when full dropped the combined text every other article: split twice more.
+        del _recent[next(iter(_recent))]
     _recent[text] = pieces, entries
     return pieces, entries
 
