@@ -44,9 +44,24 @@ def wanted_for(plan: FastQuery, postings: int) -> bool:
     return postings >= (least // DENSE_PHRASE_SHARE if phrase else least)
 
 
-def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: list,
-                 bonus: dict[int, float] | None = None) -> tuple[int, list]:
-    """:func:`search.scoring.sparse.ranked` for a plan of long lists; ``gains`` by :func:`term_key`."""
+class DenseScores:
+    """Every match's score (``scores``, by ``docs`` ascending) and their ``total``:
+    :func:`scored_dense`'s answer, from which any number of best is taken again."""
+
+    def __init__(self, total: int, scores, docs) -> None:
+        self.total, self.scores, self.docs = total, scores, docs
+
+    def best(self, wanted: int) -> tuple[int, list]:
+        import numpy as np
+
+        best = best_first(np, self.scores, self.docs, wanted)
+        return self.total, [(float(self.scores[i]), int(self.docs[i])) for i in best]
+
+
+def scored_dense(searcher, plan: FastQuery, gains: dict, segments: list,
+                 bonus: dict[int, float] | None = None) -> tuple[int, object, object]:
+    """``(total, scores, docnums)`` of every match of ``plan``, the bonus added: what
+    :func:`search.scoring.sparse.ranked` ranks, for a plan of long lists; ``gains`` by :func:`term_key`."""
     import numpy as np
 
     for clause in [*plan.clauses, *plan.excluded]:
@@ -78,8 +93,7 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         inside = at < len(all_docs)
         inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
         all_scores[at[inside]] += amounts[inside]
-    best = best_first(np, all_scores, all_docs, wanted)
-    return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+    return total, all_scores, all_docs
 
 
 def best_first(np, scores, docs, wanted: int):
@@ -96,7 +110,7 @@ def best_first(np, scores, docs, wanted: int):
 
 def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
     """Each segment's reader with its documents matching ``plan`` (ascending): the
-    documents :func:`ranked_dense` counts as its total, found without scoring them."""
+    documents :func:`scored_dense` counts as its total, found without scoring them."""
     import numpy as np
 
     found = []
