@@ -199,7 +199,7 @@ def position_codes(np, found, docs, offset: int):
     widths = np.left_shift(1, data[starts].astype(np.int64))
     counts = (lengths - 1) // widths
     before = np.cumsum(counts) - counts
-    deltas = np.empty(int(counts.sum()), dtype=np.int64)
+    deltas = None
     for width, dtype in ((1, "<u1"), (2, "<u2"), (4, "<u4")):
         chosen = np.flatnonzero(widths == width)
         if not len(chosen):
@@ -207,10 +207,19 @@ def position_codes(np, found, docs, offset: int):
         wanted = counts[chosen]
         size = wanted * width
         read = np.repeat(starts[chosen] + 1 - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        if len(chosen) == len(widths):  # every value this wide (most lists): the deltas in order already
+            deltas = data[read].view(dtype).astype(np.int64)
+            break
+        if deltas is None:
+            deltas = np.empty(int(counts.sum()), dtype=np.int64)
         slots = np.repeat(before[chosen] - (np.cumsum(wanted) - wanted), wanted) + np.arange(int(wanted.sum()))
         deltas[slots] = data[read].view(dtype)
+    if deltas is None:
+        deltas = np.empty(0, dtype=np.int64)
     running = np.cumsum(deltas)
     positions = running - np.repeat(running[before] - deltas[before], counts)
     owners = np.repeat(docs, counts)
+    if not offset:  # positions are never negative: every one stands
+        return (owners << 32) | positions
     valid = positions >= offset
     return (owners[valid] << 32) | (positions[valid] - offset)
