@@ -9,7 +9,8 @@ from whoosh import fields as wfields
 from whoosh.formats import Positions
 from whoosh.index import create_in
 
-from khabar.indexer.codec import INLINE_POSTINGS, CompactPositions, KhabarCodec
+from khabar.indexer.codec import INLINE_POSTINGS, CompactPositions, KhabarCodec, block_postings, blocks_arrays, \
+    decompressed_blocks, stored_blocks
 from khabar.indexer.persian.written import written_words
 from khabar.indexer.persian.analyzer import persian_analyzer
 from khabar.indexer.schema import SPELLING, build_schema
@@ -95,6 +96,30 @@ def test_block_skipping_sees_the_same_blocks(both):
         got.skip_to(target)
         blocks += 1
     assert not got.is_active() and blocks > 1
+
+
+def test_a_lists_blocks_decompressed_at_once_are_its_stored_blocks(both):
+    """What a search decodes a common word's list from (decompressed_blocks) holds every
+    block's postings as the stored blocks do, one-block lists and multi-block ones alike."""
+    import numpy as np
+
+    _, ours = both
+    terms = ours._terms
+    kinds = set()
+    for (fieldname, text), info in terms.items():
+        if fieldname != "all" or info.is_inlined():
+            continue
+        raws = decompressed_blocks(terms._postfile, info)
+        blocks = stored_blocks(terms._postfile, info, 1)
+        kinds.add(len(blocks) > 1)
+        assert len(raws) == len(blocks)
+        ids, weights, lengths, blob = blocks_arrays(np, raws)
+        expected = [block_postings(block) for block in blocks]
+        assert ids.tolist() == [docnum for block in expected for docnum in block[0]]
+        assert weights.tolist() == [weight for block in expected for weight in block[1] or [1.0] * len(block[0])]
+        assert lengths.tolist() == [length for block in expected for length in block[2]]
+        assert blob == b"".join(block[3] for block in expected)
+    assert kinds == {False, True}
 
 
 def test_term_statistics_are_the_same(both):

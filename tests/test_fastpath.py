@@ -129,8 +129,8 @@ def test_once_numpy_is_loaded_shorter_lists_take_it_and_rank_alike(bundled_index
     import numpy  # noqa: F401  (loaded, as grouping stories loads it)
 
     taken: list[int] = []
-    real = dense.ranked_dense
-    monkeypatch.setattr(dense, "ranked_dense", lambda *args, **kwargs: taken.append(1) or real(*args, **kwargs))
+    real = dense.scored_dense
+    monkeypatch.setattr(dense, "scored_dense", lambda *args, **kwargs: taken.append(1) or real(*args, **kwargs))
     monkeypatch.setattr(dense, "DENSE_LOADED_MIN_POSTINGS", 1)
     loaded = search(bundled_index, text, date_from=start, limit=50)
     assert taken

@@ -44,9 +44,24 @@ def wanted_for(plan: FastQuery, postings: int) -> bool:
     return postings >= (least // DENSE_PHRASE_SHARE if phrase else least)
 
 
-def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: list,
-                 bonus: dict[int, float] | None = None) -> tuple[int, list]:
-    """:func:`search.scoring.sparse.ranked` for a plan of long lists; ``gains`` by :func:`term_key`."""
+class DenseScores:
+    """Every match's score (``scores``, by ``docs`` ascending) and their ``total``:
+    :func:`scored_dense`'s answer, from which any number of best is taken again."""
+
+    def __init__(self, total: int, scores, docs) -> None:
+        self.total, self.scores, self.docs = total, scores, docs
+
+    def best(self, wanted: int) -> tuple[int, list]:
+        import numpy as np
+
+        best = best_first(np, self.scores, self.docs, wanted)
+        return self.total, [(float(self.scores[i]), int(self.docs[i])) for i in best]
+
+
+def scored_dense(searcher, plan: FastQuery, gains: dict, segments: list,
+                 bonus: dict[int, float] | None = None) -> tuple[int, object, object]:
+    """``(total, scores, docnums)`` of every match of ``plan``, the bonus added: what
+    :func:`search.scoring.sparse.ranked` ranks, for a plan of long lists; ``gains`` by :func:`term_key`."""
     import numpy as np
 
     for clause in [*plan.clauses, *plan.excluded]:
@@ -78,8 +93,7 @@ def ranked_dense(searcher, plan: FastQuery, wanted: int, gains: dict, segments: 
         inside = at < len(all_docs)
         inside[inside] = all_docs[at[inside]] == bonus_docs[inside]
         all_scores[at[inside]] += amounts[inside]
-    best = best_first(np, all_scores, all_docs, wanted)
-    return total, [(float(all_scores[i]), int(all_docs[i])) for i in best]
+    return total, all_scores, all_docs
 
 
 def best_first(np, scores, docs, wanted: int):
@@ -96,7 +110,7 @@ def best_first(np, scores, docs, wanted: int):
 
 def matched_dense(searcher, plan: FastQuery) -> list[tuple[object, list[int]]]:
     """Each segment's reader with its documents matching ``plan`` (ascending): the
-    documents :func:`ranked_dense` counts as its total, found without scoring them."""
+    documents :func:`scored_dense` counts as its total, found without scoring them."""
     import numpy as np
 
     found = []
@@ -185,7 +199,7 @@ def position_codes(np, found, docs, offset: int):
     widths = np.left_shift(1, data[starts].astype(np.int64))
     counts = (lengths - 1) // widths
     before = np.cumsum(counts) - counts
-    deltas = np.empty(int(counts.sum()), dtype=np.int64)
+    deltas = None
     for width, dtype in ((1, "<u1"), (2, "<u2"), (4, "<u4")):
         chosen = np.flatnonzero(widths == width)
         if not len(chosen):
@@ -193,10 +207,19 @@ def position_codes(np, found, docs, offset: int):
         wanted = counts[chosen]
         size = wanted * width
         read = np.repeat(starts[chosen] + 1 - (np.cumsum(size) - size), size) + np.arange(int(size.sum()))
+        if len(chosen) == len(widths):  # every value this wide (most lists): the deltas in order already
+            deltas = data[read].view(dtype).astype(np.int64)
+            break
+        if deltas is None:
+            deltas = np.empty(int(counts.sum()), dtype=np.int64)
         slots = np.repeat(before[chosen] - (np.cumsum(wanted) - wanted), wanted) + np.arange(int(wanted.sum()))
         deltas[slots] = data[read].view(dtype)
+    if deltas is None:
+        deltas = np.empty(0, dtype=np.int64)
     running = np.cumsum(deltas)
     positions = running - np.repeat(running[before] - deltas[before], counts)
     owners = np.repeat(docs, counts)
+    if not offset:  # positions are never negative: every one stands
+        return (owners << 32) | positions
     valid = positions >= offset
     return (owners[valid] << 32) | (positions[valid] - offset)

@@ -35,7 +35,7 @@ from whoosh.query import Term
 from khabar.indexer.forward import Needles, decode
 from khabar.indexer.schema import ALL, FORWARD
 from khabar.search.scoring.formula import in_exp_b2
-from khabar.search.scoring.postings import postings_of
+from khabar.search.scoring.postings import postings_of, search_memo
 from khabar.search.scoring.segments import kept, term_info
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
@@ -56,6 +56,23 @@ def feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[
     """The best Bo1 words of the articles ``docnums``, strongest first, not in ``asked``."""
     if len(docnums) < 2:
         return []
+    return _remembered(searcher, ("feedback terms", tuple(docnums), frozenset(asked)),
+                       lambda: _feedback_terms(searcher, docnums, asked))
+
+
+def _remembered(searcher, key: tuple, compute):
+    """``compute()``, once per search (:func:`search.scoring.postings.search_memo`): a search
+    that ranks again for more matches (a page of stories) has the same best matches to
+    reorder, and the same words to reorder them with."""
+    memo = search_memo(searcher)
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return list(memo[key])
+
+
+def _feedback_terms(searcher, docnums: list[int], asked: set[str]) -> list[tuple[str, float]]:
     occurrences: Counter[str] = Counter()
     holding: Counter[str] = Counter()  # in how many of the articles
     for docnum in docnums:
@@ -123,6 +140,10 @@ def reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, floa
     must be readable whole (:func:`search.scoring.segments.searchable_whole`)."""
     if not terms or not best:
         return best
+    return _remembered(searcher, ("reorder", tuple(best), tuple(terms)), lambda: _reorder(searcher, best, terms))
+
+
+def _reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, float]]) -> list[tuple[float, int]]:
     strongest = terms[0][1]
     segments = list(searcher.leaf_searchers())
     starts = [offset for _, offset in segments]

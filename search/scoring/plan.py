@@ -26,6 +26,13 @@ class FastQuery:
     excluded: list[Clause]  # documents matching any of these are left out
     day_range: NumericRange | None  # on the Jalali day (search.query.dates.jalali_range)
 
+    def key(self) -> tuple:
+        """What identifies the plan's matches and scores (its clauses' terms and offsets, its range)."""
+        clauses = tuple(tuple((term_key(term), offset) for term, offset in clause) for clause in self.clauses)
+        excluded = tuple(tuple((term_key(term), offset) for term, offset in clause) for clause in self.excluded)
+        days = None if self.day_range is None else (self.day_range.start, self.day_range.end)
+        return clauses, excluded, days
+
     def fieldnames(self) -> set[str]:
         return {term.fieldname for clause in [*self.clauses, *self.excluded] for term, _ in clause}
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import struct
 import sys
-import zlib
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 
@@ -32,7 +31,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
-from khabar.indexer.codec import ArrayLeafMatcher, KhabarTermInfo, KhabarTermsReader, blocks_arrays, stored_blocks
+from khabar.indexer.codec import ArrayLeafMatcher, KhabarTermInfo, KhabarTermsReader, blocks_arrays, decompressed_blocks
 from khabar.indexer.schema import JALALI_DAY
 
 _CACHE = "_khabar"  # the one attribute khabar adds to Whoosh's objects
@@ -290,8 +289,7 @@ def posting_arrays(readers: Sequence, fieldname: str, text: str):
     raws = []
     for terms, info in infos:
         if info is not None:  # level 1: a list of one block notes only whether it is compressed
-            raws += [zlib.decompress(block.data) if block.compression else block.data
-                     for block in stored_blocks(terms._postfile, info, 1)]
+            raws += decompressed_blocks(terms._postfile, info)
     arrays = blocks_arrays(numpy, raws)
     if arrays is None:
         return None

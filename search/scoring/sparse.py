@@ -24,7 +24,7 @@ from khabar.search.query.dates import day_bounds
 from khabar.search.scoring import dense
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.plan import Clause, FastQuery, term_key
-from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of
+from khabar.search.scoring.postings import PostingList, SegmentPostings, postings_of, search_memo
 from khabar.search.scoring.segments import jalali_days
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
@@ -43,10 +43,35 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     path = counting_path(searcher, plan)
     if path is None:
         return None
+    # A search that ranks again for more matches (a page of stories) takes them from the
+    # first ranking's scores: the same scores, and the same order, as scoring again.
+    memo = search_memo(searcher)
+    key = ("first pass", plan.key(), id(bonus) if bonus else None)
+    if memo is not None and key in memo and memo[key][0] is (bonus or None):
+        return memo[key][1].best(wanted)
+    found = _scored(searcher, plan, path, bonus)
+    if memo is not None:
+        memo[key] = (bonus or None, found)  # the bonus held, so that its id is not reused
+    return found.best(wanted)
+
+
+class _SparseScores:
+    """Every match's score by docnum, from which any number of best is taken."""
+
+    def __init__(self, scores: dict[int, float]) -> None:
+        self.scores = scores
+
+    def best(self, wanted: int) -> tuple[int, list]:
+        best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in self.scores.items()))
+        return len(self.scores), [(score, -negated) for score, negated in best]
+
+
+def _scored(searcher, plan: FastQuery, path: str, bonus: dict[int, float] | None):
+    """Every match of ``plan`` scored (the bonus added), by ``path``; ``.best(wanted)`` ranks them."""
     segments = [(subsearcher, offset) for subsearcher, offset in searcher.leaf_searchers()]
     gains = {term_key(term): _gain(searcher, term) for clause in plan.clauses for term, _ in clause}
     if path == "dense":
-        return dense.ranked_dense(searcher, plan, wanted, gains, segments, bonus)
+        return dense.DenseScores(*dense.scored_dense(searcher, plan, gains, segments, bonus))
     scores: dict[int, float] = {}
     for subsearcher, offset in segments:
         reader = subsearcher.reader()
@@ -58,8 +83,7 @@ def ranked(searcher, plan: FastQuery, wanted: int, bonus: dict[int, float] | Non
     for key, score in (bonus or {}).items():
         if key in scores:
             scores[key] += score
-    best = heapq.nlargest(wanted, ((score, -docnum) for docnum, score in scores.items()))
-    return len(scores), [(score, -negated) for score, negated in best]
+    return _SparseScores(scores)
 
 
 def matched(searcher, plan: FastQuery) -> list[tuple[object, list[int]]] | None:
