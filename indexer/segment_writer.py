@@ -283,7 +283,7 @@ class InvertingSegmentWriter(SegmentWriter):
             lengths = self._lengths.get(name) if field.scorable else None
             writer.start_field(name, field)
             if name in self._bulk:
-                _write_bulk(writer, self._bulk[name], lengths)
+                _write_bulk(writer, self._bulk, name, lengths)
             else:
                 for term in sorted(self._terms[name]):
                     postings = self._terms[name][term]
@@ -296,9 +296,11 @@ class InvertingSegmentWriter(SegmentWriter):
         writer.close()
 
 
-def _write_bulk(writer, bulk: _BulkPostings, lengths) -> None:
-    """Write a field's postings held in bulk, every term at once (KhabarFieldWriter.add_terms)."""
-    terms, ends, ids, weights, value_lengths, values = bulk.sorted_lists()
+def _write_bulk(writer, bulks: dict[str, _BulkPostings], name: str, lengths) -> None:
+    """Write field ``name``'s postings held in bulk, every term at once (KhabarFieldWriter.add_terms).
+    Its bulk is dropped from ``bulks`` once sorted: its arrays (~40 MB for the combined
+    text field of a segment) are freed before the lists are written, not after every field's."""
+    terms, ends, ids, weights, value_lengths, values = bulks.pop(name).sorted_lists()
     writer.add_terms([term.encode("utf-8") for term in terms], ends, ids, weights, value_lengths, values, lengths)
 
 
