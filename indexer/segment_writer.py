@@ -297,11 +297,32 @@ class InvertingSegmentWriter(SegmentWriter):
 
 
 def _write_bulk(writer, bulks: dict[str, _BulkPostings], name: str, lengths) -> None:
-    """Write field ``name``'s postings held in bulk, every term at once (KhabarFieldWriter.add_terms).
+    """Write field ``name``'s postings held in bulk (KhabarFieldWriter.add_terms), the terms
+    in order, ``_WRITTEN_POSTINGS`` postings' worth at a time: add_terms works out a call's
+    lists with ~10 numpy arrays of 8 bytes a posting, ~150 MB for a segment's combined text
+    field at once (what a worker's memory peaked at). Each term's bytes depend on its own
+    postings only: the same files whatever the pieces.
     Its bulk is dropped from ``bulks`` once sorted: its arrays (~40 MB for the combined
-    text field of a segment) are freed before the lists are written, not after every field's."""
+    text field) are freed before the lists are written, not after every field's."""
+    import numpy as np
+
     terms, ends, ids, weights, value_lengths, values = bulks.pop(name).sorted_lists()
-    writer.add_terms([term.encode("utf-8") for term in terms], ends, ids, weights, value_lengths, values, lengths)
+    encoded = [term.encode("utf-8") for term in terms]
+    if not encoded:
+        writer.add_terms(encoded, ends, ids, weights, value_lengths, values, lengths)
+        return
+    first = done = value_done = 0  # the piece's first term, postings and value bytes before it
+    while first < len(encoded):
+        last = max(first + 1, int(np.searchsorted(ends, done + _WRITTEN_POSTINGS, side="right")))
+        upto = int(ends[last - 1])
+        piece_lengths = None if value_lengths is None else value_lengths[done:upto]
+        value_upto = value_done + (sum(piece_lengths) if piece_lengths is not None else 0)
+        writer.add_terms(encoded[first:last], ends[first:last] - done, ids[done:upto], weights[done:upto],
+                         piece_lengths, values[value_done:value_upto], lengths)
+        first, done, value_done = last, upto, value_upto
+
+
+_WRITTEN_POSTINGS = 1 << 18  # postings of one field written at once at flush (~20 MB of add_terms' arrays)
 
 
 def _store(perdoc, name: str, field, stored, length: int, column) -> None:
