@@ -75,9 +75,14 @@ class Leveled:
     level: int = 0
 
 
+def merge_due(stack: list[Leveled], factor: int = MERGE_FACTOR) -> bool:
+    """Whether ``stack``'s top ``factor`` segments share a level: :func:`merge_full_levels` merges them."""
+    return len(stack) >= factor > 1 and len({item.level for item in stack[-factor:]}) == 1
+
+
 def merge_full_levels(ix, stack: list[Leveled], writer_options: dict, factor: int = MERGE_FACTOR) -> list[Leveled]:
     """``stack`` with its top ``factor`` segments merged into one, as long as they share a level."""
-    while len(stack) >= factor > 1 and len({item.level for item in stack[-factor:]}) == 1:
+    while merge_due(stack, factor):
         top = stack[-factor:]
         merged = merge_segments(ix, [item.segment for item in top], writer_options)
         stack = stack[:-factor] + [Leveled(merged, top[0].level + 1)]

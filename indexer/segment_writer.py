@@ -36,7 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
-from .merge import MERGE_FACTOR, Leveled, merge_full_levels
+from .merge import MERGE_FACTOR, Leveled, merge_due, merge_full_levels
 from .persian.written import WrittenWordSet
 
 # ~1.5M postings of the combined text field take ~110 MB in a worker.
@@ -404,10 +404,11 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
         tempstorage.delete_file(filename)
         skipped += add_documents(writer, documents)
         if writer.posting_count >= limit:
-            finished = Leveled(writer._finalize_segment())
+            stack.append(Leveled(writer._finalize_segment()))
             writer = None  # its buffers are freed before the merge, not after
-            release_free_memory()
-            stack = merge_full_levels(ix, [*stack, finished], kwargs, factor)
+            if merge_due(stack, factor):
+                release_free_memory()
+                stack = merge_full_levels(ix, stack, kwargs, factor)
             writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     if writer._added:
         stack.append(Leveled(writer._finalize_segment()))
