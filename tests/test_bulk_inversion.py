@@ -79,6 +79,22 @@ def test_positions_encoded_a_few_postings_at_a_time_make_the_same_segment(tmp_pa
     _assert_same_segment(tmp_path, docs)
 
 
+def test_lists_written_a_few_postings_at_a_time_make_the_same_segment(tmp_path, monkeypatch):
+    """The flush writes a field's terms a piece of postings at a time (add_terms' arrays,
+    8 bytes a posting each, were a worker's peak): pieces that end anywhere give the same bytes."""
+    from khabar.indexer import codec, segment_writer
+
+    monkeypatch.setattr(segment_writer, "_WRITTEN_POSTINGS", 11)
+    written = []
+    docs = bundled_documents(60)
+    docs.append(_long_article(docs))
+    original = codec.KhabarFieldWriter.add_terms
+    monkeypatch.setattr(codec.KhabarFieldWriter, "add_terms",
+                        lambda self, terms, *rest: written.append(len(terms)) or original(self, terms, *rest))
+    _assert_same_segment(tmp_path, docs)
+    assert len(written) > 100 and max(written) < 20  # many pieces, each of a few terms
+
+
 def test_real_news_makes_the_same_segment(tmp_path):
     corpus = shared_corpus("ir-news")
     docs = []

@@ -15,7 +15,7 @@ from khabar.indexer import merge
 from khabar.indexer.codec import KhabarCodec, stored_blocks
 from khabar.indexer.merge import Leveled, merge_full_levels, merge_segments
 from khabar.indexer.schema import build_schema
-from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter
+from khabar.indexer.segment_writer import InvertingSegmentWriter, ParallelWriter, release_free_memory
 
 from conftest import bundled_documents
 
@@ -140,6 +140,9 @@ def _short_everywhere(segments_readers: list) -> tuple[dict, int]:
 
 def test_a_merge_copying_blocks_answers_exactly_as_its_sources(tmp_path, monkeypatch):
     monkeypatch.setattr(merge, "TERMS_WRITTEN_AT_ONCE", 997)  # the term table written in several goes
+    # Sources read in pieces that cut term records and column values anywhere.
+    monkeypatch.setattr(merge, "TERM_TABLE_READ", 61)
+    monkeypatch.setattr(merge, "COLUMN_READ", 97)
     docs = bundled_documents(301)
     assert len(docs) > 300
     # The middle segment's articles lack fields (keywords, a column): their columns are absent there.
@@ -202,3 +205,48 @@ def test_a_merge_reads_its_sources_through_their_files_not_mapped(tmp_path, monk
     merged = merge_segments(ix, segments, {"codec": KhabarCodec()})
     assert not mapped
     assert merged.doc_count_all() == len(docs)
+
+
+def test_a_merge_reads_its_sources_term_tables_and_columns_in_pieces(tmp_path, monkeypatch):
+    # Read whole, the ten term tables of a million-article build's merge were ~140 MB
+    # in the writer at once, its sources' stored fields ~15 MB each.
+    from whoosh.filedb.structfile import StructFile
+
+    piece = 1024
+    monkeypatch.setattr(merge, "TERM_TABLE_READ", piece)
+    monkeypatch.setattr(merge, "COLUMN_READ", piece)
+    docs = bundled_documents(40)
+    ix = _segments_in_process(tmp_path / "ix", [docs[:20], docs[20:]], KhabarCodec())
+    segments = ix._segments()
+    smallest_table = min(reader._terms._tindex.endofdata - reader._terms._tindex.startofdata
+                         for reader in (SegmentReader(ix.storage, ix.schema, segment) for segment in segments))
+    assert smallest_table > 8 * piece  # or this test tests nothing
+    reads = []
+    real_get = StructFile.get
+    monkeypatch.setattr(StructFile, "get", lambda self, position, length: reads.append(length)
+                        or real_get(self, position, length))
+    merged = merge_segments(ix, segments, {"codec": KhabarCodec()})
+    assert merged.doc_count_all() == len(docs)
+    # The largest reads left are single posting lists, well under a term table.
+    assert reads and max(reads) < smallest_table / 4
+
+
+def test_releasing_free_memory_gives_the_heaps_free_pages_back(tmp_path):
+    # A worker trims before each merge (segment_writer._segments): a segment's flush
+    # leaves ~190 MB of freed numpy temporaries held by glibc's heap.
+    def anonymous_kb() -> int:
+        status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+        return int(status["RssAnon"].split()[0])
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux's /proc to read the process's memory")
+    # 100 MB in blocks that C's malloc serves from its heap (not Python's small-object
+    # allocator, not a mapping of their own), the last one kept: the heap cannot shrink from its top.
+    blocks = [bytearray(4000) for _ in range(25_000)]
+    kept = blocks[-1]
+    del blocks
+    held = anonymous_kb()
+    if not release_free_memory():
+        pytest.skip("not glibc: no malloc_trim")
+    assert anonymous_kb() < held - 50_000
+    assert len(kept) == 4000
