@@ -28,7 +28,7 @@ import numpy as np
 
 from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
 from khabar.indexer.schema import BODY, SIGNATURE, SOURCE, TITLE
-from khabar.search.scoring.segments import fixed_bytes_column, kept
+from khabar.search.scoring.segments import fixed_bytes_column, kept, value_reads
 
 
 @dataclass(slots=True)
@@ -136,8 +136,7 @@ def _signatures_of(searcher, wanted: np.ndarray) -> np.ndarray:
         if not len(inside):
             continue
         if len(inside) * ROW_READ_COST < count:
-            column = _signature_column(reader)
-            raw = b"".join(column[docnum] for docnum in (wanted[inside] - offset).tolist())
+            raw = b"".join(map(_signature_rows(reader), (wanted[inside] - offset).tolist()))
             rows[inside] = signatures(raw, len(inside))
         else:
             rows[inside] = _segment_signatures(reader)[wanted[inside] - offset]
@@ -148,6 +147,12 @@ def _signature_column(reader):
     """One segment's signature column, a row read when asked for (kept with the
     segment; the column's default, no signature, where the segment has none)."""
     return kept(reader, "signature column", lambda: reader.column_reader(SIGNATURE, translate=False))
+
+
+def _signature_rows(reader):
+    """A row of one segment's signature column by docnum, each with one read
+    (:func:`search.scoring.segments.value_reads`; kept with the segment)."""
+    return kept(reader, "signature rows", lambda: value_reads(_signature_column(reader)))
 
 
 def _segment_signatures(reader):

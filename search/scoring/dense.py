@@ -175,15 +175,43 @@ def _phrase_docs(np, lists: list, offsets: list[int], keep) -> object:
     """The segment's kept documents where the words stand at their offsets (one word: its documents)."""
     docs = np.frombuffer(lists[0].ids, dtype=np.uint32).astype(np.int64)
     for found in lists[1:]:
-        docs = np.intersect1d(docs, np.frombuffer(found.ids, dtype=np.uint32), assume_unique=True)
+        docs = sorted_common(np, docs, np.frombuffer(found.ids, dtype=np.uint32))
     docs = docs[keep[docs]]  # deleted documents are not kept
     if len(lists) == 1 or not len(docs):
         return docs
     codes = None
     for found, offset in zip(lists, offsets):
         at = position_codes(np, found, docs, offset)
-        codes = at if codes is None else np.intersect1d(codes, at, assume_unique=True)
-    return np.unique(codes >> 32)
+        codes = at if codes is None else sorted_common(np, codes, at)
+    return sorted_distinct(np, codes >> 32)
+
+
+# From this ratio of lengths on, two lists are intersected by looking the shorter one's
+# values up in the longer (numpy's intersect1d sorts both together): a word or phrase
+# with a common word at 1M articles (3,000 of 400,000 ids: 0.6 against 7 ms).
+LOOKUP_RATIO = 4
+
+
+def sorted_common(np, a, b):
+    """``np.intersect1d(a, b, assume_unique=True)`` as int64, for two ascending arrays of
+    distinct values that fit int64 (document numbers, position codes)."""
+    short, longer = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) * LOOKUP_RATIO > len(longer):
+        return np.intersect1d(a, b, assume_unique=True).astype(np.int64, copy=False)
+    if not len(short):
+        return np.zeros(0, dtype=np.int64)
+    short = short.astype(np.int64, copy=False)
+    at = np.searchsorted(longer, short.astype(longer.dtype, copy=False))
+    np.minimum(at, len(longer) - 1, out=at)
+    return short[longer[at] == short]
+
+
+def sorted_distinct(np, values):
+    """``np.unique`` of an ascending array: each value once. numpy 2's unique hashes the
+    values, then sorts them: ~20x slower on the millions of positions of a phrase at 1M."""
+    if not len(values):
+        return values
+    return values[np.r_[True, values[1:] != values[:-1]]]
 
 
 def position_codes(np, found, docs, offset: int):

@@ -36,7 +36,7 @@ from khabar.indexer.forward import Needles, decode
 from khabar.indexer.schema import ALL, FORWARD
 from khabar.search.scoring.formula import in_exp_b2
 from khabar.search.scoring.postings import postings_of, search_memo
-from khabar.search.scoring.segments import kept, term_info
+from khabar.search.scoring.segments import kept, term_info, value_reads
 from khabar.search.scoring.weighting import length_norms, term_gain, term_stats
 
 FEEDBACK_DOCS = 10
@@ -112,12 +112,18 @@ def forward_value(searcher, docnum: int) -> bytes:
     segments = searcher.leaf_searchers()
     segment = bisect_right([offset for _, offset in segments], docnum) - 1
     subsearcher, offset = segments[segment]
-    return forward_column(subsearcher.reader())[docnum - offset]
+    return forward_values(subsearcher.reader())(docnum - offset)
 
 
 def forward_column(reader):
     """A segment's forward index column, its values as written (kept on the segment)."""
     return kept(reader, FORWARD, lambda: reader.column_reader(FORWARD, translate=False))
+
+
+def forward_values(reader):
+    """``forward_column(reader)[docnum]`` as a function, each value read at once
+    (:func:`search.scoring.segments.value_reads`; kept on the segment)."""
+    return kept(reader, ("forward values",), lambda: value_reads(forward_column(reader)))
 
 
 def bo1_weights(searcher, occurrences: dict[str, int]) -> list[tuple[str, float]]:
@@ -161,10 +167,10 @@ def _reorder(searcher, best: list[tuple[float, int]], terms: list[tuple[str, flo
         if _blocks_to_read(reader, terms, len(found)) * BLOCK_COST > len(found):
             # Each article's counts from its forward index value: a cost per
             # article, where the words' posting lists grow with the index.
-            column = forward_column(reader)
+            value = forward_values(reader)
             for place, docnum in found:
                 score = 0.0
-                for gain, tf in zip(gains, needles.counts(column[docnum])):
+                for gain, tf in zip(gains, needles.counts(value(docnum))):
                     if tf:
                         score += in_exp_b2(gain, tf, norms[docnum])
                 added[place] = score

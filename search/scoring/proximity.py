@@ -31,7 +31,7 @@ from whoosh.query import AndNot, Not, Phrase, Query, Term
 from whoosh.query.spans import SpanQuery
 
 from khabar.indexer.codec import CompactPositions
-from khabar.search.scoring.dense import index_norms, position_codes
+from khabar.search.scoring.dense import index_norms, position_codes, sorted_common, sorted_distinct
 from khabar.search.scoring.formula import dfr_gain, in_exp_b2
 from khabar.search.scoring.postings import JoinedList, SegmentPostings, joined_list, postings_of, search_memo
 from khabar.search.scoring.segments import live_mask
@@ -170,7 +170,8 @@ def _array_bonus(searcher, segments: list, pairs: list[Pair], documents: int) ->
         found_values.append(in_exp_b2(gain, counts.astype(np.float64), norms[docs]))
     if not found_docs:
         return ArrayBonus(np.zeros(0, dtype=np.int64), np.zeros(0))
-    every = found_docs[0] if len(found_docs) == 1 else np.unique(np.concatenate(found_docs))
+    every = (found_docs[0] if len(found_docs) == 1  # each ascending: a stable sort merges their runs
+             else sorted_distinct(np, np.sort(np.concatenate(found_docs), kind="stable")))
     values = np.zeros(len(every))
     for docs, pair_values in zip(found_docs, found_values):  # 0.0 + the first pair's: that value exactly
         values[np.searchsorted(every, docs)] += pair_values
@@ -190,8 +191,7 @@ def pair_count_arrays(np, lead, follow, live=None):
     after ``lead``'s, ascending, and how many times; of the lists'
     (:class:`search.scoring.postings.PostingList` or :class:`JoinedList`) articles, those
     ``live`` (a mask by docnum, None: all)."""
-    docs = np.intersect1d(np.frombuffer(lead.ids, dtype=np.uint32),
-                          np.frombuffer(follow.ids, dtype=np.uint32), assume_unique=True).astype(np.int64)
+    docs = sorted_common(np, np.frombuffer(lead.ids, dtype=np.uint32), np.frombuffer(follow.ids, dtype=np.uint32))
     if live is not None:
         docs = docs[live[docs]]
     if not len(docs):
