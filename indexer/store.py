@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shlex
 import shutil
 import stat
@@ -277,9 +278,19 @@ def _acquire(path: Path, index_dir: Path) -> int:
 # --- reading ---------------------------------------------------------------------------------
 
 def index_exists(index_dir: Path) -> bool:
-    from whoosh import index
+    """The folder holds a table of contents (Whoosh's ``_MAIN_<n>.toc``).
 
-    return index_dir.is_dir() and index.exists_in(str(index_dir))
+    By its name only: Whoosh's ``exists_in`` reads it, unpickling the schema, and
+    an index written by another version of khabar may name a field class this
+    one lacks (a traceback, where the schema check gives one line)."""
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return False
+    return any(_TABLE_OF_CONTENTS.match(name) for name in names)
+
+
+_TABLE_OF_CONTENTS = re.compile(r"_MAIN_[0-9]+\.toc\Z")  # whoosh.index.TOC's name for the default index
 
 
 def settle_for_reading(index_dir: Path) -> None:
