@@ -27,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
-from khabar.indexer.schema import BODY, SIGNATURE, SOURCE, TITLE
+from khabar.indexer.dates import format_jalali, format_jalali_day
+from khabar.indexer.schema import (BODY, DATE, JALALI_DAY, SIGNATURE, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL,
+                                   is_jalali_day)
 from khabar.search.scoring.segments import fixed_bytes_column, kept
 
 
@@ -59,17 +61,43 @@ class Stories:
         return [group.tolist() for group in np.split(self.docnums[members], bounds)]
 
 
-def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
-    """The sources of ``docnums`` (global document numbers), from each segment's source
-    column: a story's copies named without reading their stored fields."""
+def column_rows(searcher, docnums: Sequence[int], names: Sequence[str]) -> list[tuple]:
+    """``docnums`` (global document numbers) in the columns ``names``, a tuple of
+    their values each, from each segment's columns: a story's copies described
+    without reading their stored fields. The date column is read as it is held
+    (:data:`UNDATED_DATE_COLUMN` for an undated article), the others translated."""
     leaves = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
     starts = [offset for _, offset in leaves]
-    sources = []
+    rows = []
     for docnum in docnums:
         reader, offset = leaves[bisect_right(starts, docnum) - 1]
-        column = kept(reader, "source column", lambda: reader.column_reader(SOURCE))
-        sources.append(column[docnum - offset])
-    return sources
+        rows.append(tuple(_column(reader, name)[docnum - offset] for name in names))
+    return rows
+
+
+def _column(reader, name: str):
+    """One segment's column ``name`` (kept with the segment)."""
+    return kept(reader, f"{name} column", lambda: reader.column_reader(name, translate=name != DATE))
+
+
+def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
+    """The sources of ``docnums`` (global document numbers), from their column."""
+    return [source for source, in column_rows(searcher, docnums, (SOURCE,))]
+
+
+def copy_records(searcher, docnums: Sequence[int]) -> list[dict]:
+    """What a result lists of each of ``docnums``, another copy of its story
+    (``{"id", "url", "source", "jalali_date"}``, as :meth:`search.engine.Hit.copy_record`
+    gives from stored fields), from their columns."""
+    date_field = searcher.schema[DATE]
+
+    def jalali_date(moment: int, day: int) -> str | None:
+        if moment == UNDATED_DATE_COLUMN:
+            return None
+        return format_jalali_day(day) if is_jalali_day(day) else format_jalali(date_field.from_column_value(moment))
+
+    return [{"id": doc_id, "url": url, "source": source, "jalali_date": jalali_date(moment, day)}
+            for doc_id, url, source, moment, day in column_rows(searcher, docnums, ("id", URL, SOURCE, DATE, JALALI_DAY))]
 
 
 # Pair verdicts a searcher keeps before it starts again.

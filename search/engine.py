@@ -223,7 +223,7 @@ def _collapsed(searcher, text: str, order: Callable[[int], Ranking], first: int,
     others among the grouped matches in its ``duplicates``. ``order(wanted)`` gives ``(total,
     the best wanted matches as (score, docnum), best first)``; the best :data:`COLLAPSE_DEPTH`
     (or more, see :func:`_grouped_best`) are grouped, all of them for every story."""
-    from khabar.search.collapse import copy_sources
+    from khabar.search.collapse import copy_records as column_copy_records, copy_sources
 
     found, told = _grouped_best(searcher, order, None if limit is None else first + limit)
     scores = dict((docnum, score) for score, docnum in found.best)
@@ -231,8 +231,7 @@ def _collapsed(searcher, text: str, order: Callable[[int], Ranking], first: int,
     def story_hit(members: list[int]) -> Hit:
         best, *copies = members
         found = hit(scores[best], best)
-        found.duplicates = ([Hit.from_stored(searcher.stored_fields(copy), score=None, snippet="").copy_record()
-                             for copy in copies] if copy_records
+        found.duplicates = (column_copy_records(searcher, copies) if copy_records  # no stored fields read
                             else [{"source": source} for source in copy_sources(searcher, copies)])
         return found
 

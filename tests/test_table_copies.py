@@ -50,7 +50,9 @@ def test_the_table_reads_no_copy_records(index_dir, monkeypatch):
     assert f"also in: {other}" in table.stdout
     assert made == []
     as_json = CliRunner().invoke(cli.main, ["search", OIL, "--json", "--index", str(index_dir)])
-    assert as_json.exit_code == 0 and len(made) == 1  # the machine formats list each copy in full
+    assert as_json.exit_code == 0 and made == []  # the machine formats list each copy in full, from columns
+    [copy] = [copy for result in json.loads(as_json.stdout)["results"] for copy in result["duplicates"]]
+    assert copy["source"] == other and copy["url"] and copy["jalali_date"]
 
 
 def test_each_articles_column_source_is_its_stored_source(index_dir):
