@@ -30,7 +30,7 @@ from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups
 from khabar.indexer.dates import format_jalali, format_jalali_day
 from khabar.indexer.schema import (BODY, DATE, JALALI_DAY, SIGNATURE, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL,
                                    is_jalali_day)
-from khabar.search.scoring.segments import fixed_bytes_column, kept
+from khabar.search.scoring.segments import fixed_bytes_column, jalali_days, kept
 
 
 @dataclass(slots=True)
@@ -65,18 +65,27 @@ def column_rows(searcher, docnums: Sequence[int], names: Sequence[str]) -> list[
     """``docnums`` (global document numbers) in the columns ``names``, a tuple of
     their values each, from each segment's columns: a story's copies described
     without reading their stored fields. The date column is read as it is held
-    (:data:`UNDATED_DATE_COLUMN` for an undated article), the others translated."""
+    (:data:`UNDATED_DATE_COLUMN` for an undated article), the others translated;
+    an undated article's Jalali day is 0 or the column's filler (test with
+    :func:`indexer.schema.is_jalali_day`)."""
     leaves = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
     starts = [offset for _, offset in leaves]
+    opened: dict[int, list] = {}  # leaf → its columns, looked up once per call, not once per value
     rows = []
     for docnum in docnums:
-        reader, offset = leaves[bisect_right(starts, docnum) - 1]
-        rows.append(tuple(_column(reader, name)[docnum - offset] for name in names))
+        leaf = bisect_right(starts, docnum) - 1
+        if leaf not in opened:
+            opened[leaf] = [_column(leaves[leaf][0], name) for name in names]
+        row = docnum - starts[leaf]
+        rows.append(tuple(column[row] for column in opened[leaf]))
     return rows
 
 
 def _column(reader, name: str):
-    """One segment's column ``name`` (kept with the segment)."""
+    """One segment's column ``name`` (kept with the segment); the Jalali days as one
+    array where the segment can be read whole."""
+    if name == JALALI_DAY and (days := jalali_days(reader)) is not None:
+        return days
     return kept(reader, f"{name} column", lambda: reader.column_reader(name, translate=name != DATE))
 
 
@@ -89,15 +98,16 @@ def copy_records(searcher, docnums: Sequence[int]) -> list[dict]:
     """What a result lists of each of ``docnums``, another copy of its story
     (``{"id", "url", "source", "jalali_date"}``, as :meth:`search.engine.Hit.copy_record`
     gives from stored fields), from their columns."""
-    date_field = searcher.schema[DATE]
 
-    def jalali_date(moment: int, day: int) -> str | None:
-        if moment == UNDATED_DATE_COLUMN:
-            return None
-        return format_jalali_day(day) if is_jalali_day(day) else format_jalali(date_field.from_column_value(moment))
+    def jalali_date(docnum: int, day: int) -> str | None:
+        if is_jalali_day(day):
+            return format_jalali_day(day)
+        [(moment,)] = column_rows(searcher, [docnum], (DATE,))  # undated, or dated without a day
+        return None if moment == UNDATED_DATE_COLUMN else format_jalali(searcher.schema[DATE].from_column_value(moment))
 
-    return [{"id": doc_id, "url": url, "source": source, "jalali_date": jalali_date(moment, day)}
-            for doc_id, url, source, moment, day in column_rows(searcher, docnums, ("id", URL, SOURCE, DATE, JALALI_DAY))]
+    rows = column_rows(searcher, docnums, ("id", URL, SOURCE, JALALI_DAY))
+    return [{"id": doc_id, "url": url, "source": source, "jalali_date": jalali_date(docnum, day)}
+            for docnum, (doc_id, url, source, day) in zip(docnums, rows)]
 
 
 # Pair verdicts a searcher keeps before it starts again.
