@@ -102,3 +102,14 @@ def bundled_index(tmp_path_factory):
     index_dir = tmp_path_factory.mktemp("bundled") / "ix"
     update_index(index_dir, [REPO / "corpus"])
     return index_dir
+
+
+@pytest.fixture(scope="session")
+def duplicates_index(tmp_path_factory):
+    """The duplicates fixture's news (stories republished by several sites) indexed once; read only."""
+    from khabar.indexer.update import update_index
+
+    folder = tmp_path_factory.mktemp("duplicates")
+    shutil.copytree(FIXTURES / "duplicates" / "news", folder / "news")
+    update_index(folder / "ix", [folder / "news"])
+    return folder / "ix"

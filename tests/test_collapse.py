@@ -29,12 +29,9 @@ def url(name: str) -> str:
     return record(name)["url"]
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("collapse")
-    shutil.copytree(NEWS, folder / "news")
-    update_index(folder / "ix", [folder / "news"])
-    return folder / "ix"
+@pytest.fixture
+def index_dir(duplicates_index) -> Path:
+    return duplicates_index
 
 
 def run(index_dir: Path, *arguments: str, stdin: str | None = None):

@@ -4,7 +4,6 @@ none of their stored fields (at 1M a story has ~114 copies), and says what it sa
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,6 @@ from click.testing import CliRunner
 
 from conftest import FIXTURES
 from khabar import cli
-from khabar.indexer.update import update_index
 from khabar.search import collapse
 from khabar.search.engine import Hit, search
 
@@ -20,12 +18,9 @@ NEWS = FIXTURES / "duplicates" / "news"
 OIL = "وزیر نفت"  # matches the story republished by tabnak (oil-*) only
 
 
-@pytest.fixture(scope="module")
-def index_dir(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("copies")
-    shutil.copytree(NEWS, folder / "news")
-    update_index(folder / "ix", [folder / "news"])
-    return folder / "ix"
+@pytest.fixture
+def index_dir(duplicates_index) -> Path:
+    return duplicates_index
 
 
 def test_sources_from_the_column_are_the_records_sources(index_dir):
