@@ -95,9 +95,9 @@ def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
 
 
 def copy_records(searcher, docnums: Sequence[int]) -> list[dict]:
-    """What a result lists of each of ``docnums``, another copy of its story
-    (``{"id", "url", "source", "jalali_date"}``, as :meth:`search.engine.Hit.copy_record`
-    gives from stored fields), from their columns."""
+    """What a result lists of each of ``docnums``, another copy of its story:
+    ``{"id", "url", "source", "jalali_date"}`` (None when undated), the values
+    :meth:`search.engine.Hit.from_stored` gives, from their columns."""
 
     def jalali_date(docnum: int, day: int) -> str | None:
         if is_jalali_day(day):

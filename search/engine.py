@@ -60,10 +60,6 @@ class Hit:
             snippet=snippet,
         )
 
-    def copy_record(self) -> dict:
-        """What a result lists of this article when it is another copy of the result's story."""
-        return {"id": self.id, "url": self.url, "source": self.source, "jalali_date": self.jalali_date or None}
-
     def as_dict(self) -> dict:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
