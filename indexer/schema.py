@@ -5,6 +5,7 @@ Every module that names a field uses these constants.
 
 from __future__ import annotations
 
+from whoosh.columns import VarBytesColumn
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
 
 from .addresses import address_key, news_item
@@ -77,6 +78,21 @@ def is_jalali_day(value: int | None) -> bool:
     return value is not None and 0 < value < 100_000_000
 
 
+class StoredColumn(STORED):
+    """A stored field also kept in a column, with no terms: a value read for many
+    articles at once (a story's copies) without unpickling their stored fields, and
+    no term table entry for a value unique to each article (a URL)."""
+
+    def __init__(self) -> None:
+        self.column_type = VarBytesColumn()
+
+    def to_column_value(self, value) -> bytes:
+        return value if isinstance(value, bytes) else value.encode("utf-8")  # bytes: Whoosh copying a column
+
+    def from_column_value(self, value: bytes) -> str:
+        return value.decode("utf-8")
+
+
 def _text(analyzer, **options) -> TEXT:
     """A phrase-searchable text field whose positions use khabar's compact encoding."""
     field = TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", **options)
@@ -106,7 +122,8 @@ def build_schema() -> Schema:
         # numeric range.
         jalali_day=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         source=ID(stored=True, sortable=True),
-        url=STORED(),
+        # Stored, and a column: a story's copies are listed from columns (search/collapse.py).
+        url=StoredColumn(),
         path=ID(stored=True, sortable=True),
         file_hash=ID(sortable=True),
         file_stamp=ID(sortable=True),

@@ -7,5 +7,6 @@
 # did-you-mean vocabulary (indexer/persian/written.py); 7: each URL's address and news item
 # (indexer/addresses.py), so that show finds an article by its URL whatever its id; 8: each
 # article's terms and counts, a forward index (indexer/forward.py), and varint term infos with
-# short id-only lists inlined, posting arrays in their narrowest type (indexer/codec.py)
-SCHEMA_VERSION = 8
+# short id-only lists inlined, posting arrays in their narrowest type (indexer/codec.py); 9: the URL also in a column
+# (indexer/schema.py StoredColumn), so that a story's copies are listed without their stored fields
+SCHEMA_VERSION = 9

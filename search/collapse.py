@@ -27,8 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.indexer.duplicates import PERMUTATIONS, same_story, signature_groups, signatures
-from khabar.indexer.schema import BODY, SIGNATURE, SOURCE, TITLE
-from khabar.search.scoring.segments import fixed_bytes_column, kept, value_reads
+from khabar.indexer.dates import format_jalali, format_jalali_day
+from khabar.indexer.schema import (BODY, DATE, JALALI_DAY, SIGNATURE, SOURCE, TITLE, UNDATED_DATE_COLUMN, URL,
+                                   is_jalali_day)
+from khabar.search.scoring.segments import fixed_bytes_column, jalali_days, kept, value_reads
 
 
 @dataclass(slots=True)
@@ -59,17 +61,53 @@ class Stories:
         return [group.tolist() for group in np.split(self.docnums[members], bounds)]
 
 
-def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
-    """The sources of ``docnums`` (global document numbers), from each segment's source
-    column: a story's copies named without reading their stored fields."""
+def column_rows(searcher, docnums: Sequence[int], names: Sequence[str]) -> list[tuple]:
+    """``docnums`` (global document numbers) in the columns ``names``, a tuple of
+    their values each, from each segment's columns: a story's copies described
+    without reading their stored fields. The date column is read as it is held
+    (:data:`UNDATED_DATE_COLUMN` for an undated article), the others translated;
+    an undated article's Jalali day is 0 or the column's filler (test with
+    :func:`indexer.schema.is_jalali_day`)."""
     leaves = [(subsearcher.reader(), offset) for subsearcher, offset in searcher.leaf_searchers()]
     starts = [offset for _, offset in leaves]
-    sources = []
+    opened: dict[int, list] = {}  # leaf → its columns, looked up once per call, not once per value
+    rows = []
     for docnum in docnums:
-        reader, offset = leaves[bisect_right(starts, docnum) - 1]
-        column = kept(reader, "source column", lambda: reader.column_reader(SOURCE))
-        sources.append(column[docnum - offset])
-    return sources
+        leaf = bisect_right(starts, docnum) - 1
+        if leaf not in opened:
+            opened[leaf] = [_column(leaves[leaf][0], name) for name in names]
+        row = docnum - starts[leaf]
+        rows.append(tuple(column[row] for column in opened[leaf]))
+    return rows
+
+
+def _column(reader, name: str):
+    """One segment's column ``name`` (kept with the segment); the Jalali days as one
+    array where the segment can be read whole."""
+    if name == JALALI_DAY and (days := jalali_days(reader)) is not None:
+        return days
+    return kept(reader, f"{name} column", lambda: reader.column_reader(name, translate=name != DATE))
+
+
+def copy_sources(searcher, docnums: Sequence[int]) -> list[str]:
+    """The sources of ``docnums`` (global document numbers), from their column."""
+    return [source for source, in column_rows(searcher, docnums, (SOURCE,))]
+
+
+def copy_records(searcher, docnums: Sequence[int]) -> list[dict]:
+    """What a result lists of each of ``docnums``, another copy of its story:
+    ``{"id", "url", "source", "jalali_date"}`` (None when undated), the values
+    :meth:`search.engine.Hit.from_stored` gives, from their columns."""
+
+    def jalali_date(docnum: int, day: int) -> str | None:
+        if is_jalali_day(day):
+            return format_jalali_day(day)
+        [(moment,)] = column_rows(searcher, [docnum], (DATE,))  # undated, or dated without a day
+        return None if moment == UNDATED_DATE_COLUMN else format_jalali(searcher.schema[DATE].from_column_value(moment))
+
+    rows = column_rows(searcher, docnums, ("id", URL, SOURCE, JALALI_DAY))
+    return [{"id": doc_id, "url": url, "source": source, "jalali_date": jalali_date(docnum, day)}
+            for docnum, (doc_id, url, source, day) in zip(docnums, rows)]
 
 
 # Pair verdicts a searcher keeps before it starts again.

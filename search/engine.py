@@ -60,10 +60,6 @@ class Hit:
             snippet=snippet,
         )
 
-    def copy_record(self) -> dict:
-        """What a result lists of this article when it is another copy of the result's story."""
-        return {"id": self.id, "url": self.url, "source": self.source, "jalali_date": self.jalali_date or None}
-
     def as_dict(self) -> dict:
         return {
             "id": self.id, "url": self.url, "title": self.title, "source": self.source,
@@ -147,9 +143,9 @@ def search(
     ``limit`` None (or 0) is every match, as :class:`StreamedHits`, on page 1.
     ``collapse`` shows each story once (:mod:`search.collapse`): its best-ranked
     copy, with the others in its ``duplicates``; pages are then pages of stories.
-    ``copy_records`` False: each copy in ``duplicates`` is ``{"source"}`` alone, read
-    from its column (all the table view shows of them: at 1M a story has ~114 copies,
-    whose stored fields cost ~60 ms to read).
+    Each copy in ``duplicates`` is read from columns, not its stored fields (at 1M a
+    story has ~114 copies): with ``copy_records`` False, ``{"source"}`` alone, from one
+    column (all the table view shows of them).
     """
     day_range = jalali_range(date_from, date_to)
     searcher = shared_searcher(index_dir)
@@ -223,7 +219,7 @@ def _collapsed(searcher, text: str, order: Callable[[int], Ranking], first: int,
     others among the grouped matches in its ``duplicates``. ``order(wanted)`` gives ``(total,
     the best wanted matches as (score, docnum), best first)``; the best :data:`COLLAPSE_DEPTH`
     (or more, see :func:`_grouped_best`) are grouped, all of them for every story."""
-    from khabar.search.collapse import copy_sources
+    from khabar.search.collapse import copy_records as column_copy_records, copy_sources
 
     found, told = _grouped_best(searcher, order, None if limit is None else first + limit)
     scores = dict((docnum, score) for score, docnum in found.best)
@@ -231,8 +227,7 @@ def _collapsed(searcher, text: str, order: Callable[[int], Ranking], first: int,
     def story_hit(members: list[int]) -> Hit:
         best, *copies = members
         found = hit(scores[best], best)
-        found.duplicates = ([Hit.from_stored(searcher.stored_fields(copy), score=None, snippet="").copy_record()
-                             for copy in copies] if copy_records
+        found.duplicates = (column_copy_records(searcher, copies) if copy_records  # no stored fields read
                             else [{"source": source} for source in copy_sources(searcher, copies)])
         return found
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 from khabar import cli
 from khabar.search import collapse
-from khabar.search.engine import Hit, search
+from khabar.search.engine import search
 
 NEWS = FIXTURES / "duplicates" / "news"
 OIL = "وزیر نفت"  # matches the story republished by tabnak (oil-*) only
@@ -34,9 +34,10 @@ def test_sources_from_the_column_are_the_records_sources(index_dir):
 
 
 def test_the_table_reads_no_copy_records(index_dir, monkeypatch):
-    made: list[str] = []
-    record = Hit.copy_record
-    monkeypatch.setattr(Hit, "copy_record", lambda hit: made.append(hit.id) or record(hit))
+    made: list[int] = []
+    records = collapse.copy_records
+    monkeypatch.setattr(collapse, "copy_records",
+                        lambda searcher, docnums: made.extend(docnums) or records(searcher, docnums))
     table = CliRunner().invoke(cli.main, ["search", OIL, "--index", str(index_dir)])
     assert table.exit_code == 0, table.output
     [other] = {json.loads((NEWS / f"{name}.jsonl").read_text(encoding="utf-8"))["source"]
@@ -46,6 +47,8 @@ def test_the_table_reads_no_copy_records(index_dir, monkeypatch):
     assert made == []
     as_json = CliRunner().invoke(cli.main, ["search", OIL, "--json", "--index", str(index_dir)])
     assert as_json.exit_code == 0 and len(made) == 1  # the machine formats list each copy in full
+    [copy] = [copy for result in json.loads(as_json.stdout)["results"] for copy in result["duplicates"]]
+    assert copy["source"] == other and copy["url"] and copy["jalali_date"]
 
 
 def test_each_articles_column_source_is_its_stored_source(index_dir):
