@@ -83,6 +83,8 @@ class StoredColumn(STORED):
     articles at once (a story's copies) without unpickling their stored fields, and
     no term table entry for a value unique to each article (a URL)."""
 
+    stored_in_column = True  # stored fields read it from the column (indexer.codec.KhabarPerDocReader)
+
     def __init__(self) -> None:
         self.column_type = VarBytesColumn()
 
@@ -91,6 +93,23 @@ class StoredColumn(STORED):
 
     def from_column_value(self, value: bytes) -> str:
         return value.decode("utf-8")
+
+
+def _stored_in_column(field: FieldType) -> FieldType:
+    """A stored and sortable ``ID`` field whose stored value is read from its column
+    (indexer.codec.KhabarPerDocReader): held once, not also in each stored pickle."""
+    if not isinstance(field.column_type, VarBytesColumn) or type(field).from_column_value is not ID.from_column_value:
+        raise TypeError("only a column of the text in UTF-8 can hold a stored value")
+    field.stored_in_column = True
+    return field
+
+
+def _unindexed(field: FieldType) -> FieldType:
+    """``field`` with its column (and stored value) but no terms: a value read from
+    its column alone (a date sorted by, a file's digest compared), never searched.
+    Each article's own terms cost ~40 bytes each in the term table."""
+    field.indexed = False
+    return field
 
 
 def _text(analyzer, **options) -> TEXT:
@@ -105,7 +124,7 @@ def build_schema() -> Schema:
     return Schema(
         # Columns (sortable) for what an incremental run compares: read
         # without loading any article's stored text.
-        id=ID(stored=True, unique=True, sortable=True),
+        id=_stored_in_column(ID(stored=True, unique=True, sortable=True)),
         # Queries search one combined field: adding up separate title and
         # body BM25 scores cost 12-25 MAP points on the Hamshahri judgments
         # (docs/ranking.md). The body is only stored; title and keywords stay
@@ -117,16 +136,18 @@ def build_schema() -> Schema:
         keywords=_text(analyzer),
         tags=KEYWORD(commas=True, scorable=False),
         keyword_list=STORED(),
-        date=DATETIME(stored=True, sortable=True),
+        # Sorted by and shown, never searched (a Jalali range is a jalali_day range): no terms.
+        date=_unindexed(DATETIME(stored=True, sortable=True)),
         # Jalali calendar day in Tehran as YYYYMMDD, so a Jalali range is one
         # numeric range.
         jalali_day=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
-        source=ID(stored=True, sortable=True),
+        source=_stored_in_column(ID(stored=True, sortable=True)),
         # Stored, and a column: a story's copies are listed from columns (search/collapse.py).
         url=StoredColumn(),
-        path=ID(stored=True, sortable=True),
-        file_hash=ID(sortable=True),
-        file_stamp=ID(sortable=True),
+        path=_stored_in_column(ID(stored=True, sortable=True)),
+        # Compared from their columns by an incremental run (indexer/update.py): no terms.
+        file_hash=_unindexed(ID(sortable=True)),
+        file_stamp=_unindexed(ID(sortable=True)),
         # Near-duplicates (the same story republished or under a second URL)
         # are found from this column at search time (search/collapse.py).
         signature=SignatureField(),
