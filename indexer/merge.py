@@ -39,12 +39,12 @@ from itertools import accumulate
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, W3Codec, _lenfield
 from whoosh.columns import FixedBytesColumn, VarBytesColumn, WrappedColumn
-from whoosh.filedb.filetables import _lengths as _RECORD_LENGTHS
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import SegmentWriter
 
+from .term_table import RECORD_LENGTHS
 from .codec import (
     INLINE_POSTINGS,
     KhabarTermInfo,
@@ -314,7 +314,7 @@ TERMS_WRITTEN_AT_ONCE = 50_000
 def _add_terms(tindex, terms: list[tuple[bytes, bytes]]) -> None:
     """``OrderedHashWriter.add`` for each ``(key, value)`` (keys in order), in one write."""
     dbfile, hashed, buckets = tindex.dbfile, tindex.hashfn, tindex.buckets
-    pack, step = _RECORD_LENGTHS.pack, _RECORD_LENGTHS.size
+    pack, step = RECORD_LENGTHS.pack, RECORD_LENGTHS.size
     position = dbfile.tell()
     positions, parts = [], []
     for key, value in terms:
@@ -338,7 +338,7 @@ def _records(tindex, at: int, translate: dict | None) -> Iterator[tuple[bytes, i
     """``(key, at, term info bytes)`` of every term in a term table, in order, read
     ``TERM_TABLE_READ`` bytes at a time (keys are a field's number, then the term;
     ``translate``: the new segment's numbers for this one's, when they differ)."""
-    unpack, step = _RECORD_LENGTHS.unpack_from, _RECORD_LENGTHS.size
+    unpack, step = RECORD_LENGTHS.unpack_from, RECORD_LENGTHS.size
     dbfile, unread, end = tindex.dbfile, tindex.startofdata, tindex.endofdata
     data, position = b"", 0
     while position < len(data) or unread < end:

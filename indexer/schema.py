@@ -93,6 +93,27 @@ class StoredColumn(STORED):
         return value.decode("utf-8")
 
 
+def _stored_in_column(field: FieldType) -> FieldType:
+    """A stored and sortable ``ID`` field whose stored value is read from its column
+    (indexer.codec.KhabarPerDocReader): held once, not also in each stored pickle.
+    Only the path: unique, long and read by no search (0.58 MB of the 1x news set's
+    stored fields). The id and URL compress against each other in the pickle (~0.1 MB
+    each), the source is short: a column read each (~2 µs) for every stored-fields
+    read is not worth them."""
+    if not isinstance(field.column_type, VarBytesColumn) or type(field).from_column_value is not ID.from_column_value:
+        raise TypeError("only a column of the text in UTF-8 can hold a stored value")
+    field.stored_in_column = True
+    return field
+
+
+def _unindexed(field: FieldType) -> FieldType:
+    """``field`` with its column (and stored value) but no terms: a value read from
+    its column alone (a date sorted by, a file's digest compared), never searched.
+    Each article's own terms cost ~40 bytes each in the term table."""
+    field.indexed = False
+    return field
+
+
 def _text(analyzer, **options) -> TEXT:
     """A phrase-searchable text field whose positions use khabar's compact encoding."""
     field = TEXT(analyzer=analyzer, phrase=True, multitoken_query="phrase", **options)
@@ -117,16 +138,18 @@ def build_schema() -> Schema:
         keywords=_text(analyzer),
         tags=KEYWORD(commas=True, scorable=False),
         keyword_list=STORED(),
-        date=DATETIME(stored=True, sortable=True),
+        # Sorted by and shown, never searched (a Jalali range is a jalali_day range): no terms.
+        date=_unindexed(DATETIME(stored=True, sortable=True)),
         # Jalali calendar day in Tehran as YYYYMMDD, so a Jalali range is one
         # numeric range.
         jalali_day=NUMERIC(int, bits=32, stored=True, sortable=True, signed=False),
         source=ID(stored=True, sortable=True),
         # Stored, and a column: a story's copies are listed from columns (search/collapse.py).
         url=StoredColumn(),
-        path=ID(stored=True, sortable=True),
-        file_hash=ID(sortable=True),
-        file_stamp=ID(sortable=True),
+        path=_stored_in_column(ID(stored=True, sortable=True)),  # stored fields read it from the column
+        # Compared from their columns by an incremental run (indexer/update.py): no terms.
+        file_hash=_unindexed(ID(sortable=True)),
+        file_stamp=_unindexed(ID(sortable=True)),
         # Near-duplicates (the same story republished or under a second URL)
         # are found from this column at search time (search/collapse.py).
         signature=SignatureField(),

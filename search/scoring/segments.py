@@ -20,7 +20,6 @@ such a search goes through Whoosh alone (:mod:`search.engine`).
 from __future__ import annotations
 
 import os
-import struct
 import sys
 from array import array
 from collections.abc import Callable, Iterator, Sequence
@@ -34,6 +33,7 @@ from whoosh.util.numeric import byte_to_length
 
 from khabar.indexer.codec import ArrayLeafMatcher, KhabarTermInfo, KhabarTermsReader, blocks_arrays, decompressed_blocks
 from khabar.indexer.schema import JALALI_DAY
+from khabar.indexer.term_table import RECORD_LENGTHS, SLOT
 
 _CACHE = "_khabar"  # the one attribute khabar adds to Whoosh's objects
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
@@ -174,10 +174,10 @@ def term_info(reader, fieldname: str, text: str):
     return infos[key]
 
 
-# whoosh.filedb.filetables' hash file: a slot is (key hash, item position), an item
+# The term table (indexer/term_table.py): a slot is (key hash, item position), an item
 # (key length, value length) then the key and the value.
-_SLOT = struct.Struct("!Iq")
-_ITEM_LENGTHS = struct.Struct("!ii")
+_SLOT = SLOT
+_ITEM_LENGTHS = RECORD_LENGTHS
 _ITEM_READ = 64  # value bytes read with the item's key: most term infos are shorter
 
 
@@ -217,7 +217,7 @@ def value_reads(column) -> Callable[[int], bytes]:
 
 
 def _hashed_value(table, get: Callable[[int, int], bytes], key: bytes) -> bytes | None:
-    """``table[key]`` (a ``whoosh.filedb.filetables.HashReader`` whose file ``get``
+    """``table[key]`` (an ``indexer.term_table.TermTableReader`` whose file ``get``
     reads), None when absent: its lookup with two reads where it makes four (the slot, then an item's lengths, key and
     value at once). At a million articles a search looks ~3,000 terms up in ~120
     segments' tables (feedback's candidate words), ~100 µs each through Whoosh."""
