@@ -14,7 +14,7 @@ one go, in blocks. The bytes on disk are those of
 :class:`ParallelWriter` is Whoosh's MpWriter with these writers in its
 worker processes: each worker finishes a segment whenever it holds
 ``SEGMENT_POSTINGS`` postings, so memory stays bounded whatever the corpus
-size, merges them level by level as they accumulate (:mod:`indexer.merge`),
+size, one worker at a time (:mod:`indexer.flush_turns`), merges them level by level as they accumulate (:mod:`indexer.merge`),
 so their number grows as the log of the corpus, and every segment left goes
 into the index's table of contents at commit.
 """
@@ -36,6 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
+from .flush_turns import FlushTurns
 from .merge import MERGE_FACTOR, Leveled, merge_due, merge_full_levels, merge_segments
 from .persian.written import WrittenWordSet
 
@@ -391,7 +392,7 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
     """The segments a worker wrote, and the documents it left out."""
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
-    limit = kwargs.pop("segment_postings")
+    turns = FlushTurns(kwargs.pop("flush_lock", None), kwargs.pop("segment_postings"))
     factor = kwargs.pop("merge_factor")
     writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     stack: list[Leveled] = []  # merged as they fill a level: log(N) segments (indexer/merge.py)
@@ -403,15 +404,22 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
             documents = [pickle.load(batch)[1] for _ in range(count)]
         tempstorage.delete_file(filename)
         skipped += add_documents(writer, documents)
-        if writer.posting_count >= limit:
-            stack.append(Leveled(writer._finalize_segment()))
+        if turns.take(writer.posting_count):
+            try:
+                stack.append(Leveled(writer._finalize_segment()))
+            finally:
+                turns.give()
             writer = None  # its buffers are freed before the merge, not after
             if merge_due(stack, factor):
                 release_free_memory()
                 stack = merge_full_levels(ix, stack, kwargs, factor)
             writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     if writer._added:
-        stack.append(Leveled(writer._finalize_segment()))
+        turns.take(writer.posting_count, last=True)  # both workers' input ends at once
+        try:
+            stack.append(Leveled(writer._finalize_segment()))
+        finally:
+            turns.give()
     else:
         writer._close_segment()
     return [item.segment for item in stack], skipped
@@ -533,7 +541,8 @@ class ParallelWriter(_CommitHook, MpWriter):
         self.skipped: list[tuple[str, str]] = []
         forkserver_context()  # started with Ctrl-C held back, before MpWriter starts a worker from it
         super().__init__(ix, procs=procs, multisegment=True, start_method="forkserver", **kwargs)
-        self.subargs = {**self.subargs, "segment_postings": segment_postings, "merge_factor": merge_factor}
+        self.subargs = {**self.subargs, "segment_postings": segment_postings, "merge_factor": merge_factor,
+                        "flush_lock": self._mpctx.Lock()}  # one worker flushes at a time (flush_turns.py)
 
     def _new_task(self):
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)
