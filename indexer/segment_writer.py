@@ -14,7 +14,7 @@ one go, in blocks. The bytes on disk are those of
 :class:`ParallelWriter` is Whoosh's MpWriter with these writers in its
 worker processes: each worker finishes a segment whenever it holds
 ``SEGMENT_POSTINGS`` postings, so memory stays bounded whatever the corpus
-size, merges them level by level as they accumulate (:mod:`indexer.merge`),
+size, one worker at a time (:mod:`indexer.flush_turns`), merges them level by level as they accumulate (:mod:`indexer.merge`),
 so their number grows as the log of the corpus, and every segment left goes
 into the index's table of contents at commit.
 """
@@ -36,6 +36,7 @@ from whoosh.writing import SegmentWriter
 
 from .children import WorkerFailed, ctrl_c_deferred, forkserver_context, init_worker
 from .codec import CompactPositions
+from .flush_turns import FlushTurns
 from .merge import MERGE_FACTOR, Leveled, merge_due, merge_full_levels, merge_segments
 from .persian.written import WrittenWordSet
 
@@ -111,10 +112,15 @@ class _BulkPostings:
         rank_of[np.fromiter(map(self.numbers.__getitem__, terms), dtype=np.int64, count=len(terms))] = np.arange(
             len(terms), dtype=np.uint32)
         ranks = rank_of[numbers]
-        order = np.argsort(ranks, kind="stable")  # stable: each term's postings stay in document order
+        del rank_of, numbers
+        # stable: each term's postings stay in document order. 4 bytes a posting, not argsort's 8:
+        # every array here is alive at once at the flush's peak.
+        order = np.argsort(ranks, kind="stable").astype(np.uint32)
         ends = np.cumsum(np.bincount(ranks, minlength=len(terms)))
+        del ranks
         docs = np.repeat(np.frombuffer(self.docnums, dtype=np.uint32), np.frombuffer(self.counts, dtype=np.uint32))
         ids = _as_array("I", docs[order])
+        del docs
         if not self.positioned:
             return terms, ends, ids, array("f", [self.boost]) * len(ids), None, b""
         frequencies = np.frombuffer(self.frequencies, dtype=np.uint32)
@@ -126,7 +132,8 @@ class _BulkPostings:
 def _as_array(typecode: str, values) -> array:
     """A numpy array as an ``array`` (sliced per term at flush: a C slice, where numpy's costs a microsecond)."""
     out = array(typecode)
-    out.frombytes(values.astype(typecode, copy=False).tobytes())  # numpy's type codes are C's, as array's
+    # numpy's type codes are C's, as array's; read through a view, not a copy in bytes
+    out.frombytes(memoryview(values.astype(typecode, copy=False)).cast("B"))
     return out
 
 
@@ -148,15 +155,21 @@ def _encoded_positions(frequencies, positions, order) -> tuple[array, bytes]:
     deltas[starts[:-1]] = positions[starts[:-1]]  # a posting's first position is its own
     largest = np.maximum.reduceat(deltas, starts[:-1]) if postings else deltas
     codes = (largest >= 0x100).astype(np.uint8) + (largest >= 0x10000)
-    widths = np.left_shift(1, codes, dtype=np.int64)
-    lengths = 1 + frequencies * widths
-    sorted_lengths = lengths[order]
+    del largest
+    # Narrow types (a width is 1, 2 or 4; a value's length fits 32 bits): these arrays are
+    # alive together at the flush's peak, where int64 ones made it ~50 MB higher.
+    widths = np.left_shift(1, codes, dtype=np.uint8)
+    sorted_lengths = (1 + frequencies * widths)[order]  # uint32
     at = np.empty(postings, dtype=np.int64)  # where each posting's value starts, in ``order``
-    at[order] = np.concatenate(([0], np.cumsum(sorted_lengths)[:-1])) if postings else sorted_lengths
-    out = np.zeros(int(sorted_lengths.sum()), dtype=np.uint8)
+    starts_sorted = np.zeros(postings, dtype=np.int64)
+    np.cumsum(sorted_lengths[:-1], dtype=np.int64, out=starts_sorted[1:])
+    at[order] = starts_sorted
+    del starts_sorted
+    out = np.zeros(int(sorted_lengths.sum(dtype=np.int64)), dtype=np.uint8)
     out[at] = codes
     # A chunk of postings at a time: each position takes ~50 bytes of temporaries here,
     # and a segment holds millions (a worker's peak grew by ~100 MB when done at once).
+    owner = width = place = chunk = wide = None  # the chunks' temporaries (none without postings)
     for first in range(0, postings, _ENCODE_CHUNK):
         last = min(first + _ENCODE_CHUNK, postings)
         begin, end = int(starts[first]), int(starts[last])
@@ -169,7 +182,9 @@ def _encoded_positions(frequencies, positions, order) -> tuple[array, bytes]:
             if not len(wide):
                 break
             out[place[wide] + byte] = (chunk[wide] >> (8 * byte)) & 0xFF
-    return _as_array("I", sorted_lengths), out.tobytes()
+    value_lengths = _as_array("I", sorted_lengths)
+    del deltas, starts, at, widths, codes, sorted_lengths, owner, width, place, chunk, wide
+    return value_lengths, out.tobytes()
 
 
 class InvertingSegmentWriter(SegmentWriter):
@@ -303,8 +318,10 @@ def _write_bulk(writer, bulks: dict[str, _BulkPostings], name: str, lengths) -> 
     term's bytes depend on its own postings only: the same files whatever the pieces.
     Its bulk is dropped from ``bulks`` once sorted: its arrays are freed before the lists
     are written, not after every field's. Both together: a 1.5M-posting segment's flush
-    peaked at 356 MB RSS, 386 before (8,015 articles of the news set, in one process);
-    where the rest of its +125 MB goes is not measured yet (sorted_lists' temporaries?)."""
+    peaked at 356 MB RSS, 386 before (8,015 articles of the news set, in one process).
+    The rest of the flush's peak was sorted_lists' temporaries, alive at once: +121 MB
+    anonymous over the writer at its limit with 8-byte ones, +67 MB with them narrowed
+    (8,065 articles of the 16x corpus, one writer; the same segment bytes)."""
     import numpy as np
 
     terms, ends, ids, weights, value_lengths, values = bulks.pop(name).sorted_lists()
@@ -391,7 +408,7 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
     """The segments a worker wrote, and the documents it left out."""
     ix = storage.open_index(indexname)
     kwargs = dict(kwargs)
-    limit = kwargs.pop("segment_postings")
+    turns = FlushTurns(kwargs.pop("flush_lock", None), kwargs.pop("segment_postings"))
     factor = kwargs.pop("merge_factor")
     writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     stack: list[Leveled] = []  # merged as they fill a level: log(N) segments (indexer/merge.py)
@@ -403,15 +420,22 @@ def _segments(storage, indexname, jobqueue, kwargs) -> tuple[list, list[tuple[st
             documents = [pickle.load(batch)[1] for _ in range(count)]
         tempstorage.delete_file(filename)
         skipped += add_documents(writer, documents)
-        if writer.posting_count >= limit:
-            stack.append(Leveled(writer._finalize_segment()))
+        if turns.take(writer.posting_count):
+            try:
+                stack.append(Leveled(writer._finalize_segment()))
+            finally:
+                turns.give()
             writer = None  # its buffers are freed before the merge, not after
             if merge_due(stack, factor):
                 release_free_memory()
                 stack = merge_full_levels(ix, stack, kwargs, factor)
             writer = InvertingSegmentWriter(ix, _lk=False, **kwargs)
     if writer._added:
-        stack.append(Leveled(writer._finalize_segment()))
+        turns.take(writer.posting_count, last=True)  # both workers' input ends at once
+        try:
+            stack.append(Leveled(writer._finalize_segment()))
+        finally:
+            turns.give()
     else:
         writer._close_segment()
     return [item.segment for item in stack], skipped
@@ -533,7 +557,8 @@ class ParallelWriter(_CommitHook, MpWriter):
         self.skipped: list[tuple[str, str]] = []
         forkserver_context()  # started with Ctrl-C held back, before MpWriter starts a worker from it
         super().__init__(ix, procs=procs, multisegment=True, start_method="forkserver", **kwargs)
-        self.subargs = {**self.subargs, "segment_postings": segment_postings, "merge_factor": merge_factor}
+        self.subargs = {**self.subargs, "segment_postings": segment_postings, "merge_factor": merge_factor,
+                        "flush_lock": self._mpctx.Lock()}  # one worker flushes at a time (flush_turns.py)
 
     def _new_task(self):
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs)

@@ -50,9 +50,10 @@ def _by_id(reader) -> dict:
 
 def test_merged_segments_hold_what_unmerged_ones_do(tmp_path):
     docs = bundled_documents(160)
-    # Tiny segments (a few articles each), as a large corpus makes them: many without merging.
-    unmerged = _build(tmp_path / "unmerged", docs, segment_postings=1_500, merge_factor=1)
-    merged = _build(tmp_path / "merged", docs, segment_postings=1_500, merge_factor=2)
+    # Tiny segments (a few articles each), as a large corpus makes them: many without merging
+    # (a worker whose limit comes while the other flushes goes on a batch or more: flush_turns.py).
+    unmerged = _build(tmp_path / "unmerged", docs, segment_postings=1_000, merge_factor=1)
+    merged = _build(tmp_path / "merged", docs, segment_postings=1_000, merge_factor=2)
     written = len(unmerged._segments())
     assert written >= 12
     # Factor 2: a worker that wrote n segments holds one per 1-bit of n; two workers.
@@ -250,3 +251,13 @@ def test_releasing_free_memory_gives_the_heaps_free_pages_back(tmp_path):
         pytest.skip("not glibc: no malloc_trim")
     assert anonymous_kb() < held - 50_000
     assert len(kept) == 4000
+
+
+def test_a_build_s_workers_share_one_flush_turn(tmp_path):
+    (tmp_path / "ix").mkdir()
+    ix = create_in(str(tmp_path / "ix"), build_schema())
+    writer = ParallelWriter(ix, procs=2, codec=KhabarCodec())
+    lock = writer.subargs["flush_lock"]
+    assert lock.acquire(block=False)  # a process lock every worker is given: free until taken
+    lock.release()
+    writer.cancel()
