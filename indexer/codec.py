@@ -28,6 +28,7 @@ import struct
 import sys
 import zlib
 from array import array
+from hashlib import md5
 from itertools import accumulate, chain
 from operator import sub
 
@@ -44,6 +45,7 @@ from whoosh.codec.whoosh3 import (
     W3TermsReader,
     _lenfield,
 )
+from whoosh.filedb.filetables import OrderedHashWriter, md5_hash
 from whoosh.formats import Positions
 from whoosh.matching import ListMatcher
 from whoosh.reading import TermNotFound
@@ -374,7 +376,41 @@ class KhabarPerDocReader(W3PerDocReader):
         return summed if summed is not None else super().column_reader(fieldname, column)
 
 
+class TermTableWriter(OrderedHashWriter):
+    """Whoosh's OrderedHashWriter (a segment's term table), the same bytes, with its
+    hash tables written a bucket at a time: Whoosh packs and writes each slot in a
+    call of its own, two slots a term (~3 µs a term; millions in a merged segment)."""
+
+    def _write_hashes(self) -> None:
+        import numpy as np
+
+        dbfile, directory = self.dbfile, self.directory
+        for entries in self.buckets:
+            numslots = 2 * len(entries)
+            directory.append((dbfile.tell(), numslots))
+            hashes, positions = [0] * numslots, [0] * numslots
+            # Whoosh's linear probing, in the same order: an empty slot is (0, 0), and
+            # no key is at position 0 (the file's header is), so a slot is free while its position is 0.
+            for hashval, position in entries:
+                slot = (hashval >> 8) % numslots
+                while positions[slot]:
+                    slot = (slot + 1) % numslots
+                hashes[slot], positions[slot] = hashval, position
+            table = np.empty(numslots, dtype=_HASH_SLOT)
+            table["hash"], table["position"] = hashes, positions
+            dbfile.write(table.tobytes())
+
+
+_HASH_SLOT = [("hash", ">u4"), ("position", ">i8")]  # filetables' "!Iq" pointer: 12 bytes, no padding
+
+
 class KhabarFieldWriter(W3FieldWriter):
+    def __init__(self, codec, storage, segment) -> None:
+        super().__init__(codec, storage, segment)
+        # W3 makes its OrderedHashWriter inline, after writing its header: the same object,
+        # given this class (no state of its own) rather than made again.
+        self._tindex.__class__ = TermTableWriter
+
     def start_term(self, btext):
         if self._postwriter is None:
             raise ValueError("start_term called before start_field")
@@ -420,9 +456,11 @@ class KhabarFieldWriter(W3FieldWriter):
         compressed = plan.compressed.tolist()
         offset = postfile.tell()
         value_start = prefix_start = gap_start = head_start = 0
+        records = _TermRecords(tindex)
         for i, kind in enumerate(plan.kind.tolist()):
             term = terms[i]
             if kind == _LONG:  # more than one block: the block writer's own way
+                records.write()  # the term table's records stay in key order
                 self.start_term(term)
                 start, end = starts[i], ends_list[i]
                 self.add_arrays(ids[start:end], weights[start:end],
@@ -447,8 +485,9 @@ class KhabarFieldWriter(W3FieldWriter):
                     postfile.write(data)
                     info = head + _varint(offset) + _varint(len(data))
                     offset += len(data)
-                _add_term(tindex, fieldkey + term, info)
+                records.add(fieldkey + term, info)
             value_start = value_ends[i]
+        records.write()
 
 
 def _varint(number: int) -> bytes:
@@ -474,15 +513,48 @@ def _add_each(writer, terms, ends, ids, weights, value_lengths, values, lengths)
         start, value_start = end, value_end
 
 
-def _add_term(tindex, key: bytes, value: bytes) -> None:
-    """Whoosh's OrderedHashWriter.add, without its checks: the keys come sorted."""
-    dbfile = tindex.dbfile
-    position = dbfile.tell()
-    tindex.index.append(position)
-    dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
-    hashed = tindex.hashfn(key)
-    tindex.buckets[hashed & 255].append((hashed, position))
-    tindex.lastkey = key
+class _TermRecords:
+    """Whoosh's OrderedHashWriter.add for keys that come sorted, without its checks,
+    the records held and written in one call (:meth:`write`): their positions follow
+    from their lengths, where each ``add`` asked the file for its place and wrote twice."""
+
+    __slots__ = ("tindex", "parts", "positions", "position", "key")
+
+    def __init__(self, tindex) -> None:
+        self.tindex, self.parts, self.positions, self.key = tindex, [], [], None
+        self.position = 0
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if not self.parts:  # the first since a write: the file may have been written to since
+            self.position = self.tindex.dbfile.tell()
+        record = _KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value
+        self.parts.append(record)
+        self.positions.append(self.position)
+        hashed = _key_hash(self.tindex, key)
+        self.tindex.buckets[hashed & 255].append((hashed, self.position))
+        self.position += len(record)
+        self.key = key
+
+    def write(self) -> None:
+        """Write the records held (before anything else writes to the term table)."""
+        if not self.parts:
+            return
+        tindex = self.tindex
+        tindex.dbfile.write(b"".join(self.parts))
+        index = tindex.index
+        index.append(self.positions[-1])  # the largest: the array takes the type it needs
+        index.array.pop()
+        index.array.extend(self.positions)
+        tindex.lastkey = self.key
+        self.parts, self.positions = [], []
+
+
+def _key_hash(tindex, key: bytes) -> int:
+    """``tindex.hashfn(key)``; filetables' md5_hash (the default) as the digest's last four
+    bytes, which its hex digest read as a number and cut to 32 bits is, without the hex."""
+    if tindex.hashfn is not md5_hash:
+        return tindex.hashfn(key)
+    return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 
 _KEY_VALUE_LENGTHS = struct.Struct("!ii")  # the hash file's, before each key and value

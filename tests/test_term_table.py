@@ -1,0 +1,58 @@
+"""A segment's term table written by :class:`indexer.codec.TermTableWriter` is Whoosh's, byte for byte.
+
+TermTableWriter packs each of the table's 256 hash buckets in one write instead
+of a write per slot; the records before them are added in order as Whoosh's
+OrderedHashWriter adds them (in a build's flush, :func:`indexer.codec.KhabarFieldWriter.add_terms`
+writes them in runs: tests/test_bulk_inversion.py compares that segment with Whoosh's own writer's).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from whoosh.filedb.filetables import OrderedHashReader, OrderedHashWriter
+from whoosh.filedb.structfile import StructFile
+
+from khabar.indexer.codec import TermTableWriter
+from khabar.indexer.persian.analyzer import persian_analyzer
+
+from conftest import bundled_documents
+
+
+def _records() -> list[tuple[bytes, bytes]]:
+    """The bundled articles' index terms as a term table's keys (a field number, then the
+    term), in order, each with a value of its own (its article count and first article)."""
+    analyzer = persian_analyzer()
+    seen: dict[str, list[int]] = {}
+    for number, doc in enumerate(bundled_documents(120)):
+        for term in analyzer.term_positions(doc["all"]):
+            seen.setdefault(term, []).append(number)
+    return [(b"\x00\x01" + term.encode("utf-8"), len(numbers).to_bytes(3, "big") + numbers[0].to_bytes(2, "big"))
+            for term, numbers in sorted(seen.items(), key=lambda item: item[0].encode("utf-8"))]
+
+
+def _table(writer_class, records: list[tuple[bytes, bytes]], path: Path) -> bytes:
+    writer = writer_class(StructFile(open(path, "wb")))
+    for key, value in records:
+        writer.add(key, value)
+    writer.close()
+    return path.read_bytes()
+
+
+def test_the_table_is_whooshs_byte_for_byte(tmp_path):
+    records = _records()
+    assert len(records) > 5000  # buckets of every size, collisions in each
+    assert _table(TermTableWriter, records, tmp_path / "ours") == _table(OrderedHashWriter, records, tmp_path / "w3")
+
+
+def test_every_key_is_found_again(tmp_path):
+    records = _records()
+    _table(TermTableWriter, records, tmp_path / "ours")
+    with open(tmp_path / "ours", "rb") as raw:
+        reader = OrderedHashReader(StructFile(raw), (tmp_path / "ours").stat().st_size)
+        assert all(reader[key] == value for key, value in records)
+        assert b"\x00\x01" + "نبود‌این".encode() not in reader
+
+
+def test_an_empty_table_is_whooshs(tmp_path):
+    assert _table(TermTableWriter, [], tmp_path / "ours") == _table(OrderedHashWriter, [], tmp_path / "w3")
