@@ -410,6 +410,8 @@ class KhabarFieldWriter(W3FieldWriter):
         # W3 makes its OrderedHashWriter inline, after writing its header: the same object,
         # given this class (no state of its own) rather than made again.
         self._tindex.__class__ = TermTableWriter
+        if self._tindex.hashfn is md5_hash:  # the same numbers, without the hex (merges call it too)
+            self._tindex.hashfn = md5_low_bits
 
     def start_term(self, btext):
         if self._postwriter is None:
@@ -530,7 +532,7 @@ class _TermRecords:
         record = _KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value
         self.parts.append(record)
         self.positions.append(self.position)
-        hashed = _key_hash(self.tindex, key)
+        hashed = self.tindex.hashfn(key)
         self.tindex.buckets[hashed & 255].append((hashed, self.position))
         self.position += len(record)
         self.key = key
@@ -549,11 +551,9 @@ class _TermRecords:
         self.parts, self.positions = [], []
 
 
-def _key_hash(tindex, key: bytes) -> int:
-    """``tindex.hashfn(key)``; filetables' md5_hash (the default) as the digest's last four
-    bytes, which its hex digest read as a number and cut to 32 bits is, without the hex."""
-    if tindex.hashfn is not md5_hash:
-        return tindex.hashfn(key)
+def md5_low_bits(key: bytes) -> int:
+    """filetables' md5_hash: the digest's last four bytes, which its hex digest read as a
+    number and cut to 32 bits is, without making the hex."""
     return int.from_bytes(md5(key, usedforsecurity=False).digest()[12:], "big")
 
 

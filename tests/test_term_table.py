@@ -56,3 +56,12 @@ def test_every_key_is_found_again(tmp_path):
 
 def test_an_empty_table_is_whooshs(tmp_path):
     assert _table(TermTableWriter, [], tmp_path / "ours") == _table(OrderedHashWriter, [], tmp_path / "w3")
+
+
+def test_keys_hash_as_whooshs_md5_hash():
+    from whoosh.filedb.filetables import md5_hash
+
+    from khabar.indexer.codec import md5_low_bits
+
+    keys = [key for key, _ in _records()[:3000]] + [b"", b"\xff" * 40]
+    assert [md5_low_bits(key) for key in keys] == [md5_hash(key) for key in keys]
