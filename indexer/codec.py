@@ -536,6 +536,8 @@ class _TermRecords:
         self.tindex.buckets[hashed & 255].append((hashed, self.position))
         self.position += len(record)
         self.key = key
+        if len(self.parts) >= _RECORDS_HELD:
+            self.write()
 
     def write(self) -> None:
         """Write the records held (before anything else writes to the term table)."""
@@ -549,6 +551,9 @@ class _TermRecords:
         index.array.extend(self.positions)
         tindex.lastkey = self.key
         self.parts, self.positions = [], []
+
+
+_RECORDS_HELD = 4096  # records written at once: ~200 KB held, not a whole field's terms at a flush
 
 
 def md5_low_bits(key: bytes) -> int:

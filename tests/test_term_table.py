@@ -65,3 +65,26 @@ def test_keys_hash_as_whooshs_md5_hash():
 
     keys = [key for key, _ in _records()[:3000]] + [b"", b"\xff" * 40]
     assert [md5_low_bits(key) for key in keys] == [md5_hash(key) for key in keys]
+
+
+def _segment_term_table(folder: Path) -> bytes:
+    from whoosh.index import create_in
+
+    from khabar.indexer.codec import KhabarCodec
+    from khabar.indexer.schema import build_schema
+    from khabar.indexer.segment_writer import InvertingSegmentWriter
+
+    folder.mkdir()
+    writer = InvertingSegmentWriter(create_in(str(folder), build_schema()), codec=KhabarCodec(), compound=False)
+    for doc in bundled_documents(60):
+        writer.add_document(**doc)
+    writer.commit()
+    return next(folder.glob("MAIN_*.trm")).read_bytes()
+
+
+def test_a_flush_writing_its_records_a_few_at_a_time_makes_the_same_table(tmp_path, monkeypatch):
+    import khabar.indexer.codec as codec
+
+    whole = _segment_term_table(tmp_path / "whole")
+    monkeypatch.setattr(codec, "_RECORDS_HELD", 3)
+    assert _segment_term_table(tmp_path / "pieces") == whole
