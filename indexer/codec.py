@@ -52,7 +52,8 @@ from whoosh.reading import TermNotFound
 from whoosh.system import _INT_SIZE, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from khabar.indexer.term_table import RECORD_LENGTHS, TermTableReader, TermTableWriter
+from khabar.indexer.term_table import TermTableReader, TermTableWriter
+from khabar.indexer.term_table import record as table_record
 from khabar.indexer.var_columns import summed_reader, value_reader
 
 BLOCK_MAGIC = b"KhB3"
@@ -479,9 +480,11 @@ class KhabarFieldWriter(W3FieldWriter):
         compressed = plan.compressed.tolist()
         offset = postfile.tell()
         value_start = prefix_start = gap_start = head_start = 0
+        records = _TermRecords(tindex)
         for i, kind in enumerate(plan.kind.tolist()):
             term = terms[i]
             if kind == _LONG:  # more than one block: the block writer's own way
+                records.write()  # the term table's records stay in key order
                 self.start_term(term)
                 start, end = starts[i], ends_list[i]
                 self.add_arrays(ids[start:end], weights[start:end],
@@ -506,8 +509,9 @@ class KhabarFieldWriter(W3FieldWriter):
                     postfile.write(data)
                     info = head + _varint(offset) + _varint(len(data))
                     offset += len(data)
-                _add_term(tindex, fieldkey + term, info)
+                records.add(fieldkey + term, info)
             value_start = value_ends[i]
+        records.write()
 
 
 def _varint(number: int) -> bytes:
@@ -533,20 +537,47 @@ def _add_each(writer, terms, ends, ids, weights, value_lengths, values, lengths)
         start, value_start = end, value_end
 
 
-def _add_term(tindex, key: bytes, value: bytes) -> None:
-    """TermTableWriter.add, without its order check: the keys come sorted."""
-    dbfile = tindex.dbfile
-    position = dbfile.tell()
-    tindex.index.append(position)
-    if len(key) > 0xFFFF or len(value) > 0xFFFF:
-        raise ValueError(f"a term table key or value is longer than 65535 bytes: {key[:40]!r}")
-    dbfile.write(_KEY_VALUE_LENGTHS.pack(len(key), len(value)) + key + value)
-    hashed = tindex.hashfn(key)
-    tindex.buckets[hashed & 255].append((hashed, position))
-    tindex.lastkey = key
+class _TermRecords:
+    """TermTableWriter.add for keys that come sorted, without its order check,
+    the records held and written in one call (:meth:`write`): their positions follow
+    from their lengths, where each ``add`` asked the file for its place and wrote twice."""
+
+    __slots__ = ("tindex", "parts", "positions", "position", "key")
+
+    def __init__(self, tindex) -> None:
+        self.tindex, self.parts, self.positions, self.key = tindex, [], [], None
+        self.position = 0
+
+    def add(self, key: bytes, value: bytes) -> None:
+        if not self.parts:  # the first since a write: the file may have been written to since
+            self.position = self.tindex.dbfile.tell()
+        record = table_record(key, value)
+        self.parts.append(record)
+        self.positions.append(self.position)
+        hashed = self.tindex.hashfn(key)
+        self.tindex.buckets[hashed & 255].append((hashed, self.position))
+        self.position += len(record)
+        self.key = key
+        if len(self.parts) >= _RECORDS_HELD:
+            self.write()
+
+    def write(self) -> None:
+        """Write the records held (before anything else writes to the term table)."""
+        if not self.parts:
+            return
+        tindex = self.tindex
+        tindex.dbfile.write(b"".join(self.parts))
+        index = tindex.index
+        index.append(self.positions[-1])  # the largest: the array takes the type it needs
+        index.array.pop()
+        index.array.extend(self.positions)
+        tindex.lastkey = self.key
+        self.parts, self.positions = [], []
 
 
-_KEY_VALUE_LENGTHS = RECORD_LENGTHS  # the term table's, before each key and value
+_RECORDS_HELD = 4096  # records written at once: ~200 KB held, not a whole field's terms at a flush
+
+
 _LONG, _INLINE, _ONE_BLOCK = 0, 1, 2  # how a term's list is written
 
 
