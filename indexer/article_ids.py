@@ -22,7 +22,7 @@ _EMPTY = 0
 _MAX_LOAD = 0.7  # linear probing stays short below this
 
 
-def _digest(doc_id: str) -> tuple[int, int]:
+def id_digest(doc_id: str) -> tuple[int, int]:
     """An id's digest as two 64-bit halves, the first never 0 (0 marks an empty slot)."""
     digest = blake2b(doc_id.encode("utf-8", "surrogatepass"), digest_size=16).digest()
     return int.from_bytes(digest[:8], "little") | 1, int.from_bytes(digest[8:], "little")
@@ -69,7 +69,7 @@ class ArticleIds:
 
     def file_of(self, doc_id: str) -> int | None:
         """The number of the file holding the article ``doc_id``, or None."""
-        high, low = _digest(doc_id)
+        high, low = id_digest(doc_id)
         slot = self._slot(high, low)
         if self._high[slot] == _EMPTY:
             return None
@@ -81,7 +81,10 @@ class ArticleIds:
 
     def add(self, doc_id: str, file: int) -> None:
         """Record the article ``doc_id`` as held by ``file`` (replacing a dropped file's)."""
-        high, low = _digest(doc_id)
+        self.add_digest(*id_digest(doc_id), file)
+
+    def add_digest(self, high: int, low: int, file: int) -> None:
+        """:meth:`add` of an id by its :func:`id_digest` (kept beside the index: indexer/id_digests.py)."""
         slot = self._slot(high, low)
         if self._high[slot] == _EMPTY:
             if (self._count + 1) > _MAX_LOAD * (self._mask + 1):

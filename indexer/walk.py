@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import errno
 import os
+from stat import S_ISREG
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -73,18 +74,30 @@ def _walk(root: Path, on_ignored: IgnoredSink | None = None) -> Iterator[StatedP
     # os.walk passes over a folder it cannot list unless told: onerror collects it.
     # Its folders are the absolute root joined with listed names: each file's path is
     # os.path.join of them, the string str(Path(folder, name)) would be.
+    # Per file only what must be (a million files: the joins, checks and calls per file
+    # were half of an unchanged run's walk): the folder's names checked in one go.
     for folder, subfolders, names in os.walk(str(root), onerror=errors.append):
         yield from _folder_problems(errors)
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         folder_valid = _valid_utf8(folder)
+        names_valid = folder_valid and _valid_utf8("".join(names))
+        prefix = folder if folder.endswith(os.sep) else folder + os.sep  # os.path.join's path
         for name in sorted(names):
             if name.startswith("."):
                 continue
-            path = os.path.join(folder, name)
+            path = prefix + name
             kind = name_kind(name)  # the name as listed: no path parsed for it
             if kind is None:
-                problem = None if folder_valid and _valid_utf8(name) else name_problem(Path(path))
-                yield (path, problem, None) if problem else (path, *_kind_problem(path))
+                if not names_valid and (problem := None if folder_valid and _valid_utf8(name)
+                                        else name_problem(Path(path))):
+                    yield path, problem, None
+                    continue
+                try:
+                    stated = os.stat(path)
+                except OSError as error:
+                    yield path, _os_reason(error, path), None
+                    continue
+                yield (path, None, stated) if S_ISREG(stated.st_mode) else (path, not_regular(stated.st_mode), None)
             elif on_ignored is not None and os.path.isfile(path):
                 on_ignored(Path(path), kind)
     yield from _folder_problems(errors)

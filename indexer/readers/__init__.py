@@ -127,10 +127,16 @@ def name_kind(name: str) -> str | None:
     kind = _suffix_kind(name)
     if kind is not None and kind != "no extension":
         return kind  # README.md is counted as the .md it is
+    if name[:4].lower() not in _NOTES_STARTS:  # most names: no stem made (a walk asks of every file)
+        return kind
     stem = name.split(".", 1)[0].lower()
     if stem in NOTES or stem.startswith(("readme", "license", "licence")):
         return "notes"
     return kind
+
+
+# What a notes name starts with (every NOTES name has 4 letters or more).
+_NOTES_STARTS = frozenset(stem[:4] for stem in NOTES | {"readme", "license", "licence"})
 
 
 def _suffix_kind(name: str) -> str | None:
