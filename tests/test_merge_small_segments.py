@@ -75,3 +75,26 @@ def test_a_segment_whose_articles_are_all_deleted_is_dropped(tmp_path):
     assert ids == {doc_id: count for doc_id, count in before[0].items()
                    if doc_id not in {doc["id"] for doc in docs[50:]}}
     assert all(before[1].get(key, 0) >= count for key, count in frequencies.items())
+
+
+def test_a_builds_last_small_segments_are_merged_by_its_own_commit(tmp_path):
+    """A fresh build's workers leave the levels they had not filled as small segments: its
+    commit folds them, not the next run's (a 1M index's first "nothing changed" run paid it)."""
+    from khabar.indexer.segment_writer import ParallelWriter
+
+    docs = bundled_documents(160)
+    ix = create_in(str(tmp_path), build_schema())
+    # A large first segment (its worker's 40 articles at once), then a few articles a segment.
+    writer = ParallelWriter(ix, procs=1, batchsize=10, segment_postings=60_000, merge_factor=100, codec=KhabarCodec())
+    for doc in docs[:40]:
+        writer.add_document(**doc)
+    writer.commit(mergetype=merge_small_segments)
+    writer = ParallelWriter(ix, procs=2, batchsize=5, segment_postings=1_000, merge_factor=100, codec=KhabarCodec())
+    for doc in docs[40:]:
+        writer.add_document(**doc)
+    writer.commit(mergetype=merge_small_segments)
+    segments = ix._segments()
+    largest = max(segment.doc_count() for segment in segments)
+    assert sum(segment.doc_count() * 4 < largest for segment in segments) < MERGE_SMALL_SEGMENTS
+    assert sum(segment.doc_count() for segment in segments) == 160
+    assert held(ix)[0] == {doc["id"]: 1 for doc in docs}
