@@ -53,6 +53,15 @@ def news_folder(tmp_path) -> Path:
     return folder
 
 
+def real_articles() -> list[dict]:
+    """The fixture articles (real text) with ids of their own."""
+    articles = []
+    for number, path in enumerate(sorted((FIXTURES / "text").glob("*.txt"))):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        articles.append({"id": f"fixture-{number}", "title": title.strip(), "body": body.strip()})
+    return articles
+
+
 def write_articles(path: Path, articles: list[dict]) -> Path:
     """``articles`` as a JSON Lines file at ``path``, its folder made if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,16 +12,7 @@ import pytest
 from khabar.indexer import id_digests, update
 from khabar.indexer.update import update_index
 
-from conftest import FIXTURES, ids_by_path, write_articles
-
-
-def real_articles() -> list[dict]:
-    """The fixture articles (real text) with ids of their own."""
-    articles = []
-    for number, path in enumerate(sorted((FIXTURES / "text").glob("*.txt"))):
-        title, _, body = path.read_text(encoding="utf-8").partition("\n")
-        articles.append({"id": f"fixture-{number}", "title": title.strip(), "body": body.strip()})
-    return articles
+from conftest import ids_by_path, real_articles, write_articles
 
 
 @pytest.fixture
